@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include "fstack/stacker.hpp"
+
+namespace fstack {
+
+enum class MapType { Max, Average };            // MAP_MAX, MAP_AVERAGE
+enum class EnergyType { Laplacian, Sobel };     // ENERGY_LAPLACIAN, ENERGY_SOBEL
+
+// Depth-map fusion (the seed's DepthMapStack).
+//
+// Per frame, the focus energy is |Laplacian| (or the Sobel gradient magnitude) of the grey
+// image with aperture `kernel_size`, blurred with a Gaussian of `blur_size`. MAP_MAX: the depth
+// map is the index of the frame of highest energy per pixel; each frame's one-hot mask is
+// smoothed with a Gaussian of `smooth_size` and the frames are blended with these weights (two
+// passes over the frames, constant memory). MAP_AVERAGE: frames are averaged with their
+// normalised energy as weight (one pass).
+struct DepthMapStackOptions {
+    MapType map_type = MapType::Max;
+    EnergyType energy = EnergyType::Laplacian;
+    int kernel_size = 5;
+    int blur_size = 5;
+    int smooth_size = 32;
+};
+
+class DepthMapStack : public Stacker {
+public:
+    explicit DepthMapStack(DepthMapStackOptions options = {});
+
+    std::string name() const override { return "depthmap"; }
+    void begin(int frame_count) override;
+    int passes() const override { return options_.map_type == MapType::Max ? 2 : 1; }
+    cv::Mat finish() override;
+    std::unique_ptr<Stacker> clone() const override;
+    const DepthMapStackOptions& options() const { return options_; }
+
+    // The blurred focus energy of one frame (float, grey), exposed for tests and the GIMP front end.
+    cv::Mat focus_energy(const cv::Mat& frame) const;
+
+protected:
+    void add_frame(const cv::Mat& frame, int index) override;
+
+private:
+    DepthMapStackOptions options_;
+    cv::Mat best_energy_;
+    cv::Mat acc_, weight_sum_;
+};
+
+}  // namespace fstack

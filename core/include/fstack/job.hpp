@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fstack/image_io.hpp"
+#include "fstack/progress.hpp"
+#include "fstack/stacker.hpp"
+
+namespace fstack {
+
+class StackJob;
+
+// What an action knows of the job it runs in (the seed's path rules).
+struct JobContext {
+    std::filesystem::path working_path;
+    std::filesystem::path job_input_path;   // StackJob's input_path (relative to working_path)
+    std::filesystem::path last_output_path; // output of the previous action ("" if none)
+    Progress* progress = &null_progress();
+};
+
+class Action {
+public:
+    virtual ~Action() = default;
+    virtual std::string name() const = 0;
+    // Runs the action and returns the folder it wrote (relative to working_path), which is the
+    // default input of the next action.
+    virtual std::filesystem::path run(JobContext& context) = 0;
+};
+
+// The seed's StackJob(name, working_path, input_path): an ordered list of actions on folders.
+class StackJob {
+public:
+    StackJob(std::string name, std::filesystem::path working_path,
+             std::filesystem::path input_path = {});
+    void add_action(std::unique_ptr<Action> action);
+    void run(Progress& progress = null_progress());
+    const std::string& name() const { return name_; }
+
+private:
+    std::string name_;
+    std::filesystem::path working_path_, input_path_;
+    std::vector<std::unique_ptr<Action>> actions_;
+};
+
+// Options shared by FocusStack and FocusStackBunch (the seed's names).
+struct FocusStackOptions {
+    std::filesystem::path input_path;    // relative to working_path; default: previous output
+    std::filesystem::path output_path;   // default: the action's name
+    std::filesystem::path working_path;  // default: the job's
+    // Folder (or file) whose first frame gives EXIF/XMP/ICC; unset: the job's input folder;
+    // set to "": no metadata.
+    std::optional<std::filesystem::path> exif_path;
+    std::string postfix;
+    double denoise = 0;
+    WriteOptions write;                  // quality/compression of the outputs
+    std::string output_extension;        // e.g. ".tif"; default: the first frame's extension
+    std::filesystem::path depth_map_path;// write the depth map here too (FocusStack only)
+};
+
+// Stacks the frames of one folder into one image named after the first frame plus `postfix`.
+class FocusStack : public Action {
+public:
+    FocusStack(std::string name, std::unique_ptr<Stacker> stacker, FocusStackOptions options = {});
+    std::string name() const override { return name_; }
+    std::filesystem::path run(JobContext& context) override;
+
+protected:
+    std::string name_;
+    std::unique_ptr<Stacker> stacker_;
+    FocusStackOptions options_;
+};
+
+// Stacks bunches of `frames` frames overlapping by `overlap`, one output per bunch.
+class FocusStackBunch : public FocusStack {
+public:
+    FocusStackBunch(std::string name, std::unique_ptr<Stacker> stacker, int frames = 10,
+                    int overlap = 0, FocusStackOptions options = {});
+    std::filesystem::path run(JobContext& context) override;
+
+private:
+    int frames_, overlap_;
+};
+
+// The in-memory core of FocusStack: stacks `frames` and returns the image, optionally denoised.
+// Used by FocusStack, the CLI and GIMP alike.
+struct StackResult {
+    cv::Mat image;
+    cv::Mat depth_map;  // CV_16U frame index of the sharpest frame
+};
+StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength = 0,
+                         Progress& progress = null_progress());
+
+// Writes a depth map (frame index per pixel) as an 8- or 16-bit grey image, near (first frame)
+// black to far (last frame) white.
+void write_depth_map(const std::filesystem::path& path, const cv::Mat& depth_map, int frame_count,
+                     int depth = CV_8U, const WriteOptions& options = {});
+
+}  // namespace fstack

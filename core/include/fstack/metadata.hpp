@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+
+namespace fstack {
+
+// Copies EXIF, XMP and the ICC profile of `source` into the already written image `target`
+// (JPEG, PNG or TIFF, 8- or 16-bit), with exiv2. The orientation is reset to normal (pixels
+// are stored upright), the pixel dimensions are updated and the thumbnail is dropped.
+// Returns false (and changes nothing) if `source` has no metadata. Throws Error(Output).
+bool copy_metadata(const std::filesystem::path& source, const std::filesystem::path& target);
+
+}  // namespace fstack

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+
+#include "fstack/error.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+namespace {
+
+// Temporaries in flight, for the CLI's SIGINT handler. A fixed array of C strings so that the
+// handler can unlink them without allocating.
+constexpr int kMaxPending = 64;
+char g_pending[kMaxPending][4096];
+std::atomic<bool> g_used[kMaxPending];
+std::mutex g_mutex;
+
+int register_pending(const fs::path& p) {
+    std::lock_guard<std::mutex> lock(g_mutex);
+    for (int i = 0; i < kMaxPending; ++i)
+        if (!g_used[i].load()) {
+            std::strncpy(g_pending[i], p.c_str(), sizeof g_pending[i] - 1);
+            g_pending[i][sizeof g_pending[i] - 1] = 0;
+            g_used[i].store(true);
+            return i;
+        }
+    return -1;
+}
+
+void unregister_pending(int slot) {
+    if (slot >= 0) g_used[slot].store(false);
+}
+
+fs::path temporary_name(const fs::path& target) {
+    static std::mt19937_64 rng{std::random_device{}()};
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    char tag[17];
+    std::snprintf(tag, sizeof tag, "%016llx", static_cast<unsigned long long>(rng()));
+    // Keep the extension last: encoders choose the format from it.
+    return target.parent_path() /
+           ("." + target.stem().string() + ".fstack-tmp-" + tag + target.extension().string());
+}
+
+void sync_file(const fs::path& p) {
+    const int fd = ::open(p.c_str(), O_RDONLY);
+    if (fd < 0) return;
+    ::fsync(fd);
+    ::close(fd);
+}
+
+}  // namespace
+
+void write_atomically(const fs::path& target, const std::function<void(const fs::path&)>& write,
+                      bool overwrite) {
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error(ErrorKind::Output, target.string(), -1,
+                    "the output folder " + dir.string() + " does not exist");
+    if (!overwrite && fs::exists(target, ec))
+        throw Error(ErrorKind::Output, target.string(), -1,
+                    "the output file already exists (use --overwrite to replace it)");
+    if (::access(dir.c_str(), W_OK) != 0)
+        throw Error(ErrorKind::Output, target.string(), -1,
+                    "the output folder " + dir.string() + " is not writable: " + std::strerror(errno));
+
+    const fs::path tmp = temporary_name(target.parent_path().empty() ? fs::path(target.filename()) : target);
+    const int slot = register_pending(tmp);
+    try {
+        write(tmp);
+        if (!fs::exists(tmp, ec)) throw Error(ErrorKind::Output, target.string(), -1, "nothing was written");
+        sync_file(tmp);
+        fs::rename(tmp, target, ec);
+        if (ec) throw Error(ErrorKind::Output, target.string(), -1, "cannot rename the temporary file: " + ec.message());
+    } catch (const Error& e) {
+        fs::remove(tmp, ec);
+        unregister_pending(slot);
+        if (e.kind() == ErrorKind::Output || e.kind() == ErrorKind::Cancelled) throw;
+        throw Error(ErrorKind::Output, target.string(), -1, e.reason());
+    } catch (const std::exception& e) {
+        fs::remove(tmp, ec);
+        unregister_pending(slot);
+        throw Error(ErrorKind::Output, target.string(), -1, e.what());
+    }
+    unregister_pending(slot);
+}
+
+void remove_pending_temporaries() noexcept {
+    for (int i = 0; i < kMaxPending; ++i)
+        if (g_used[i].load()) ::unlink(g_pending[i]);
+}
+
+}  // namespace fstack

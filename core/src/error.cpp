@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/error.hpp"
+
+namespace fstack {
+namespace {
+
+std::string compose(const std::string& file, int frame_index, const std::string& reason) {
+    std::string s;
+    if (!file.empty()) s += file + ": ";
+    if (frame_index >= 0) s += "frame " + std::to_string(frame_index) + ": ";
+    return s + reason;
+}
+
+}  // namespace
+
+Error::Error(ErrorKind kind, std::string file, int frame_index, std::string reason)
+    : std::runtime_error(compose(file, frame_index, reason)),
+      kind_(kind),
+      file_(std::move(file)),
+      frame_index_(frame_index),
+      reason_(std::move(reason)) {}
+
+}  // namespace fstack

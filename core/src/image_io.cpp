@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/image_io.hpp"
+
+#include <tiffio.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "fstack/atomic_file.hpp"
+#include "fstack/error.hpp"
+#include "fstack/metadata.hpp"
+#include "orientation.hpp"
+
+namespace fstack {
+namespace {
+
+std::vector<unsigned char> read_bytes(const fs::path& path, int frame_index) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
+    if (fs::is_directory(path, ec))
+        throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(ErrorKind::Input, path.string(), frame_index, "read error");
+    return bytes;
+}
+
+FileFormat sniff_bytes(const unsigned char* b, size_t n) {
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return FileFormat::Jpeg;
+    if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return FileFormat::Png;
+    if (n >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) ||
+                   (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42)))
+        return FileFormat::Tiff;
+    return FileFormat::Unknown;
+}
+
+// A JPEG cut short (half-copied from a card) decodes "successfully" in OpenCV with a grey
+// bottom; its last marker tells.
+bool jpeg_is_complete(const std::vector<unsigned char>& b) {
+    size_t end = b.size();
+    while (end > 2 && b[end - 1] == 0) --end;  // some writers pad with zeros
+    return end >= 4 && b[end - 2] == 0xFF && b[end - 1] == 0xD9;
+}
+
+uint32_t be32(const unsigned char* p) { return (uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
+uint16_t be16(const unsigned char* p) { return uint16_t((p[0] << 8) | p[1]); }
+
+ImageInfo png_info(const std::vector<unsigned char>& b) {
+    ImageInfo info;
+    if (b.size() < 33 || std::memcmp(&b[12], "IHDR", 4) != 0) return info;
+    info.width = int(be32(&b[16]));
+    info.height = int(be32(&b[20]));
+    const int bit_depth = b[24], colour = b[25];
+    info.depth = bit_depth == 16 ? CV_16U : CV_8U;
+    info.channels = colour == 0 ? 1 : colour == 2 ? 3 : colour == 3 ? 3 : colour == 4 ? 2 : colour == 6 ? 4 : 0;
+    if (colour == 4) info.channels = 4;  // grey+alpha decodes as BGRA
+    return info;
+}
+
+ImageInfo jpeg_info(const std::vector<unsigned char>& b) {
+    ImageInfo info;
+    size_t i = 2;
+    while (i + 9 < b.size()) {
+        if (b[i] != 0xFF) { ++i; continue; }
+        const unsigned char m = b[i + 1];
+        if (m == 0xFF) { ++i; continue; }
+        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
+        const uint16_t len = be16(&b[i + 2]);
+        const bool sof = (m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC;
+        if (sof) {
+            info.depth = CV_8U;  // 12-bit JPEG is decoded to 8-bit by OpenCV
+            info.height = be16(&b[i + 5]);
+            info.width = be16(&b[i + 7]);
+            info.channels = b[i + 9] == 1 ? 1 : 3;
+            return info;
+        }
+        i += 2 + len;
+    }
+    return info;
+}
+
+ImageInfo tiff_info(const fs::path& path) {
+    ImageInfo info;
+    TIFFSetWarningHandler(nullptr);
+    TIFFSetErrorHandler(nullptr);
+    TIFF* tif = TIFFOpen(path.c_str(), "r");
+    if (!tif) return info;
+    uint32_t w = 0, h = 0;
+    uint16_t bps = 8, spp = 1;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFClose(tif);
+    info.width = int(w);
+    info.height = int(h);
+    info.depth = bps > 8 ? CV_16U : CV_8U;
+    info.channels = spp >= 4 ? 4 : spp == 2 ? 4 : spp == 1 ? 1 : 3;
+    return info;
+}
+
+}  // namespace
+
+const char* format_name(FileFormat f) {
+    switch (f) {
+        case FileFormat::Jpeg: return "JPEG";
+        case FileFormat::Png: return "PNG";
+        case FileFormat::Tiff: return "TIFF";
+        default: return "unknown";
+    }
+}
+
+FileFormat sniff_format(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char b[8] = {};
+    in.read(reinterpret_cast<char*>(b), sizeof b);
+    return sniff_bytes(b, static_cast<size_t>(in.gcount()));
+}
+
+FileFormat format_from_extension(const fs::path& path) {
+    std::string e = path.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (e == ".jpg" || e == ".jpeg" || e == ".jpe") return FileFormat::Jpeg;
+    if (e == ".png") return FileFormat::Png;
+    if (e == ".tif" || e == ".tiff") return FileFormat::Tiff;
+    return FileFormat::Unknown;
+}
+
+ImageInfo read_image_info(const fs::path& path, int frame_index) {
+    // Headers are small; reading the first 256 KiB covers JPEG APP segments before SOF.
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
+    std::vector<unsigned char> head(256 * 1024);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    ImageInfo info;
+    const FileFormat f = sniff_bytes(head.data(), head.size());
+    if (f == FileFormat::Png) info = png_info(head);
+    else if (f == FileFormat::Jpeg) info = jpeg_info(head);
+    else if (f == FileFormat::Tiff) info = tiff_info(path);
+    else throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
+    if (f == FileFormat::Jpeg && info.width == 0) {
+        // SOF beyond the first 256 KiB (huge APP segments): decode the header fully.
+        const cv::Mat m = read_image(path, frame_index);
+        info.width = m.cols; info.height = m.rows; info.channels = m.channels(); info.depth = m.depth();
+    }
+    info.format = f;
+    if (info.width <= 0 || info.height <= 0)
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("corrupt ") + format_name(f) + " header");
+    // EXIF orientation 5..8 swaps width and height.
+    if (f != FileFormat::Png) {
+        const int o = exif_orientation(path);
+        if (o >= 5 && o <= 8) std::swap(info.width, info.height);
+    }
+    return info;
+}
+
+cv::Mat read_image(const fs::path& path, int frame_index) {
+    const std::vector<unsigned char> bytes = read_bytes(path, frame_index);
+    const FileFormat f = sniff_bytes(bytes.data(), bytes.size());
+    if (bytes.empty()) throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty");
+    if (f == FileFormat::Unknown)
+        throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
+    if (f == FileFormat::Jpeg && !jpeg_is_complete(bytes))
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    "truncated JPEG (the file ends before the image data does; was it fully copied?)");
+    cv::Mat image;
+    try {
+        image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("corrupt ") + format_name(f) + ": " + e.err);
+    }
+    if (image.empty())
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("corrupt or truncated ") + format_name(f) + " (the decoder failed)");
+    switch (image.depth()) {
+        case CV_8U: case CV_16U: break;
+        case CV_32F: case CV_64F:
+            image.convertTo(image, CV_16U, 65535.0);  // float data is taken as 0..1
+            break;
+        case CV_8S: case CV_16S:
+            image.convertTo(image, CV_16U, image.depth() == CV_8S ? 257.0 : 1.0, image.depth() == CV_8S ? 128 * 257 : 32768);
+            break;
+        default:
+            throw Error(ErrorKind::Input, path.string(), frame_index, "unsupported sample type");
+    }
+    if (image.channels() == 2) cv::cvtColor(image, image, cv::COLOR_GRAY2BGRA);  // grey+alpha
+    if (image.channels() > 4)
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    "unsupported number of channels: " + std::to_string(image.channels()));
+    apply_exif_orientation(image, exif_orientation_bytes(bytes));
+    return image;
+}
+
+bool natural_less(const std::string& a, const std::string& b) {
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool da = std::isdigit(static_cast<unsigned char>(a[i])), db = std::isdigit(static_cast<unsigned char>(b[j]));
+        if (da && db) {
+            size_t ie = i, je = j;
+            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+            // Compare by value: strip leading zeros, then by length, then lexically.
+            size_t is = i, js = j;
+            while (is + 1 < ie && a[is] == '0') ++is;
+            while (js + 1 < je && b[js] == '0') ++js;
+            if (ie - is != je - js) return ie - is < je - js;
+            const int c = a.compare(is, ie - is, b, js, je - js);
+            if (c != 0) return c < 0;
+            if (ie - i != je - j) return ie - i < je - j;  // "01" after "1": stable, deterministic
+            i = ie; j = je;
+        } else {
+            const int ca = std::tolower(static_cast<unsigned char>(a[i])), cb = std::tolower(static_cast<unsigned char>(b[j]));
+            if (ca != cb) return ca < cb;
+            ++i; ++j;
+        }
+    }
+    if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+    return a < b;
+}
+
+std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "folder not found");
+    if (!fs::is_directory(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "not a folder");
+    std::vector<fs::path> frames;
+    fs::directory_iterator it(dir, ec);
+    if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
+        const fs::path p = it->path();
+        if (!it->is_regular_file(ec)) continue;
+        const std::string name = p.filename().string();
+        if (name.rfind(".", 0) == 0) continue;  // hidden files, our own temporaries
+        if (sniff_format(p) == FileFormat::Unknown) {
+            progress.warn("skipping " + p.string() + ": not a JPEG, PNG or TIFF image");
+            continue;
+        }
+        frames.push_back(p);
+    }
+    std::sort(frames.begin(), frames.end(), [](const fs::path& a, const fs::path& b) {
+        return natural_less(a.filename().string(), b.filename().string());
+    });
+    return frames;
+}
+
+std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progress& progress) {
+    std::vector<fs::path> out;
+    for (const fs::path& p : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            const auto frames = list_frames(p, progress);
+            out.insert(out.end(), frames.begin(), frames.end());
+        } else {
+            if (!fs::exists(p, ec)) throw Error(ErrorKind::Input, p.string(), -1, "file not found");
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+cv::Mat convert_depth(const cv::Mat& image, int depth) {
+    if (image.depth() == depth) return image;
+    cv::Mat out;
+    if (depth == CV_8U && image.depth() == CV_16U) image.convertTo(out, CV_8U, 1.0 / 257.0);
+    else if (depth == CV_16U && image.depth() == CV_8U) image.convertTo(out, CV_16U, 257.0);
+    else if (depth == CV_32F) image.convertTo(out, CV_32F);
+    else throw Error(ErrorKind::Internal, "unsupported depth conversion");
+    return out;
+}
+
+cv::Mat convert_channels(const cv::Mat& image, int channels) {
+    const int have = image.channels();
+    if (have == channels) return image;
+    cv::Mat out;
+    if (have == 1 && channels == 3) cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
+    else if (have == 1 && channels == 4) cv::cvtColor(image, out, cv::COLOR_GRAY2BGRA);
+    else if (have == 3 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGR2GRAY);
+    else if (have == 3 && channels == 4) cv::cvtColor(image, out, cv::COLOR_BGR2BGRA);
+    else if (have == 4 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGRA2GRAY);
+    else if (have == 4 && channels == 3) cv::cvtColor(image, out, cv::COLOR_BGRA2BGR);
+    else throw Error(ErrorKind::Internal, "unsupported channel conversion");
+    return out;
+}
+
+void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions& options) {
+    const FileFormat f = format_from_extension(path);
+    if (f == FileFormat::Unknown)
+        throw Error(ErrorKind::Usage, path.string(), -1,
+                    "unknown output format: use a .jpg, .png or .tif file name");
+    if (image.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "empty image");
+    cv::Mat pixels = image;
+    std::vector<int> params;
+    switch (f) {
+        case FileFormat::Jpeg:
+            pixels = convert_depth(pixels, CV_8U);
+            if (pixels.channels() == 4) pixels = convert_channels(pixels, 3);  // JPEG has no alpha
+            params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
+            break;
+        case FileFormat::Png:
+            params = {cv::IMWRITE_PNG_COMPRESSION, options.compress ? 9 : 3};
+            break;
+        case FileFormat::Tiff:
+            params = {cv::IMWRITE_TIFF_COMPRESSION, options.compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE};
+            break;
+        default: break;
+    }
+    write_atomically(path, [&](const fs::path& tmp) {
+        bool ok = false;
+        try {
+            ok = cv::imwrite(tmp.string(), pixels, params);
+        } catch (const cv::Exception& e) {
+            throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
+        }
+        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot write the image (disk full or no permission?)");
+        if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
+    }, options.overwrite);
+}
+
+}  // namespace fstack
