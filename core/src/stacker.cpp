@@ -2,6 +2,7 @@
 #include "fstack/stacker.hpp"
 
 #include "fstack/error.hpp"
+#include "fstack/runtime.hpp"
 
 namespace fstack {
 
@@ -37,6 +38,7 @@ void Stacker::add(const cv::Mat& frame) {
 cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     const int n = source.size();
     if (n < 1) throw Error(ErrorKind::Input, "no frames to stack");
+    tune_allocator();
     stacker.begin(n);
     const int passes = stacker.passes();
     progress.stage("stack (" + stacker.name() + ")", n * passes);
