@@ -86,8 +86,11 @@ void write_atomically(const fs::path& target, const std::function<void(const fs:
     } catch (const Error& e) {
         fs::remove(tmp, ec);
         unregister_pending(slot);
-        if (e.kind() == ErrorKind::Output || e.kind() == ErrorKind::Cancelled) throw;
-        throw Error(ErrorKind::Output, target.string(), -1, e.reason());
+        if (e.kind() == ErrorKind::Cancelled) throw;
+        // Name the file the user asked for, not our temporary.
+        const bool names_tmp = e.file().empty() || e.file() == tmp.string();
+        throw Error(e.kind() == ErrorKind::Input ? ErrorKind::Input : ErrorKind::Output,
+                    names_tmp ? target.string() : e.file(), e.frame_index(), e.reason());
     } catch (const std::exception& e) {
         fs::remove(tmp, ec);
         unregister_pending(slot);

@@ -15,6 +15,7 @@
 #include "fstack/error.hpp"
 #include "fstack/metadata.hpp"
 #include "orientation.hpp"
+#include "png_reader.hpp"
 
 namespace fstack {
 namespace {
@@ -176,7 +177,8 @@ cv::Mat read_image(const fs::path& path, int frame_index) {
                     "truncated JPEG (the file ends before the image data does; was it fully copied?)");
     cv::Mat image;
     try {
-        image = cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+        image = f == FileFormat::Png ? decode_png(bytes, path.string(), frame_index)
+                                     : cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
         throw Error(ErrorKind::Input, path.string(), frame_index,
                     std::string("corrupt ") + format_name(f) + ": " + e.err);

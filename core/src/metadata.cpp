@@ -42,12 +42,15 @@ void drop_layout_tags(Exiv2::ExifData& exif) {
         "Exif.Image.PlanarConfiguration", "Exif.Image.TileWidth", "Exif.Image.TileLength",
         "Exif.Image.TileOffsets", "Exif.Image.TileByteCounts", "Exif.Image.SampleFormat",
         "Exif.Image.ExtraSamples", "Exif.Image.Predictor", "Exif.Image.NewSubfileType",
-        "Exif.Image.SubIFDs", "Exif.Image.ImageSourceData",
+        "Exif.Image.SubIFDs",
     };
     for (const char* k : keys) {
         auto it = exif.findKey(Exiv2::ExifKey(k));
         if (it != exif.end()) exif.erase(it);
     }
+    // Photoshop layer data (tag 37724) has no exiv2 name; it describes the source's layers.
+    for (auto it = exif.begin(); it != exif.end();)
+        it = it->tag() == 37724 ? exif.erase(it) : std::next(it);
     // Thumbnails describe the source, and may no longer match.
     for (auto it = exif.begin(); it != exif.end();)
         it = it->groupName() == "Thumbnail" || it->ifdName() == std::string("IFD1") ? exif.erase(it) : std::next(it);
