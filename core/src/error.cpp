@@ -7,7 +7,8 @@ namespace {
 std::string compose(const std::string& file, int frame_index, const std::string& reason) {
     std::string s;
     if (!file.empty()) s += file + ": ";
-    if (frame_index >= 0) s += "frame " + std::to_string(frame_index) + ": ";
+    // Frames are counted from 1 in messages (photographers' numbering), from 0 in the API.
+    if (frame_index >= 0) s += "frame " + std::to_string(frame_index + 1) + ": ";
     return s + reason;
 }
 

@@ -145,6 +145,20 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
     head.resize(static_cast<size_t>(in.gcount()));
     ImageInfo info;
     const FileFormat f = sniff_bytes(head.data(), head.size());
+    if (f == FileFormat::Jpeg) {
+        // A half-copied JPEG is caught here, before any work, not mid-stack.
+        std::vector<unsigned char> tail(64);
+        in.clear();
+        in.seekg(0, std::ios::end);
+        const auto size = static_cast<std::streamoff>(in.tellg());
+        const std::streamoff n = std::min<std::streamoff>(size, 64);
+        in.seekg(size - n);
+        in.read(reinterpret_cast<char*>(tail.data()), n);
+        tail.resize(static_cast<size_t>(in.gcount()));
+        if (!jpeg_is_complete(tail))
+            throw Error(ErrorKind::Input, path.string(), frame_index,
+                        "truncated JPEG (the file ends before the image data does; was it fully copied?)");
+    }
     if (f == FileFormat::Png) info = png_info(head);
     else if (f == FileFormat::Jpeg) info = jpeg_info(head);
     else if (f == FileFormat::Tiff) info = tiff_info(path);

@@ -159,13 +159,19 @@ fs::path FocusStackBunch::run(JobContext& context) {
         progress.info("bunch " + std::to_string(b + 1) + "/" + std::to_string(ranges.size()) + ": frames " +
                       std::to_string(r.begin) + ".." + std::to_string(r.end - 1));
         FileFrameSource frames(bunch, progress);
-        if (bunch.size() == 1) {
-            progress.warn("the last bunch has one frame only (" + bunch.front().string() + "): written unchanged");
-            write_image(out, frames.frame(0), write);
-            continue;
+        try {
+            if (bunch.size() == 1) {
+                progress.warn("the last bunch has one frame only (" + bunch.front().string() + "): written unchanged");
+                write_image(out, frames.frame(0), write);
+                continue;
+            }
+            const StackResult result = stack_frames(*stacker_, frames, options_.denoise, progress);
+            write_image(out, result.image, write);
+        } catch (const Error& e) {
+            // The bunch's source counts from 0: report the frame's index in the whole folder.
+            if (e.frame_index() < 0) throw;
+            throw Error(e.kind(), e.file(), e.frame_index() + r.begin, e.reason());
         }
-        const StackResult result = stack_frames(*stacker_, frames, options_.denoise, progress);
-        write_image(out, result.image, write);
     }
     return out_rel;
 }

@@ -71,7 +71,8 @@ public:
     explicit MemoryFrameSource(std::vector<cv::Mat> frames) : frames_(std::move(frames)) {}
     int size() const override { return static_cast<int>(frames_.size()); }
     cv::Mat frame(int index) override { return frames_.at(index); }
-    std::string frame_name(int index) const override { return "frame " + std::to_string(index); }
+    // No file: errors then name the frame by its index alone.
+    std::string frame_name(int) const override { return {}; }
 
 private:
     std::vector<cv::Mat> frames_;

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "progress_bar.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "interrupt.hpp"
+
+namespace fstack::cli {
+namespace {
+
+int terminal_columns() {
+    winsize ws{};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+    return 80;
+}
+
+}  // namespace
+
+ProgressMode choose_progress_mode(bool quiet) {
+    if (quiet) return ProgressMode::Quiet;
+    const char* term = std::getenv("TERM");
+    // A dumb terminal (Emacs shell, some CI consoles) shows \r and escapes literally.
+    const bool dumb = term == nullptr || std::strcmp(term, "dumb") == 0;
+    return isatty(STDERR_FILENO) && !dumb ? ProgressMode::Bar : ProgressMode::Lines;
+}
+
+ProgressBar::ProgressBar(ProgressMode mode, bool verbose) : mode_(mode), verbose_(verbose) {}
+
+ProgressBar::~ProgressBar() { finish(); }
+
+void ProgressBar::stage(const std::string& name, int total) {
+    finish();
+    stage_ = name;
+    total_ = std::max(total, 0);
+    done_ = 0;
+    if (mode_ == ProgressMode::Bar) {
+        draw();
+    } else if (mode_ == ProgressMode::Lines) {
+        if (total_ > 0)
+            std::fprintf(stderr, "%s: 0/%d\n", stage_.c_str(), total_);
+        else
+            std::fprintf(stderr, "%s\n", stage_.c_str());
+    }
+}
+
+void ProgressBar::step(int done) {
+    done_ = done;
+    if (mode_ == ProgressMode::Bar) {
+        draw();
+    } else if (mode_ == ProgressMode::Lines) {
+        if (total_ > 0)
+            std::fprintf(stderr, "%s: %d/%d\n", stage_.c_str(), done_, total_);
+        else
+            std::fprintf(stderr, "%s: %d\n", stage_.c_str(), done_);
+    }
+}
+
+void ProgressBar::log(LogLevel level, const std::string& message) {
+    if (mode_ == ProgressMode::Quiet) return;
+    if (level == LogLevel::Debug && !verbose_) return;
+    const char* prefix = level == LogLevel::Warning ? "warning: "
+                         : level == LogLevel::Info  ? "fstack: "
+                                                    : "debug: ";
+    // Messages go above the bar, which is then redrawn below them.
+    const bool redraw = bar_visible_;
+    clear_bar();
+    std::fprintf(stderr, "%s%s\n", prefix, message.c_str());
+    if (redraw) draw();
+}
+
+bool ProgressBar::cancelled() { return interrupted(); }
+
+void ProgressBar::finish() {
+    if (bar_visible_) {
+        std::fputc('\n', stderr);
+        bar_visible_ = false;
+    }
+    std::fflush(stderr);
+}
+
+void ProgressBar::clear_bar() {
+    if (!bar_visible_) return;
+    std::fputs("\r\x1b[K", stderr);
+    bar_visible_ = false;
+}
+
+void ProgressBar::draw() {
+    // snprintf rather than string concatenation, which trips GCC 12's false -Wrestrict.
+    char counts_buf[64] = "";
+    int percent = -1;
+    if (total_ > 0) {
+        const int done = std::clamp(done_, 0, total_);
+        percent = static_cast<int>(100LL * done / total_);
+        std::snprintf(counts_buf, sizeof counts_buf, " %d/%d %d%%", done, total_, percent);
+    } else if (done_ > 0) {
+        std::snprintf(counts_buf, sizeof counts_buf, " %d", done_);
+    }
+    const std::string counts = counts_buf;
+    const int columns = terminal_columns();
+    std::string label = stage_;
+    // Keep the whole line narrower than the terminal, or \r would redraw only its last row.
+    const int room = columns - 1 - static_cast<int>(counts.size());
+    int bar_width = percent >= 0 ? std::clamp(room - static_cast<int>(label.size()) - 3, 0, 40) : 0;
+    if (bar_width < 10) bar_width = 0;
+    const int label_room = room - (bar_width > 0 ? bar_width + 3 : 0);
+    if (static_cast<int>(label.size()) > label_room) label.resize(std::max(label_room, 0));
+
+    std::string line = "\r";
+    line.append(label);
+    if (bar_width > 0) {
+        const int filled = bar_width * percent / 100;
+        line.append(" [").append(static_cast<size_t>(filled), '#');
+        line.append(static_cast<size_t>(bar_width - filled), '-').append("]");
+    }
+    line.append(counts).append("\x1b[K");
+    std::fputs(line.c_str(), stderr);
+    std::fflush(stderr);
+    bar_visible_ = true;
+}
+
+}  // namespace fstack::cli
