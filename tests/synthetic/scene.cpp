@@ -16,11 +16,19 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
+// Random draws in a fixed order: function arguments are evaluated in an unspecified order, so
+// two draws in one call could differ between compilers and break "same seed, same scene".
+double draw(cv::RNG& rng, double lo, double hi) { return rng.uniform(lo, hi); }
+cv::Point2d draw_point(cv::RNG& rng, double x0, double x1, double y0, double y1) {
+    const double x = rng.uniform(x0, x1);
+    const double y = rng.uniform(y0, y1);
+    return {x, y};
+}
+
 // Sum of value-noise octaves (uniform random values on a grid of `cell` pixels, bicubic in
 // between) from `finest` to `coarsest` cell size, each weighted by cell^exponent, normalised to
-// mean 0, deviation 1. Grids are a
-// non-integer number of cells wide so the octaves do not share grid lines; the buffers are
-// reused because fresh pages are expensive.
+// mean 0, deviation 1. Grids are a non-integer number of cells wide so the octaves do not share
+// grid lines; the buffers are reused because fresh pages are expensive.
 cv::Mat fractal_noise(cv::Size size, double finest, double coarsest, double exponent, int channels,
                       cv::RNG& rng) {
     cv::Mat sum = cv::Mat::zeros(size, CV_32FC(channels)), grid, up;
@@ -37,7 +45,8 @@ cv::Mat fractal_noise(cv::Size size, double finest, double coarsest, double expo
 }
 
 cv::Scalar random_colour(cv::RNG& rng) {
-    return cv::Scalar(rng.uniform(0, 256), rng.uniform(0, 256), rng.uniform(0, 256));
+    const int b = rng.uniform(0, 256), g = rng.uniform(0, 256), r = rng.uniform(0, 256);
+    return cv::Scalar(b, g, r);
 }
 
 // Random shapes, lines and text into an 8-bit colour layer plus its anti-aliased coverage
@@ -46,7 +55,7 @@ void draw_shapes(cv::Mat& colour, cv::Mat& cover, cv::RNG& rng) {
     const cv::Size size = colour.size();
     const double side = std::min(size.width, size.height);
     const int count = std::max(8, int(double(size.area()) / (110.0 * 110.0)));
-    auto point = [&] { return cv::Point(rng.uniform(0, size.width), rng.uniform(0, size.height)); };
+    auto point = [&] { return cv::Point(draw_point(rng, 0, size.width, 0, size.height)); };
     // Log-uniform sizes from a few pixels to an eighth of the image: edges at every scale.
     auto extent = [&] { return std::exp(rng.uniform(std::log(4.0), std::log(side / 8))); };
     for (int n = 0; n < count; ++n) {
@@ -178,12 +187,13 @@ Scene make_scene(const SceneOptions& options) {
     };
     cv::Mat hard(size, CV_8U), soft(size, CV_8U);  // object masks, reused
     auto tint = [&] {
-        return cv::Vec3f(float(rng.uniform(0.6, 1.4)), float(rng.uniform(0.6, 1.4)),
-                         float(rng.uniform(0.6, 1.4)));
+        cv::Vec3f t;
+        for (int k = 0; k < 3; ++k) t[k] = float(draw(rng, 0.6, 1.4));
+        return t;
     };
 
     {  // A tilted polygon at mid-near depth (0.17 .. 0.23).
-        const cv::Point2d c(w * rng.uniform(0.22, 0.42), h * rng.uniform(0.3, 0.6));
+        const cv::Point2d c = draw_point(rng, w * 0.22, w * 0.42, h * 0.3, h * 0.6);
         const double r = side * rng.uniform(0.18, 0.26);
         std::vector<cv::Point> poly;
         for (int k = 0; k < 7; ++k) {
@@ -199,8 +209,8 @@ Scene make_scene(const SceneOptions& options) {
                    [&](int x, int) { return 0.2 + 0.03 * std::clamp((x - c.x) / r, -1.0, 1.0); });
     }
     {  // A thin diagonal bar at depth 0.12: thin occluders are where halos are worst.
-        const cv::Point p(int(w * rng.uniform(0.05, 0.3)), int(h * rng.uniform(0.75, 0.95)));
-        const cv::Point q(int(w * rng.uniform(0.7, 0.95)), int(h * rng.uniform(0.05, 0.25)));
+        const cv::Point p(draw_point(rng, w * 0.05, w * 0.3, h * 0.75, h * 0.95));
+        const cv::Point q(draw_point(rng, w * 0.7, w * 0.95, h * 0.05, h * 0.25));
         const int t = std::max(3, int(side * 0.015));
         hard.setTo(0);
         soft.setTo(0);
@@ -209,7 +219,7 @@ Scene make_scene(const SceneOptions& options) {
         add_object(hard, soft, tint(), [](int, int) { return 0.12; });
     }
     {  // A dome-shaped disc, nearest of all (0 at its centre, 0.08 at its rim).
-        const cv::Point2d c(w * rng.uniform(0.55, 0.72), h * rng.uniform(0.35, 0.62));
+        const cv::Point2d c = draw_point(rng, w * 0.55, w * 0.72, h * 0.35, h * 0.62);
         const double r = side * rng.uniform(0.13, 0.18);
         hard.setTo(0);
         soft.setTo(0);

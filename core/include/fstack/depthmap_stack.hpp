@@ -11,7 +11,8 @@ enum class EnergyType { Laplacian, Sobel };     // ENERGY_LAPLACIAN, ENERGY_SOBE
 //
 // Per frame, the focus energy is |Laplacian| (or the Sobel gradient magnitude) of the grey
 // image with aperture `kernel_size`, blurred with a Gaussian of `blur_size`. MAP_MAX: the depth
-// map is the index of the frame of highest energy per pixel; each frame's one-hot mask is
+// map is the index of the frame of highest energy per pixel, cleaned by a median of window
+// smooth_size/2; each frame's one-hot mask is
 // smoothed with a Gaussian of `smooth_size` and the frames are blended with these weights (two
 // passes over the frames, constant memory). MAP_AVERAGE: frames are averaged with their
 // normalised energy as weight (one pass).
@@ -30,6 +31,7 @@ public:
     std::string name() const override { return "depthmap"; }
     void begin(int frame_count) override;
     int passes() const override { return options_.map_type == MapType::Max ? 2 : 1; }
+    void begin_pass(int pass) override;
     cv::Mat finish() override;
     std::unique_ptr<Stacker> clone() const override;
     const DepthMapStackOptions& options() const { return options_; }
@@ -41,6 +43,8 @@ protected:
     void add_frame(const cv::Mat& frame, int index) override;
 
 private:
+    void clean_depth_map();
+
     DepthMapStackOptions options_;
     cv::Mat best_energy_;
     cv::Mat acc_, weight_sum_;

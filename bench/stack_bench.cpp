@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// fstack_bench: wall time, peak memory and quality of the stackers on synthetic focus stacks
+// with a known answer. See README.md.
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "child_process.hpp"
+#include "steps.hpp"
+
+namespace fs = std::filesystem;
+using namespace fstack::bench;
+
+namespace {
+
+struct Config {
+    int width, height, frames;
+    std::string label() const {
+        return std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(frames);
+    }
+    double megapixels() const { return width * double(height) / 1e6; }
+};
+
+const Config kMedium{2000, 1500, 10}, kLarge{4000, 3000, 15};
+
+struct Args {
+    std::vector<Config> configs{kMedium, kLarge};
+    std::vector<std::string> stackers{"pyramid", "depthmap"};
+    fs::path workdir = fs::temp_directory_path();
+    bool keep = false;
+    bool memory_scaling = false;
+    Config scaling{4000, 3000, 60};
+    int scaling_small = 15;
+    double max_coc = 12;
+    double noise = 1;
+    unsigned seed = 1;
+};
+
+void usage(std::FILE* out) {
+    std::fprintf(out,
+R"(usage: fstack_bench [options]
+
+Renders synthetic focus stacks (JPEG q95) with a known all-in-focus answer and, for each,
+times in a child process: decoding every frame (the reference), then each stacker through
+FileFrameSource + stack_frames. Reports wall time, peak RSS, PSNR/SSIM against the ground
+truth and ratios.
+
+  --preset medium|large|all   2000x1500x10, 4000x3000x15, or both (default: all)
+  --size WxH --frames N       one custom stack instead of the presets
+  --stacker pyramid|depthmap|all   (default: all)
+  --memory-scaling            instead: stack 15 and 60 frames of one 4000x3000 scene (or
+                              --size) and compare peak RSS; fails if 60 frames need more
+                              than 15%% more memory than 15
+  --max-coc PX                blur radius for the full depth range (default 12)
+  --noise SIGMA               sensor noise, 8-bit units (default 1)
+  --seed N                    scene seed (default 1)
+  --workdir DIR               where to make the temporary folder (default: system temp)
+  --keep                      keep the rendered frames and results
+)");
+}
+
+Config parse_size(const std::string& s, int frames) {
+    const size_t x = s.find('x');
+    if (x == std::string::npos) throw std::invalid_argument("--size wants WxH, got " + s);
+    Config c{std::stoi(s.substr(0, x)), std::stoi(s.substr(x + 1)), frames};
+    if (c.width < 64 || c.height < 64) throw std::invalid_argument("--size too small: " + s);
+    return c;
+}
+
+Args parse(int argc, char** argv) {
+    Args a;
+    std::string size;
+    int frames = 0;
+    bool preset = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            usage(stdout);
+            std::exit(0);
+        } else if (arg == "--preset") {
+            const std::string v = value();
+            preset = true;
+            if (v == "medium") a.configs = {kMedium};
+            else if (v == "large") a.configs = {kLarge};
+            else if (v == "all") a.configs = {kMedium, kLarge};
+            else throw std::invalid_argument("unknown preset " + v);
+        } else if (arg == "--size") {
+            size = value();
+        } else if (arg == "--frames") {
+            frames = std::stoi(value());
+            if (frames < 2) throw std::invalid_argument("--frames must be at least 2");
+        } else if (arg == "--stacker") {
+            const std::string v = value();
+            if (v == "all") a.stackers = {"pyramid", "depthmap"};
+            else if (v == "pyramid" || v == "depthmap") a.stackers = {v};
+            else throw std::invalid_argument("unknown stacker " + v);
+        } else if (arg == "--memory-scaling") {
+            a.memory_scaling = true;
+        } else if (arg == "--max-coc") {
+            a.max_coc = std::stod(value());
+        } else if (arg == "--noise") {
+            a.noise = std::stod(value());
+        } else if (arg == "--seed") {
+            a.seed = unsigned(std::stoul(value()));
+        } else if (arg == "--workdir") {
+            a.workdir = value();
+        } else if (arg == "--keep") {
+            a.keep = true;
+        } else {
+            throw std::invalid_argument("unknown option " + arg + " (see --help)");
+        }
+    }
+    if (!size.empty() || frames > 0) {
+        if (preset) throw std::invalid_argument("--preset and --size/--frames exclude each other");
+        Config c = size.empty() ? kMedium : parse_size(size, kMedium.frames);
+        if (frames > 0) c.frames = frames;
+        a.configs = {c};
+        if (!size.empty()) a.scaling = parse_size(size, a.scaling.frames);
+    }
+    return a;
+}
+
+std::string num(double v, int decimals) {
+    if (std::isnan(v)) return "-";
+    if (std::isinf(v)) return "inf";
+    char b[32];
+    std::snprintf(b, sizeof b, "%.*f", decimals, v);
+    return b;
+}
+
+constexpr double kNone = std::nan("");
+
+// One table row: the figures of one run of one stack.
+struct Row {
+    std::string config, run;
+    double time = kNone, rss = kNone, psnr = kNone, halo = kNone, ssim = kNone, depth = kNone;
+    double time_ratio = kNone, mib_per_mp = kNone, rss_ratio = kNone;
+};
+
+void print_header() {
+    std::printf("%-16s %-12s %7s %9s %8s %8s %7s %7s %9s %7s %8s\n", "stack", "run", "time s",
+                "peak MiB", "PSNR dB", "halo dB", "SSIM", "sharp%", "t/decode", "MiB/MP",
+                "RSS/dec");
+}
+
+void print_row(const Row& r) {
+    std::printf("%-16s %-12s %7s %9s %8s %8s %7s %7s %9s %7s %8s\n", r.config.c_str(), r.run.c_str(),
+                num(r.time, 2).c_str(), num(r.rss, 1).c_str(), num(r.psnr, 2).c_str(),
+                num(r.halo, 2).c_str(), num(r.ssim, 4).c_str(), num(r.depth, 1).c_str(),
+                num(r.time_ratio, 2).c_str(), num(r.mib_per_mp, 1).c_str(),
+                num(r.rss_ratio, 2).c_str());
+    std::fflush(stdout);
+}
+
+ChildOutcome must(ChildOutcome o, const std::string& what) {
+    if (!o.error.empty()) throw std::runtime_error(what + ": " + o.error);
+    return o;
+}
+
+struct Measured {
+    Row decode;
+    std::vector<Row> stacks;  // per stacker
+};
+
+struct Rendered {
+    StackFiles files;
+    Row oracle[2];  // per subset: the best-frame-per-pixel oracle's quality
+};
+
+// Renders `config` into `dir`, with the given frame subsets (at most 2), and prints the render
+// times.
+Rendered render(const Args& args, const Config& config, const fs::path& dir,
+                  const std::vector<std::vector<int>>& subsets) {
+    fs::create_directories(dir);
+    const StackFiles files = stack_files(dir, config.frames);
+    fstack::synth::SceneOptions o;
+    o.width = config.width;
+    o.height = config.height;
+    o.frames = config.frames;
+    o.seed = args.seed;
+    o.max_coc = args.max_coc;
+    o.noise = args.noise;
+    std::printf("rendering %s ...\n", config.label().c_str());
+    std::fflush(stdout);
+    const ChildOutcome r =
+        must(run_in_child([&] { return render_stack(o, files, subsets); }), "render " + config.label());
+    const double* v = r.payload.value;
+    std::printf("rendered %s in %.1f s (%d OpenCV threads, peak %.0f MiB): scene %.2f s, frames "
+                "%.2f s (%.2f s/frame), JPEG q95 encode+write %.2f s, %.1f MB/frame\n",
+                config.label().c_str(), r.wall_s, int(v[3]), r.peak_rss_mib, v[0], v[1],
+                v[1] / config.frames, v[2], v[4] / config.frames / 1e6);
+    Rendered out{files, {}};
+    for (int k = 0; k < 2; ++k) {
+        out.oracle[k].run = "oracle";
+        out.oracle[k].psnr = v[5 + 3 * k];
+        out.oracle[k].halo = v[6 + 3 * k];
+        out.oracle[k].ssim = v[7 + 3 * k];
+    }
+    return out;
+}
+
+// Decode-only and every stacker on the frames `subset` of `files`.
+Measured measure(const Args& args, const StackFiles& files, const std::vector<int>& subset,
+                 const std::string& label, double megapixels) {
+    std::vector<fs::path> paths;
+    std::vector<double> focus;  // as in synth::Scene::focus
+    for (int i : subset) {
+        paths.push_back(files.frames[i]);
+        focus.push_back(double(i) / double(files.frames.size() - 1));
+    }
+    Measured m;
+    const ChildOutcome d = must(run_in_child([&] { return decode_only(paths); }), "decode " + label);
+    m.decode.config = label;
+    m.decode.run = "decode-only";
+    m.decode.time = d.payload.value[0];
+    m.decode.rss = d.peak_rss_mib;
+    m.decode.time_ratio = 1;
+    m.decode.mib_per_mp = d.peak_rss_mib / megapixels;
+    m.decode.rss_ratio = 1;
+    print_row(m.decode);
+    for (const std::string& name : args.stackers) {
+        const std::string tag = name + "_" + std::to_string(subset.size());
+        const fs::path result = files.result(tag), depth = files.depth(tag);
+        const ChildOutcome s = must(run_in_child([&] { return stack(name, paths, result, depth); }),
+                                    name + " " + label);
+        const ChildOutcome e = must(run_in_child([&] {
+                                        return evaluate(files, focus, args.max_coc, result, depth);
+                                    }),
+                                    "evaluate " + name + " " + label);
+        Row row;
+        row.config = label;
+        row.run = name;
+        row.time = s.payload.value[0];
+        row.rss = s.peak_rss_mib;
+        row.psnr = e.payload.value[0];
+        row.halo = e.payload.value[1];
+        row.ssim = e.payload.value[2];
+        row.depth = e.payload.value[3] >= 0 ? e.payload.value[3] : kNone;
+        row.time_ratio = row.time / m.decode.time;
+        row.mib_per_mp = row.rss / megapixels;
+        row.rss_ratio = row.rss / m.decode.rss;
+        print_row(row);
+        m.stacks.push_back(row);
+    }
+    return m;
+}
+
+int run_presets(const Args& args, const fs::path& work) {
+    std::vector<Row> all;
+    for (const Config& c : args.configs) {
+        std::vector<int> every;
+        for (int i = 0; i < c.frames; ++i) every.push_back(i);
+        const fs::path dir = work / c.label();
+        Rendered r = render(args, c, dir, {every});
+        print_header();
+        r.oracle[0].config = c.label();
+        print_row(r.oracle[0]);
+        const Measured m = measure(args, r.files, every, c.label(), c.megapixels());
+        all.push_back(r.oracle[0]);
+        all.push_back(m.decode);
+        all.insert(all.end(), m.stacks.begin(), m.stacks.end());
+        std::printf("\n");
+    }
+    std::printf("summary (time and RSS ratios are against decode-only of the same stack, same run)\n");
+    print_header();
+    for (const Row& r : all) print_row(r);
+    return 0;
+}
+
+int run_scaling(const Args& args, const fs::path& work) {
+    const Config big = args.scaling;
+    const std::vector<int> small = spread(big.frames, args.scaling_small);
+    std::vector<int> every;
+    for (int i = 0; i < big.frames; ++i) every.push_back(i);
+    const fs::path dir = work / big.label();
+    Rendered r = render(args, big, dir, {every, small});
+    const std::string label_small = std::to_string(big.width) + "x" + std::to_string(big.height) +
+                                    "x" + std::to_string(small.size()) + "/" +
+                                    std::to_string(big.frames);
+    print_header();
+    r.oracle[1].config = label_small;
+    print_row(r.oracle[1]);
+    const Measured few = measure(args, r.files, small, label_small, big.megapixels());
+    r.oracle[0].config = big.label();
+    print_row(r.oracle[0]);
+    const Measured many = measure(args, r.files, every, big.label(), big.megapixels());
+
+    std::printf("\nmemory scaling, %s: peak RSS with %zu frames vs %d frames (requirement: within 15%%)\n",
+                big.label().c_str(), small.size(), big.frames);
+    std::printf("%-12s %12s %12s %8s %10s %10s  %s\n", "run", "MiB (15)", "MiB (60)", "ratio",
+                "time 15 s", "time 60 s", "verdict");
+    int failures = 0;
+    auto line = [&](const Row& a, const Row& b, bool judged) {
+        const double ratio = b.rss / a.rss;
+        const bool ok = ratio <= 1.15;
+        if (judged && !ok) ++failures;
+        std::printf("%-12s %12.1f %12.1f %8.3f %10.2f %10.2f  %s\n", a.run.c_str(), a.rss, b.rss,
+                    ratio, a.time, b.time, judged ? (ok ? "PASS" : "FAIL") : "(reference)");
+    };
+    line(few.decode, many.decode, false);
+    for (size_t k = 0; k < few.stacks.size(); ++k) line(few.stacks[k], many.stacks[k], true);
+    return failures ? 1 : 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Args args;
+    try {
+        args = parse(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fstack_bench: %s\n", e.what());
+        return 2;
+    }
+    fs::path work;
+    int status = 0;
+    try {
+        fs::create_directories(args.workdir);
+        std::string pattern = (args.workdir / "fstack-bench-XXXXXX").string();
+        if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder in " + args.workdir.string());
+        work = pattern;
+        std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
+                    std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
+        const ChildOutcome idle = run_in_child([] { return Payload{}; });
+        std::printf("baseline: an idle child process peaks at %.1f MiB\n\n", idle.peak_rss_mib);
+        status = args.memory_scaling ? run_scaling(args, work) : run_presets(args, work);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "fstack_bench: %s\n", e.what());
+        status = 1;
+    }
+    if (!work.empty()) {
+        if (args.keep) {
+            std::printf("kept %s\n", work.c_str());
+        } else {
+            std::error_code ec;
+            fs::remove_all(work, ec);
+        }
+    }
+    return status;
+}
