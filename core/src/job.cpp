@@ -110,26 +110,34 @@ FocusStack::FocusStack(std::string name, std::unique_ptr<Stacker> stacker, Focus
     if (!stacker_) throw Error(ErrorKind::Usage, "FocusStack " + name_ + ": no stacker given");
 }
 
+FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
+    Progress& progress = *context.progress;
+    Prepared p;
+    p.working = options_.working_path.empty() ? context.working_path : options_.working_path;
+    const fs::path input = resolve_input(options_, context, p.working);
+    p.out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    p.frames = list_frames(input, progress);
+    if (p.frames.empty())
+        throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
+    FileFrameSource(p.frames, progress).validate();  // every header, before any work
+    p.write = options_.write;
+    p.write.metadata_source = resolve_metadata_source(options_, context, p.working, p.frames.front(), progress);
+    p.out_dir = p.working / p.out_rel;
+    make_output_dir(p.out_dir);
+    return p;
+}
+
 fs::path FocusStack::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    const fs::path input = resolve_input(options_, context, working);
-    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
-    const auto paths = list_frames(input, progress);
-    if (paths.empty()) throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
-    FileFrameSource frames(paths, progress);
-    frames.validate();
-    WriteOptions write = options_.write;
-    write.metadata_source = resolve_metadata_source(options_, context, working, paths.front(), progress);
-    const fs::path out_dir = working / out_rel;
-    make_output_dir(out_dir);
-    const fs::path out = output_file(out_dir, paths.front(), options_);
+    const Prepared p = prepare(context);
+    FileFrameSource frames(p.frames, progress);
+    const fs::path out = output_file(p.out_dir, p.frames.front(), options_);
     const StackResult result = stack_frames(*stacker_, frames, options_.denoise, progress);
-    write_image(out, result.image, write);
+    write_image(out, result.image, p.write);
     progress.info("wrote " + out.string());
     if (!options_.depth_map_path.empty())
-        write_depth_map(working / options_.depth_map_path, result.depth_map, frames.size());
-    return out_rel;
+        write_depth_map(p.working / options_.depth_map_path, result.depth_map, frames.size());
+    return p.out_rel;
 }
 
 FocusStackBunch::FocusStackBunch(std::string name, std::unique_ptr<Stacker> stacker, int frames,
@@ -140,17 +148,10 @@ FocusStackBunch::FocusStackBunch(std::string name, std::unique_ptr<Stacker> stac
 
 fs::path FocusStackBunch::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    const fs::path input = resolve_input(options_, context, working);
-    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
-    const auto paths = list_frames(input, progress);
-    if (paths.empty()) throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
-    FileFrameSource all(paths, progress);
-    all.validate();
-    WriteOptions write = options_.write;
-    write.metadata_source = resolve_metadata_source(options_, context, working, paths.front(), progress);
-    const fs::path out_dir = working / out_rel;
-    make_output_dir(out_dir);
+    const Prepared p = prepare(context);
+    const std::vector<fs::path>& paths = p.frames;
+    const WriteOptions& write = p.write;
+    const fs::path& out_dir = p.out_dir;
     const auto ranges = bunch_ranges(static_cast<int>(paths.size()), frames_, overlap_);
     for (size_t b = 0; b < ranges.size(); ++b) {
         const FrameRange r = ranges[b];
@@ -173,7 +174,7 @@ fs::path FocusStackBunch::run(JobContext& context) {
             throw Error(e.kind(), e.file(), e.frame_index() + r.begin, e.reason());
         }
     }
-    return out_rel;
+    return p.out_rel;
 }
 
 }  // namespace fstack

@@ -69,6 +69,14 @@ public:
     std::filesystem::path run(JobContext& context) override;
 
 protected:
+    // The seed's path rules resolved, the frames listed and validated, the output folder made.
+    struct Prepared {
+        std::filesystem::path working, out_rel, out_dir;
+        std::vector<std::filesystem::path> frames;
+        WriteOptions write;  // with the metadata source resolved
+    };
+    Prepared prepare(JobContext& context) const;
+
     std::string name_;
     std::unique_ptr<Stacker> stacker_;
     FocusStackOptions options_;
