@@ -23,6 +23,8 @@
 #include "test_util.hpp"
 
 namespace {
+using fstack::test::expect_error;
+using fstack::test::contains;
 
 namespace fs = std::filesystem;
 using fstack::Error;
@@ -70,25 +72,6 @@ void expect_identical(const cv::Mat& expected, const cv::Mat& actual) {
 void write_bytes(const fs::path& p, const std::string& bytes) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
-
-// Runs `f`, which must throw fstack::Error, and returns it.
-template <class F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw a non-fstack exception: " << e.what();
-        return Error(ErrorKind::Internal, "wrong exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(ErrorKind::Internal, "no exception");
 }
 
 std::vector<std::string> names_in(const fs::path& dir) {

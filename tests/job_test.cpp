@@ -25,6 +25,9 @@
 #include "test_util.hpp"
 
 namespace {
+using fstack::test::report;
+using fstack::test::expect_error;
+using fstack::test::contains;
 
 namespace fs = std::filesystem;
 namespace synth = fstack::synth;
@@ -116,29 +119,6 @@ std::vector<std::string> files_in(const fs::path& dir) {
 }
 
 std::unique_ptr<fstack::Stacker> pyramid() { return std::make_unique<fstack::PyramidStack>(); }
-
-void report(const std::string& key, double value) {
-    ::testing::Test::RecordProperty(key, std::to_string(value));
-    std::printf("    %s = %.3f\n", key.c_str(), value);
-}
-
-template <class F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw a non-fstack exception: " << e.what();
-        return Error(ErrorKind::Internal, "wrong exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(ErrorKind::Internal, "no exception");
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
 
 // ---------------------------------------------------------------------------------------------
 // bunch_ranges

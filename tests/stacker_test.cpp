@@ -27,6 +27,9 @@
 #include "test_util.hpp"
 
 namespace {
+using fstack::test::report;
+using fstack::test::expect_error;
+using fstack::test::contains;
 
 using fstack::Error;
 using fstack::ErrorKind;
@@ -97,29 +100,6 @@ double index_agreement(const cv::Mat& depth_map, const cv::Mat& ideal, int toler
     cv::absdiff(a, b, diff);
     const cv::Mat ok = diff <= tolerance;
     return static_cast<double>(cv::countNonZero(ok)) / static_cast<double>(crop.area());
-}
-
-void report(const std::string& key, double value) {
-    ::testing::Test::RecordProperty(key, std::to_string(value));
-    std::printf("    %s = %.3f\n", key.c_str(), value);
-}
-
-template <class F>
-Error expect_error(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    } catch (const std::exception& e) {
-        ADD_FAILURE() << "threw a non-fstack exception: " << e.what();
-        return Error(ErrorKind::Internal, "wrong exception");
-    }
-    ADD_FAILURE() << "did not throw";
-    return Error(ErrorKind::Internal, "no exception");
-}
-
-bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
 }
 
 // ---------------------------------------------------------------------------------------------

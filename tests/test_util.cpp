@@ -47,4 +47,13 @@ std::string file_bytes(const fs::path& p) {
     return s.str();
 }
 
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+void report(const std::string& key, double value) {
+    ::testing::Test::RecordProperty(key, std::to_string(value));
+    std::printf("    %s = %.3f\n", key.c_str(), value);
+}
+
 }  // namespace fstack::test

@@ -3,6 +3,10 @@
 #include <filesystem>
 #include <string>
 
+#include <gtest/gtest.h>
+
+#include "fstack/error.hpp"
+
 namespace fstack::test {
 
 // A fresh, empty folder under the system temp dir, removed when the object goes.
@@ -30,5 +34,25 @@ std::filesystem::path test_data();
 
 // Bytes of a file, for "input unchanged" checks.
 std::string file_bytes(const std::filesystem::path& p);
+
+bool contains(const std::string& haystack, const std::string& needle);
+
+// Prints a measured figure and records it in the test's XML properties.
+void report(const std::string& key, double value);
+
+// Runs `f`, which must throw fstack::Error, and returns it.
+template <class F>
+fstack::Error expect_error(F&& f) {
+    try {
+        f();
+    } catch (const fstack::Error& e) {
+        return e;
+    } catch (const std::exception& e) {
+        ADD_FAILURE() << "threw a non-fstack exception: " << e.what();
+        return fstack::Error(fstack::ErrorKind::Internal, "wrong exception");
+    }
+    ADD_FAILURE() << "did not throw";
+    return fstack::Error(fstack::ErrorKind::Internal, "no exception");
+}
 
 }  // namespace fstack::test
