@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/denoise.hpp"
@@ -36,9 +37,9 @@ using fstack::ErrorKind;
 namespace synth = fstack::synth;
 
 // Measured on the 480x360, 8-frame, seed-11 scene below (GCC 12, OpenCV 4.6, x86-64):
-constexpr double PYR8_FLOOR = 34.7;          // PyramidStack 8-bit: 35.74 dB
-constexpr double PYR16_FLOOR = 34.7;         // PyramidStack 16-bit: 35.78 dB
-constexpr double PYR_GREY_FLOOR = 35.8;      // PyramidStack on grey frames: 36.89 dB
+constexpr double PYR8_FLOOR = 36.8;          // PyramidStack 8-bit: 37.85 dB (seed's rules: 35.7)
+constexpr double PYR16_FLOOR = 36.8;         // PyramidStack 16-bit: 37.89 dB
+constexpr double PYR_GREY_FLOOR = 39.8;      // PyramidStack on grey frames: 40.88 dB
 constexpr double AVG_MARGIN = 8.0;           // plain average of the frames: 24.97 dB (10.8 below)
 constexpr double FRAME_MARGIN = 6.0;         // best single frame: 27.36 dB (8.4 below)
 constexpr double PYR_DEPTH_FLOOR = 0.97;     // depth map within +-1 frame: 98.8% (exact: 93.5%)
@@ -157,12 +158,10 @@ TEST(PyramidStack, DepthMapAgreesWithIdealIndexMap) {
     EXPECT_LE(hi, 7);
 }
 
-// The cross-scale rule against the seed's max-energy rule. Measured on ten scenes (480x360 and
-// 640x480, seeds 1, 2, 3, 5, 11): away from occlusions it is never worse (+0.00..+0.03 dB); in
-// the occlusion band, which it was designed for, it was worse on 7 of 10 scenes (by up to
-// 0.25 dB) and better on 2; over the whole image it is within -0.15..+0.11 dB. On this test's
-// scene: 35.74 vs 35.78 dB whole image, 28.83 vs 28.92 dB in the band. So the test holds the
-// rule to "no worse away from occlusions, and no more than 0.25 dB off overall".
+// The cross-scale rules (band choices follow the finer levels' energy, the base is chosen rather
+// than averaged) against the seed's rules, both with the consistency pass. On this scene:
+// 37.85 vs 35.71 dB over the image, 47.53 vs 38.79 dB away from occlusions, 28.68 vs 28.62 dB
+// in the occlusion band (where no frame shows the truth, see synthetic.hpp).
 TEST(PyramidStack, CrossScaleAgainstSeedRule) {
     const Stack& s = stack(false);
     fstack::PyramidStackOptions cross, seed;
@@ -176,15 +175,71 @@ TEST(PyramidStack, CrossScaleAgainstSeedRule) {
     const double p_seed = synth::psnr(s.scene.ground_truth, out_seed);
     const double o_cross = synth::psnr(s.scene.ground_truth, out_cross, 0.03, outside);
     const double o_seed = synth::psnr(s.scene.ground_truth, out_seed, 0.03, outside);
+    const double b_cross = synth::psnr(s.scene.ground_truth, out_cross, 0.03, band);
+    const double b_seed = synth::psnr(s.scene.ground_truth, out_seed, 0.03, band);
     report("psnr_cross_scale_true", p_cross);
     report("psnr_cross_scale_false", p_seed);
-    report("psnr_band_cross_scale_true", synth::psnr(s.scene.ground_truth, out_cross, 0.03, band));
-    report("psnr_band_cross_scale_false", synth::psnr(s.scene.ground_truth, out_seed, 0.03, band));
+    report("psnr_band_cross_scale_true", b_cross);
+    report("psnr_band_cross_scale_false", b_seed);
     report("psnr_outside_band_cross_scale_true", o_cross);
     report("psnr_outside_band_cross_scale_false", o_seed);
-    EXPECT_GE(o_cross, o_seed - 0.02);
-    EXPECT_GE(p_cross, p_seed - 0.25);
-    EXPECT_GT(cv::norm(out_cross, out_seed, cv::NORM_INF), 0.0) << "cross_scale had no effect";
+    EXPECT_GE(p_cross, p_seed + 1.0);
+    EXPECT_GE(o_cross, o_seed + 4.0);
+    EXPECT_GE(b_cross, b_seed - 0.1);
+}
+
+// Share of pixels more than 4/255 outside the [min, max] envelope of the frames (widened by a
+// 5x5 min/max filter): overshoot that no frame contains, i.e. pyramid ringing and halos. The
+// same measure as the project's quality.py halo share.
+double halo_share(const cv::Mat& result, const std::vector<cv::Mat>& frames) {
+    cv::Mat lo = frames[0].clone(), hi = frames[0].clone();
+    for (const cv::Mat& f : frames) {
+        cv::min(lo, f, lo);
+        cv::max(hi, f, hi);
+    }
+    const cv::Mat k = cv::getStructuringElement(cv::MORPH_RECT, cv::Size(5, 5));
+    cv::erode(lo, lo, k);
+    cv::dilate(hi, hi, k);
+    cv::Mat r, l, h;
+    result.convertTo(r, CV_32F);
+    lo.convertTo(l, CV_32F);
+    hi.convertTo(h, CV_32F);
+    const cv::Mat outside = (r < l - 4.0) | (r > h + 4.0);
+    std::vector<cv::Mat> ch;
+    cv::split(outside, ch);
+    cv::Mat any = ch[0];
+    for (size_t c = 1; c < ch.size(); ++c) any |= ch[c];
+    return static_cast<double>(cv::countNonZero(any)) / static_cast<double>(any.total());
+}
+
+// The consistency pass (median-cleaned choices, second pass over the frames) against one pass,
+// on frames that went through JPEG as camera frames do: block artefacts and noise make isolated
+// wrong choices, which the pass removes: less overshoot (0.25% -> 0.20% here) at an equal PSNR
+// (30.77 vs 30.80 dB here). On synth.py's medium preset it gains 1.2 dB (38.40 -> 39.64) and
+// halves the overshoot share (quality.py: 0.019 -> 0.010).
+TEST(PyramidStack, ConsistencyPassOnJpegFrames) {
+    const Stack& s = stack(false);
+    std::vector<cv::Mat> jpeg;
+    for (const cv::Mat& f : s.frames) {
+        std::vector<unsigned char> bytes;
+        cv::imencode(".jpg", f, bytes, {cv::IMWRITE_JPEG_QUALITY, 85});
+        jpeg.push_back(cv::imdecode(bytes, cv::IMREAD_UNCHANGED));
+    }
+    fstack::PyramidStackOptions two, one;
+    one.consistency = false;
+    fstack::PyramidStack a(two), b(one);
+    EXPECT_EQ(a.passes(), 2);
+    EXPECT_EQ(b.passes(), 1);
+    const cv::Mat out_two = run(a, jpeg), out_one = run(b, jpeg);
+    const double p_two = synth::psnr(s.scene.ground_truth, out_two);
+    const double p_one = synth::psnr(s.scene.ground_truth, out_one);
+    const double h_two = halo_share(out_two, jpeg), h_one = halo_share(out_one, jpeg);
+    report("psnr_consistency_true", p_two);
+    report("psnr_consistency_false", p_one);
+    report("halo_share_consistency_true", h_two);
+    report("halo_share_consistency_false", h_one);
+    EXPECT_LT(h_two, h_one);
+    EXPECT_GT(p_two, p_one - 0.1);
 }
 
 TEST(PyramidStack, GreyAndBgraFrames) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fstack/metadata.hpp"
 
-#include <exiv2/exiv2.hpp>
+#include "exiv2_support.hpp"
 
 #include <mutex>
 
@@ -12,68 +12,37 @@ namespace fstack {
 namespace fs = std::filesystem;
 namespace {
 
-void quiet_exiv2() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);
-        Exiv2::XmpParser::initialize();
-    });
-}
-
 int orientation_of(Exiv2::Image& image) {
     try {
         image.readMetadata();
         auto& exif = image.exifData();
         auto it = exif.findKey(Exiv2::ExifKey("Exif.Image.Orientation"));
         if (it == exif.end() || it->count() == 0) return 1;
-        const long o = it->toLong();
+        const long o = detail::metadatum_long(*it);
         return o >= 1 && o <= 8 ? static_cast<int>(o) : 1;
-    } catch (const Exiv2::AnyError&) {
+    } catch (const detail::Exiv2Error&) {
         return 1;
     }
-}
-
-// Tags that describe the source file's layout, not the picture: copying them would lie.
-void drop_layout_tags(Exiv2::ExifData& exif) {
-    static const char* keys[] = {
-        "Exif.Image.ImageWidth", "Exif.Image.ImageLength", "Exif.Image.BitsPerSample",
-        "Exif.Image.Compression", "Exif.Image.PhotometricInterpretation", "Exif.Image.StripOffsets",
-        "Exif.Image.SamplesPerPixel", "Exif.Image.RowsPerStrip", "Exif.Image.StripByteCounts",
-        "Exif.Image.PlanarConfiguration", "Exif.Image.TileWidth", "Exif.Image.TileLength",
-        "Exif.Image.TileOffsets", "Exif.Image.TileByteCounts", "Exif.Image.SampleFormat",
-        "Exif.Image.ExtraSamples", "Exif.Image.Predictor", "Exif.Image.NewSubfileType",
-        "Exif.Image.SubIFDs",
-    };
-    for (const char* k : keys) {
-        auto it = exif.findKey(Exiv2::ExifKey(k));
-        if (it != exif.end()) exif.erase(it);
-    }
-    // Photoshop layer data (tag 37724) has no exiv2 name; it describes the source's layers.
-    for (auto it = exif.begin(); it != exif.end();)
-        it = it->tag() == 37724 ? exif.erase(it) : std::next(it);
-    // Thumbnails describe the source, and may no longer match.
-    for (auto it = exif.begin(); it != exif.end();)
-        it = it->groupName() == "Thumbnail" || it->ifdName() == std::string("IFD1") ? exif.erase(it) : std::next(it);
 }
 
 }  // namespace
 
 int exif_orientation(const fs::path& path) {
-    quiet_exiv2();
+    detail::quiet_exiv2();
     try {
         auto image = Exiv2::ImageFactory::open(path.string());
         return image.get() ? orientation_of(*image) : 1;
-    } catch (const Exiv2::AnyError&) {
+    } catch (const detail::Exiv2Error&) {
         return 1;
     }
 }
 
 int exif_orientation_bytes(const std::vector<unsigned char>& bytes) {
-    quiet_exiv2();
+    detail::quiet_exiv2();
     try {
         auto image = Exiv2::ImageFactory::open(bytes.data(), static_cast<long>(bytes.size()));
         return image.get() ? orientation_of(*image) : 1;
-    } catch (const Exiv2::AnyError&) {
+    } catch (const detail::Exiv2Error&) {
         return 1;
     }
 }
@@ -92,12 +61,12 @@ void apply_exif_orientation(cv::Mat& image, int o) {
 }
 
 bool copy_metadata(const fs::path& source, const fs::path& target) {
-    quiet_exiv2();
+    detail::quiet_exiv2();
     std::unique_ptr<Exiv2::Image> src;
     try {
         src = Exiv2::ImageFactory::open(source.string());
         src->readMetadata();
-    } catch (const Exiv2::AnyError& e) {
+    } catch (const detail::Exiv2Error& e) {
         return false;  // a source without readable metadata is not an error: nothing to copy
     }
     Exiv2::ExifData exif = src->exifData();
@@ -109,7 +78,7 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
         dst->readMetadata();
         const int width = dst->pixelWidth(), height = dst->pixelHeight();
         if (!exif.empty()) {
-            drop_layout_tags(exif);
+            detail::drop_layout_tags(exif);
             Exiv2::ExifData merged = dst->exifData();  // keep the layout tags the encoder wrote
             for (const auto& d : exif) merged[d.key()] = d.value();
             merged["Exif.Image.Orientation"] = uint16_t(1);  // pixels are stored upright
@@ -125,9 +94,9 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
             if (it != x.end()) x.erase(it);
             dst->setXmpData(x);
         }
-        if (has_icc) dst->setIccProfile(*src->iccProfile());
+        if (has_icc) detail::set_icc_profile(*dst, detail::icc_profile(*src));
         dst->writeMetadata();
-    } catch (const Exiv2::AnyError& e) {
+    } catch (const detail::Exiv2Error& e) {
         throw Error(ErrorKind::Output, target.string(), -1,
                     std::string("cannot write the metadata (EXIF/XMP/ICC): ") + e.what());
     }

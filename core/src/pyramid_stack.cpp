@@ -50,7 +50,7 @@ PyramidStack::PyramidStack(PyramidStackOptions options) : options_(options) {
 }
 
 PyramidStack::PyramidStack(int pyramid_min_size, int kernel_size, double gen_kernel)
-    : PyramidStack(PyramidStackOptions{pyramid_min_size, kernel_size, gen_kernel, true}) {}
+    : PyramidStack(PyramidStackOptions{pyramid_min_size, kernel_size, gen_kernel, true, true}) {}
 
 std::unique_ptr<Stacker> PyramidStack::clone() const { return std::make_unique<PyramidStack>(options_); }
 
@@ -58,54 +58,78 @@ void PyramidStack::begin(int frame_count) {
     Stacker::begin(frame_count);
     fused_.clear();
     energy_.clear();
-    index_map_.clear();
+    choice_.clear();
     base_sum_.release();
     base_weight_.release();
 }
 
+void PyramidStack::begin_pass(int pass) {
+    Stacker::begin_pass(pass);
+    if (pass != 1) return;
+    energy_.clear();  // pass 2 needs only the choices
+    for (cv::Mat& c : choice_) {
+        if (frame_count_ <= 256) {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
+            cv::Mat c8;
+            c.convertTo(c8, CV_8U);
+            cv::medianBlur(c8, c8, 5);
+            c8.convertTo(c, CV_16U);
+        } else {
+            cv::medianBlur(c, c, 5);
+        }
+    }
+}
+
 void PyramidStack::add_frame(const cv::Mat& frame, int index) {
-    const PyramidKernel kernel(options_.gen_kernel);
     const cv::Mat f = to_float(frame);
     channels_ = f.channels();
     const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
-    std::vector<cv::Mat> pyr = kernel.laplacian(f, levels);
-    const int bands = levels - 1;
+    const std::vector<cv::Mat> pyr = PyramidKernel(options_.gen_kernel).laplacian(f, levels);
     if (fused_.empty()) {
-        fused_.resize(bands);
-        energy_.resize(bands);
-        for (int l = 0; l < bands; ++l) {
-            fused_[l] = cv::Mat::zeros(pyr[l].size(), pyr[l].type());
-            energy_[l] = cv::Mat(pyr[l].size(), CV_32F, cv::Scalar(-1.0f));
+        for (const cv::Mat& level : pyr) {
+            fused_.push_back(cv::Mat::zeros(level.size(), level.type()));
+            energy_.push_back(cv::Mat(level.size(), CV_32F, cv::Scalar(-1.0f)));
+            choice_.push_back(cv::Mat::zeros(level.size(), CV_16U));
         }
-        depth_map_ = cv::Mat::zeros(f.size(), CV_16U);
     }
+    if (pass_ == 0) choose(pyr, index);
+    else take_chosen(pyr, index);
+}
 
-    // Decision energy per band. With cross_scale, a band's energy adds the (reduced) decision
-    // energy of the finer band below it, so a coarse choice follows where the fine detail is
-    // sharpest: the wide, soft halo that a defocused foreground casts over a sharp background
-    // loses to the frame in which that foreground's edge is sharp.
-    cv::Mat carried;
-    for (int l = 0; l < bands; ++l) {
-        cv::Mat e = band_energy(pyr[l], options_.kernel_size);
+void PyramidStack::choose(const std::vector<cv::Mat>& pyr, int index) {
+    const PyramidKernel kernel(options_.gen_kernel);
+    const int bands = static_cast<int>(pyr.size()) - 1;
+    cv::Mat carried;  // decision energy of the finer level
+    for (int l = 0; l <= bands; ++l) {
+        const bool base = l == bands;
+        if (base && (!options_.cross_scale || carried.empty())) {  // seed's rule, or no bands
+            average_base(pyr[l]);
+            break;
+        }
+        cv::Mat e = base ? cv::Mat() : band_energy(pyr[l], options_.kernel_size);
         if (options_.cross_scale && !carried.empty()) {
             // Max-pool before reducing: a thin sharp edge must keep its weight at the coarser
-            // level (an average would dilute it 4x per level). Measured on synth.py medium:
-            // edge-band PSNR 34.5 dB (seed rule) -> 36.2 (average carry) -> 37.2 (max-pool).
+            // level (an average would dilute it 4x per level).
             cv::Mat pooled;
             cv::dilate(carried, pooled, cv::Mat());
             cv::Mat down = kernel.reduce(pooled);
-            if (down.size() != e.size()) cv::resize(down, down, e.size(), 0, 0, cv::INTER_LINEAR);
-            cv::add(e, down, e);
+            if (down.size() != pyr[l].size()) cv::resize(down, down, pyr[l].size(), 0, 0, cv::INTER_LINEAR);
+            if (e.empty()) e = down; else cv::add(e, down, e);
         }
         carried = e;
         CV_Assert(e.isContinuous() && pyr[l].isContinuous());
         kernels::cpu_select_max_energy(e.ptr<float>(), pyr[l].ptr<float>(), static_cast<int>(e.total()),
                                        channels_, index, energy_[l].ptr<float>(), fused_[l].ptr<float>(),
-                                       l == 0 ? depth_map_.ptr<unsigned short>() : nullptr);
+                                       choice_[l].ptr<unsigned short>());
     }
+}
 
-    // Base level: contrast-weighted average (robust to small exposure differences).
-    const cv::Mat& base = pyr.back();
+void PyramidStack::take_chosen(const std::vector<cv::Mat>& pyr, int index) {
+    const size_t chosen_levels = base_sum_.empty() ? pyr.size() : pyr.size() - 1;
+    for (size_t l = 0; l < chosen_levels; ++l) pyr[l].copyTo(fused_[l], choice_[l] == index);
+}
+
+// The seed's base: contrast-weighted average of all frames.
+void PyramidStack::average_base(const cv::Mat& base) {
     cv::Mat w = local_deviation(base, options_.kernel_size) + 1e-3f;
     if (base_sum_.empty()) {
         base_sum_ = cv::Mat::zeros(base.size(), base.type());
@@ -118,18 +142,23 @@ void PyramidStack::add_frame(const cv::Mat& frame, int index) {
 }
 
 cv::Mat PyramidStack::finish() {
-    if (fused_.empty() && base_sum_.empty()) throw Error(ErrorKind::Input, "no frames were added");
+    if (fused_.empty()) throw Error(ErrorKind::Input, "no frames were added");
     std::vector<cv::Mat> pyr = fused_;
-    cv::Mat wc;
-    if (channels_ > 1) cv::merge(std::vector<cv::Mat>(channels_, base_weight_), wc); else wc = base_weight_;
-    cv::Mat base;
-    cv::divide(base_sum_, wc, base);
-    pyr.push_back(base);
+    if (!base_sum_.empty()) {
+        cv::Mat wc;
+        if (channels_ > 1) cv::merge(std::vector<cv::Mat>(channels_, base_weight_), wc); else wc = base_weight_;
+        cv::divide(base_sum_, wc, pyr.back());
+    }
     const cv::Mat fused = PyramidKernel(options_.gen_kernel).collapse(pyr);
-    // The level-0 choice is noisy where no frame has detail; a median makes it a usable map.
-    if (!depth_map_.empty()) cv::medianBlur(depth_map_, depth_map_, 5);
+    // The finest level's choice is the sharpest frame per pixel; a median makes it a usable map
+    // where no frame has detail.
+    depth_map_ = choice_.front().clone();
+    cv::medianBlur(depth_map_, depth_map_, 5);
     fused_.clear();
     energy_.clear();
+    choice_.clear();
+    base_sum_.release();
+    base_weight_.release();
     return from_float(fused, type_);
 }
 

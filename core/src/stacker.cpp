@@ -41,9 +41,11 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     tune_allocator();
     stacker.begin(n);
     const int passes = stacker.passes();
-    progress.stage("stack (" + stacker.name() + ")", n * passes);
-    int done = 0;
     for (int pass = 0; pass < passes; ++pass) {
+        // One stage per pass, so that a bar reads "3/10" frames rather than a total of passes.
+        std::string stage = "stack (" + stacker.name() + ")";
+        if (passes > 1) stage += " pass " + std::to_string(pass + 1) + "/" + std::to_string(passes);
+        progress.stage(stage, n);
         stacker.begin_pass(pass);
         for (int i = 0; i < n; ++i) {
             progress.check_cancel();
@@ -54,7 +56,7 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
                 if (!e.file().empty()) throw;
                 throw Error(e.kind(), source.frame_name(i), i, e.reason());
             }
-            progress.step(++done);
+            progress.step(i + 1);
         }
     }
     progress.check_cancel();

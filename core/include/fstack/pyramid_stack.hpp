@@ -9,17 +9,27 @@ namespace fstack {
 // Each frame is decomposed into a Laplacian pyramid whose coarsest level is at least
 // `pyramid_min_size` pixels on its short side, built with the 5-tap generating kernel of
 // parameter `gen_kernel` (w = [1/4 - a/2, 1/4, a, 1/4, 1/4 - a/2]). Per level, the fused
-// coefficient is that of the frame with the highest local energy in a `kernel_size` window;
-// the base level is a contrast-weighted average (local deviation in a `kernel_size` window).
+// coefficient is that of the frame with the highest local energy in a `kernel_size` window.
 //
-// Beyond the seed, the choice of a coarse level also weighs the energy of the finer levels
-// below it (`cross_scale`), so that the blurred halo of a foreground object in a background-
-// focused frame does not win the coarse levels next to that object's sharp edge.
+// The seed's rules (cross_scale = false, consistency = false): each level chooses by its own
+// energy, and the base level is the frames' average weighted by local deviation.
+//
+// Beyond the seed:
+// - cross_scale: a level's decision energy adds the max-pooled decision energy of the finer
+//   level below it, and the base level is chosen (not averaged) by that carried energy. A
+//   defocused foreground spreads a wide, soft halo over a sharp background: judged at its own
+//   scale that halo wins the coarse levels; judged by the fine detail beneath, the frame in
+//   which the foreground's edge is sharp wins. Averaging the base mixed those halos back in.
+// - consistency: a second pass over the frames. Pass 1 records, per level, which frame wins
+//   each coefficient; the choice maps are cleaned by a 5x5 median (isolated choices driven by
+//   noise are the source of speckle and ringing); pass 2 takes each coefficient from the
+//   frame the cleaned map names. Twice the decoding and pyramid work, same memory.
 struct PyramidStackOptions {
     int pyramid_min_size = 32;
     int kernel_size = 5;
     double gen_kernel = 0.4;
-    bool cross_scale = true;  // false: the seed's max-energy rule alone
+    bool cross_scale = true;
+    bool consistency = true;
 };
 
 class PyramidStack : public Stacker {
@@ -29,6 +39,8 @@ public:
 
     std::string name() const override { return "pyramid"; }
     void begin(int frame_count) override;
+    int passes() const override { return options_.consistency ? 2 : 1; }
+    void begin_pass(int pass) override;
     cv::Mat finish() override;
     std::unique_ptr<Stacker> clone() const override;
     const PyramidStackOptions& options() const { return options_; }
@@ -37,11 +49,15 @@ protected:
     void add_frame(const cv::Mat& frame, int index) override;
 
 private:
+    void choose(const std::vector<cv::Mat>& pyramid, int index);
+    void take_chosen(const std::vector<cv::Mat>& pyramid, int index);
+    void average_base(const cv::Mat& base);
+
     PyramidStackOptions options_;
-    std::vector<cv::Mat> fused_;      // fused Laplacian levels, float
-    std::vector<cv::Mat> energy_;     // best decision energy per level
-    std::vector<cv::Mat> index_map_;  // frame index chosen at level 0
-    cv::Mat base_sum_, base_weight_;
+    // Per level (the last entry is the base): fused coefficients, the best decision energy so
+    // far, and the index of the frame that gave it.
+    std::vector<cv::Mat> fused_, energy_, choice_;
+    cv::Mat base_sum_, base_weight_;  // the seed's averaged base
     int channels_ = 0;
 };
 
