@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "fstack/depthmap_stack.hpp"
+#include "fstack/focus_stacker.hpp"
 #include "fstack/pyramid_stack.hpp"
 
 namespace fstack::cli {
@@ -17,14 +18,18 @@ struct StackerOptions {
     std::string stacker = "pyramid";
     PyramidStackOptions pyramid;
     DepthMapStackOptions depthmap;
+    FocusStackerOptions focusmeasure;
     std::optional<int> kernel_size;  // one option feeds both stackers' kernel_size
     std::string map_type;
     std::string energy;
     bool no_cross_scale = false;
+    bool no_consistency = false;
 
     // Set by add_stacker_options so that check() can tell which options were given.
-    CLI::Option* pyramid_only[3] = {};
+    CLI::Option* pyramid_only[4] = {};
     CLI::Option* depthmap_only[4] = {};
+    CLI::Option* focusmeasure_only[3] = {};
+    CLI::Option* kernel_size_option = nullptr;  // pyramid and depthmap, not focusmeasure
 };
 
 void add_stacker_options(CLI::App& app, StackerOptions& options);

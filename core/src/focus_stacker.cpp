@@ -2,7 +2,6 @@
 #include "fstack/focus_stacker.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include <opencv2/imgproc.hpp>
 
@@ -15,19 +14,6 @@
 namespace fstack {
 namespace fs = std::filesystem;
 namespace {
-
-// DEV toggles (to be removed once measured).
-double env(const char* name, double fallback) {
-    const char* v = std::getenv(name);
-    return v ? std::atof(v) : fallback;
-}
-
-cv::Mat broadcast(const cv::Mat& plane, int channels) {
-    if (channels == 1) return plane;
-    cv::Mat out;
-    cv::merge(std::vector<cv::Mat>(channels, plane), out);
-    return out;
-}
 
 void check_range(const char* name, int value, int low, int high) {
     if (value < low || value > high)
@@ -46,104 +32,97 @@ FocusStacker::FocusStacker(FocusStackerOptions options) : options_(options) {
 FocusStacker::FocusStacker(int radius, int smoothing, int scale_factor)
     : FocusStacker(FocusStackerOptions{radius, smoothing, scale_factor}) {}
 
+double FocusStacker::blend_sigma() const {
+    // smoothing counts supersampled pixels, like radius; the blend runs at the input size.
+    return static_cast<double>(options_.smoothing) / options_.scale_factor;
+}
+
 std::unique_ptr<Stacker> FocusStacker::clone() const { return std::make_unique<FocusStacker>(options_); }
 
 void FocusStacker::begin(int frame_count) {
     Stacker::begin(frame_count);
     best_measure_.release();
-    index_map_.release();
     acc_.release();
     weight_sum_.release();
 }
 
-cv::Mat FocusStacker::supersample(const cv::Mat& frame) const {
+cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
     const cv::Mat f = frame.depth() == CV_32F ? frame : to_float(frame);
-    if (options_.scale_factor == 1) return f;
-    cv::Mat up;
-    cv::resize(f, up, cv::Size(), options_.scale_factor, options_.scale_factor, cv::INTER_CUBIC);
-    return up;
-}
-
-cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const { return measure(supersample(frame)); }
-
-cv::Mat FocusStacker::measure(const cv::Mat& up) const {
-    const cv::Mat grey = float_luma(up);
-    const double unit = env("FM_INPUT_UNITS", 1) > 0 ? options_.scale_factor : 1;
-    const int r = static_cast<int>(options_.radius * unit);
+    cv::Mat grey = float_luma(f);
+    const int s = options_.scale_factor;
+    // Luma is linear in the channels and so is cubic resampling: upsampling the luma alone is
+    // the same as taking the luma of the upsampled frame, at a third of the memory.
+    if (s > 1) {
+        cv::Mat up;
+        cv::resize(grey, up, cv::Size(), s, s, cv::INTER_CUBIC);
+        grey = up;
+    }
+    // Local variance of the Laplacian (Pech-Pacheco et al. 2000): the Laplacian alone flips sign
+    // across every edge and is zero on the flat side of it; its variance over a window is a
+    // stable "how much fine detail is here" that does not depend on the edge's direction.
     cv::Mat lap;
-    cv::Laplacian(grey, lap, CV_32F, static_cast<int>(env("FM_LAPK", 3)), 1, 0, cv::BORDER_REFLECT101);
+    cv::Laplacian(grey, lap, CV_32F, 3, 1, 0, cv::BORDER_REFLECT101);
+    grey.release();
+    const int r = options_.radius;
     const cv::Size box(2 * r + 1, 2 * r + 1);
-    cv::Mat mean, mean_sq;
+    cv::Mat mean, var;
     cv::boxFilter(lap, mean, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
-    cv::boxFilter(lap.mul(lap), mean_sq, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
-    cv::Mat var = mean_sq - mean.mul(mean);
-    var = cv::max(var, 0.0);
-    const double sigma = options_.smoothing * unit;
+    cv::multiply(lap, lap, lap);
+    cv::boxFilter(lap, var, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
+    lap.release();
+    cv::multiply(mean, mean, mean);
+    cv::subtract(var, mean, var);
+    mean.release();
+    var = cv::max(var, 0.0);  // rounding can leave tiny negatives
+    const double sigma = options_.smoothing;
     cv::GaussianBlur(var, var, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    if (s > 1) {
+        cv::Mat down;
+        cv::resize(var, down, frame.size(), 0, 0, cv::INTER_AREA);
+        var = down;
+    }
     return var;
 }
 
 void FocusStacker::add_frame(const cv::Mat& frame, int index) {
-    const cv::Mat up = supersample(frame);
-    const int mode = static_cast<int>(env("FM_MODE", 0));
-    if (mode == 1) {
-        // DEV: single pass, weights = measure^p (online soft-max in the log domain).
-        if (pass_ == 1) return;
-        const double p = env("FM_POWER", 8);
-        cv::Mat m = measure(up);
-        cv::Mat logm;
-        cv::log(m + 1e-12f, logm);
-        logm *= p;
-        if (best_measure_.empty()) {
-            best_measure_ = cv::Mat(m.size(), CV_32F, cv::Scalar(-1e30f));
-            index_map_ = cv::Mat::zeros(m.size(), CV_16U);
-            acc_ = cv::Mat::zeros(up.size(), up.type());
-            weight_sum_ = cv::Mat::zeros(up.size(), CV_32F);
-        }
-        // Rescale the running sums where the max grows.
-        cv::Mat new_max = cv::max(best_measure_, logm);
-        cv::Mat scale_old, w;
-        cv::exp(best_measure_ - new_max, scale_old);
-        cv::exp(logm - new_max, w);
-        acc_ = acc_.mul(broadcast(scale_old, up.channels())) + up.mul(broadcast(w, up.channels()));
-        weight_sum_ = weight_sum_.mul(scale_old) + w;
-        const cv::Mat better = logm > best_measure_;
-        index_map_.setTo(index, better);
-        best_measure_ = new_max;
-        return;
-    }
+    const cv::Mat f = to_float(frame);
     if (pass_ == 0) {
-        const cv::Mat m = measure(up);
-        if (best_measure_.empty()) {
-            best_measure_ = cv::Mat(m.size(), CV_32F, cv::Scalar(-1.0f));
-            index_map_ = cv::Mat::zeros(m.size(), CV_16U);
+        const cv::Mat m = focus_measure(f);
+        if (index == 0) {
+            best_measure_ = m;
+            depth_map_ = cv::Mat::zeros(f.size(), CV_16U);
+            return;
         }
+        // Strictly greater: of equally sharp frames (flat areas) the first one wins, as in
+        // DepthMapStack, so that the depth map is stable where nothing is in focus.
         const cv::Mat better = m > best_measure_;
         m.copyTo(best_measure_, better);
-        index_map_.setTo(index, better);
+        depth_map_.setTo(index, better);
         return;
     }
-    const bool blend_input = env("FM_BLEND_INPUT", 0) > 0 && options_.scale_factor > 1;
-    const cv::Mat src = blend_input ? to_float(frame) : up;
-    if (acc_.empty()) {
-        best_measure_.release();  // pass 1's measure is no longer needed
-        acc_ = cv::Mat::zeros(src.size(), src.type());
-        weight_sum_ = cv::Mat::zeros(src.size(), CV_32F);
+    if (index == 0) {
+        best_measure_.release();  // pass 1's measure is not needed any more
+        acc_ = cv::Mat::zeros(f.size(), f.type());
+        weight_sum_ = cv::Mat::zeros(f.size(), CV_32F);
     }
-    const cv::Mat mask = index_map_ == index;
+    const cv::Mat mask = depth_map_ == index;
     if (cv::countNonZero(mask) == 0) return;
     cv::Mat w;
     mask.convertTo(w, CV_32F, 1.0 / 255.0);
-    const double unit = env("FM_INPUT_UNITS", 1) > 0 ? options_.scale_factor : 1;
-    const double sigma = env("FM_WSIGMA", 1.0) * options_.smoothing * unit;
-    if (sigma > 0) cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
-    if (blend_input) {
-        cv::Mat d;
-        cv::resize(w, d, size_, 0, 0, cv::INTER_AREA);
-        w = d;
-    }
-    acc_ += src.mul(broadcast(w, src.channels()));
-    weight_sum_ += w;
+    const double sigma = blend_sigma();
+    cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    const int cn = f.channels();
+    cv::parallel_for_(cv::Range(0, f.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* fp = f.ptr<float>(y);
+            const float* wp = w.ptr<float>(y);
+            float* ap = acc_.ptr<float>(y);
+            float* sp = weight_sum_.ptr<float>(y);
+            for (int x = 0; x < f.cols; ++x) {
+                kernels::accumulate_weighted(wp[x], fp + x * cn, cn, ap + x * cn, sp + x);
+            }
+        }
+    });
 }
 
 cv::Mat FocusStacker::finish() {
@@ -158,16 +137,6 @@ cv::Mat FocusStacker::finish() {
     }
     acc_.release();
     weight_sum_.release();
-    best_measure_.release();
-    if (options_.scale_factor > 1) {
-        cv::Mat down;
-        if (fused.size() != size_) cv::resize(fused, down, size_, 0, 0, cv::INTER_AREA); else down = fused;
-        fused = down;
-        cv::resize(index_map_, depth_map_, size_, 0, 0, cv::INTER_NEAREST);
-    } else {
-        depth_map_ = index_map_;
-    }
-    index_map_.release();
     return from_float(fused, type_);
 }
 

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "fstack/progress.hpp"
+
+namespace fstack::cli {
+
+// One stack of a batch: its frames, the image it becomes, and whether that is already there.
+struct PlannedStack {
+    std::string name;                         // the --group-by capture, or the first frame's stem
+    std::vector<std::filesystem::path> frames;
+    std::filesystem::path output;
+    bool done = false;                        // output exists and no --overwrite: skipped
+    std::uint64_t memory = 0;                 // estimated peak bytes while stacking
+};
+
+// Cuts the folder's frames (natural order) into stacks: consecutive groups of `stack_size`
+// (the seed's split_into_stacks), or, with a non-empty `group_by`, by the first capture group
+// of that regular expression (ECMAScript, searched in the file name); frames that do not match
+// are skipped with one warning. Stacks keep the order of their first frames.
+std::vector<PlannedStack> group_stacks(const std::vector<std::filesystem::path>& frames, int stack_size,
+                                       const std::string& group_by, bool keep_partial, Progress& progress);
+
+// --shard I/N: 1 <= I <= N. Throws Error(Usage).
+struct Shard {
+    int index = 1;
+    int count = 1;
+};
+Shard parse_shard(const std::string& text);
+
+// The stacks of shard I of N: every stack whose position p (from 0, in the whole batch) has
+// p % N == I - 1. Shards are disjoint and together cover the batch, whatever is done already,
+// so that N machines given the same folder need no coordination.
+std::vector<PlannedStack> select_shard(std::vector<PlannedStack> stacks, Shard shard);
+
+// Names each stack's output OUTDIR/<name><postfix><ext> and marks those that exist (unless
+// `overwrite`). Throws Error(Usage) where two stacks would write one file, or an output would
+// be one of the frames.
+void plan_outputs(std::vector<PlannedStack>& stacks, const std::filesystem::path& out_dir,
+                  const std::string& format, const std::string& postfix, bool overwrite);
+
+}  // namespace fstack::cli

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `fstack batch`: every stack of a folder (an OpenScan run: scan_1.jpg ... scan_N.jpg, K frames
+// per position) into one image each, unattended, resumable, in parallel, and in shards across
+// machines.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "batch_plan.hpp"
+#include "batch_progress.hpp"
+#include "batch_runner.hpp"
+#include "command.hpp"
+#include "exit_codes.hpp"
+#include "frame_action_options.hpp"
+#include "fstack/actions.hpp"
+#include "fstack/error.hpp"
+#include "fstack/frames.hpp"
+#include "fstack/image_io.hpp"
+#include "fstack/job.hpp"
+#include "fstack/runtime.hpp"
+#include "input_options.hpp"
+#include "memory_budget.hpp"
+#include "output_check.hpp"
+#include "output_options.hpp"
+#include "stacker_options.hpp"
+
+namespace fstack::cli {
+namespace fs = std::filesystem;
+namespace {
+
+struct BatchArgs {
+    std::string input;
+    std::string output;
+    int stack_size = 0;
+    std::string group_by;
+    bool keep_partial = false;
+    StackerOptions stacker;
+    FrameActionOptions actions;  // --align, --balance, --vignetting, --noise-mask
+    OutputOptions output_options;
+    InputOptions input_options;
+    std::string format;
+    std::string postfix;
+    int jobs = 0;  // 0: one per core
+    std::string max_memory;
+    std::string shard;
+    bool dry_run = false;
+    bool quiet = false;
+    bool verbose = false;
+};
+
+const char* const kDescription =
+    "Focus-stack every stack of a folder, one image per stack.\n"
+    "  fstack batch DIR -o OUTDIR (--stack-size N | --group-by REGEX) [options]";
+
+const char* const kNotes =
+    "Stacks: the folder's JPEG/PNG/TIFF files in natural order (scan_2 before scan_10), cut\n"
+    "into groups of N consecutive frames (--stack-size; a count that is not a multiple of N is\n"
+    "an input error, as a missing frame would shift every later stack, unless --keep-partial),\n"
+    "or grouped by the first capture group of --group-by, searched in each file name: with\n"
+    "--group-by '^(pos[0-9]+)_' the files pos3_1.jpg, pos3_2.jpg ... form stack pos3.\n"
+    "Outputs: OUTDIR/<name><postfix><ext>, the name being the capture group or the stack's first\n"
+    "frame's name, the extension --format's or the first frame's. A stack whose output exists\n"
+    "is skipped (so an interrupted batch resumes where it stopped) unless --overwrite.\n"
+    "Failures: a stack that fails is reported and the others go on; a summary lists the failed\n"
+    "stacks at the end and the exit code is that of the first failure (3 input, 4 output).\n"
+    "Parallel: up to --jobs stacks at once, as many as fit in --max-memory by an estimate of\n"
+    "each stack's peak memory (from its frame size and the stacker); one stack always runs.\n"
+    "Shards: --shard I/N takes every stack whose position in the batch, counted from 0, is I-1\n"
+    "modulo N: N machines running shards 1/N .. N/N on the same folder process every stack\n"
+    "exactly once, with no coordination (a Slurm array job, a Kubernetes indexed Job).\n"
+    "--dry-run prints the stacks, their outputs and what would be skipped, and writes nothing.\n"
+    "Every stack gets the options of `fstack stack`: stacker, frame actions (--align, --balance,\n"
+    "...; --plots writes into one subfolder per stack), output and input options.\n\n";
+
+void check_usage(BatchArgs& a) {
+    check_stacker_options(a.stacker);
+    make_frame_actions(a.actions);  // refuses bad action options now, not in every stack
+    if ((a.stack_size > 0) == !a.group_by.empty())
+        throw Error(ErrorKind::Usage, "give either --stack-size N or --group-by REGEX");
+    if (a.keep_partial && a.stack_size == 0)
+        throw Error(ErrorKind::Usage, "--keep-partial applies to --stack-size only");
+    if (format_from_extension(a.output) != FileFormat::Unknown)
+        throw Error(ErrorKind::Usage, a.output, -1, "the batch output is a folder, not an image file name");
+    std::error_code ec;
+    if (!fs::is_directory(a.input, ec))
+        throw Error(ErrorKind::Input, a.input, -1, "not a folder: fstack batch takes the folder of a scan run");
+    // Results in the input folder would be taken for frames by the next run.
+    if (same_file(a.input, a.output))
+        throw Error(ErrorKind::Usage, a.output, -1, "the output folder must not be the input folder");
+}
+
+// The stacks of this run (this shard), their outputs and memory estimates.
+std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shard shard) {
+    const std::vector<fs::path> frames = list_frames(a.input, progress);
+    if (frames.empty()) throw Error(ErrorKind::Input, a.input, -1, "no JPEG, PNG or TIFF images in this folder");
+    std::vector<PlannedStack> stacks = group_stacks(frames, a.stack_size, a.group_by, a.keep_partial, progress);
+    stacks = select_shard(std::move(stacks), shard);
+    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    for (PlannedStack& s : stacks) {
+        if (s.done) continue;
+        ImageInfo info;
+        try {
+            info = read_image_info(s.frames.front(), 0);
+        } catch (const Error&) {
+            // An unreadable first frame fails its stack when it runs; until then, assume 24 MP.
+            info.width = 6000;
+            info.height = 4000;
+        }
+        s.memory = estimate_stack_memory(a.stacker, info, a.output_options.denoise > 0, a.actions);
+    }
+    return stacks;
+}
+
+void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Shard shard) {
+    int todo = 0;
+    for (const PlannedStack& s : stacks) {
+        std::printf("%s: %zu frames, %s .. %s -> %s%s\n", s.name.c_str(), s.frames.size(),
+                    s.frames.front().filename().c_str(), s.frames.back().filename().c_str(), s.output.c_str(),
+                    s.done ? " (exists: skip)" : "");
+        todo += s.done ? 0 : 1;
+    }
+    std::printf("%zu stacks%s, %d to stack, %zu done already; nothing written (--dry-run)\n", stacks.size(),
+                shard.count > 1 ? (" in shard " + a.shard).c_str() : "", todo, stacks.size() - static_cast<size_t>(todo));
+}
+
+// Stacks one planned stack and writes its image; returns the path written.
+std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
+    FileFrameSource files(s.frames, progress);
+    configure_source(a.input_options, files);
+    files.validate();
+    // The frame actions run on the fly, as in `fstack stack`; each stack has its own.
+    FramePipelineOptions pipeline = pipeline_options(a.actions);
+    if (!pipeline.plot_path.empty()) pipeline.plot_path /= s.name;  // one plot folder per stack
+    ProcessedFrameSource processed(files, make_frame_actions(a.actions), pipeline, progress);
+    if (a.actions.any()) processed.prepare();
+    FrameSource& source = a.actions.any() ? static_cast<FrameSource&>(processed) : files;
+    auto stacker = prototype.clone();
+    const StackResult result = stack_frames(*stacker, source, a.output_options.denoise, progress);
+    write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    return s.output.string();
+}
+
+int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped) {
+    size_t written = 0, failed = 0, not_run = 0;
+    bool cancelled = false;
+    int code = kExitOk;
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+        switch (outcomes[i].state) {
+            case StackOutcome::State::Written: ++written; break;
+            case StackOutcome::State::Failed:
+                if (failed++ == 0) code = exit_code_for(outcomes[i].kind);
+                break;
+            case StackOutcome::State::Cancelled: cancelled = true; ++not_run; break;
+            case StackOutcome::State::NotRun: ++not_run; break;
+        }
+    }
+    std::fprintf(stderr, "fstack: batch: %zu written, %zu skipped (output exists), %zu failed%s\n", written, skipped,
+                 failed, not_run > 0 ? (", " + std::to_string(not_run) + " not run").c_str() : "");
+    if (failed > 0) {
+        std::fprintf(stderr, "fstack: error: %zu stack(s) failed:\n", failed);
+        for (size_t i = 0; i < outcomes.size(); ++i)
+            if (outcomes[i].state == StackOutcome::State::Failed)
+                std::fprintf(stderr, "  %s (%zu frames): %s\n", todo[i].name.c_str(), todo[i].frames.size(),
+                             outcomes[i].message.c_str());
+    }
+    if (cancelled || (not_run > 0 && failed == 0)) {
+        std::fprintf(stderr, "fstack: interrupted; run the same command again to finish the batch\n");
+        return kExitInterrupted;
+    }
+    return code;
+}
+
+int run_batch(BatchArgs& a) {
+    check_usage(a);
+    apply_input_options(a.input_options);
+    const Shard shard = a.shard.empty() ? Shard{} : parse_shard(a.shard);
+    const std::uint64_t budget = a.max_memory.empty() ? default_memory_budget() : parse_memory_size(a.max_memory);
+    const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
+
+    ProgressBar setup(choose_progress_mode(a.quiet), a.verbose);
+    std::vector<PlannedStack> stacks = make_plan(a, setup, shard);
+    if (a.dry_run) {
+        print_plan(stacks, a, shard);
+        return kExitOk;
+    }
+    std::vector<PlannedStack> todo;
+    for (PlannedStack& s : stacks)
+        if (!s.done) todo.push_back(std::move(s));
+    const size_t skipped = stacks.size() - todo.size();
+    if (skipped > 0) setup.info(std::to_string(skipped) + " stack(s) skipped: output exists (use --overwrite to redo)");
+    if (todo.empty()) {
+        setup.info("nothing to do: every output exists");
+        return kExitOk;
+    }
+    check_output_folder(a.output);
+    make_output_folder(a.output);
+    warn_useless_options(a.output_options, setup, todo.front().output);
+
+    std::vector<std::uint64_t> memory;
+    std::vector<std::string> names;
+    const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
+    for (const PlannedStack& s : todo) {
+        memory.push_back(s.memory);
+        names.push_back(s.name);
+        if (s.memory > room)
+            setup.warn("stack " + s.name + " needs about " + format_memory_size(s.memory) + ", more than --max-memory " +
+                       format_memory_size(budget) + " allows: it will run alone");
+    }
+    const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), todo.size()));
+    setup.info(std::to_string(todo.size()) + " stack(s) to stack, up to " + std::to_string(threads) +
+               " at once within " + format_memory_size(budget));
+    // Parallel stacks share the cores: OpenCV's own threads inside each stack would only
+    // contend with the other stacks'.
+    if (threads > 1)
+        cv::setNumThreads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads));
+    tune_allocator();  // once, before the threads: it changes process-wide malloc settings
+
+    BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
+    progress.begin(static_cast<int>(todo.size()));
+    const auto outcomes = run_stacks(
+        memory, threads, room,
+        [&](size_t i, Progress& p) { return stack_one(a, *prototype, todo[i], p); }, names, progress);
+    progress.finish();
+    return report(todo, outcomes, skipped);
+}
+
+}  // namespace
+
+Command add_batch_command(CLI::App& root) {
+    auto args = std::make_shared<BatchArgs>();
+    BatchArgs& a = *args;
+    CLI::App* app = root.add_subcommand("batch", kDescription);
+    app->footer(std::string(kNotes) + exit_codes_help());
+
+    app->add_option("input", a.input, "Folder of frames (JPEG, PNG, TIFF; 8 or 16 bit)")->required()->type_name("DIR");
+    app->add_option("-o,--output", a.output, "Folder for the results (created if needed)")
+        ->required()
+        ->type_name("OUTDIR");
+
+    const std::string grouping = "Stacks";
+    CLI::Option* size = app->add_option("--stack-size", a.stack_size, "Frames per stack, consecutive in natural order")
+                            ->check(CLI::Range(2, 1000000))
+                            ->type_name("N")
+                            ->group(grouping);
+    CLI::Option* pattern =
+        app->add_option("--group-by", a.group_by, "Regular expression whose first capture group names the stack")
+            ->type_name("REGEX")
+            ->excludes(size)
+            ->group(grouping);
+    app->add_flag("--keep-partial", a.keep_partial, "With --stack-size: stack a short last group instead of failing")
+        ->excludes(pattern)
+        ->group(grouping);
+    app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
+        ->type_name("I/N")
+        ->group(grouping);
+    app->add_flag("--dry-run", a.dry_run, "Print the stacks and their outputs; write nothing")->group(grouping);
+
+    add_stacker_options(*app, a.stacker);
+    add_frame_action_options(*app, a.actions);
+
+    const std::string output = "Output";
+    app->add_option("--format", a.format, "Format of the results [default: the first frame's extension]")
+        ->check(CLI::IsMember({"jpg", "jpeg", "png", "tif", "tiff"}, CLI::ignore_case))
+        ->group(output);
+    app->add_option("--postfix", a.postfix, "Appended to the stack's name in result names")->group(output);
+    add_output_options(*app, a.output_options, output);
+    add_input_options(*app, a.input_options);
+
+    const std::string parallel = "Parallel";
+    app->add_option("-j,--jobs", a.jobs, "Stacks at once [default: one per core]")
+        ->check(CLI::Range(1, 1024))
+        ->type_name("J")
+        ->group(parallel);
+    app->add_option("--max-memory", a.max_memory,
+                    "Memory budget for the stacks running at once, e.g. 4G [default: half the "
+                    "machine's or the container's memory]")
+        ->type_name("SIZE")
+        ->group(parallel);
+
+    CLI::Option* quiet = app->add_flag("-q,--quiet", a.quiet, "Print nothing but errors and the summary")->group("Messages");
+    app->add_flag("-v,--verbose", a.verbose, "Also print every frame's progress and debugging notes")
+        ->excludes(quiet)
+        ->group("Messages");
+
+    return Command{app, [args] { return run_batch(*args); }};
+}
+
+}  // namespace fstack::cli

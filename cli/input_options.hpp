@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "fstack/frames.hpp"
+#include "fstack/limits.hpp"
+
+namespace fstack::cli {
+
+// How frames are read, shared by every subcommand that reads frames: --max-pixels,
+// --scale-mismatched.
+struct InputOptions {
+    std::uint64_t max_pixels = kDefaultMaxPixels;
+    bool scale_mismatched = false;
+};
+
+void add_input_options(CLI::App& app, InputOptions& options, const std::string& group = "Input");
+
+// Applies the process-wide part (the pixel limit): call once parsing succeeded, before reading.
+void apply_input_options(const InputOptions& options);
+
+// Applies the per-source part to a source of frames.
+void configure_source(const InputOptions& options, FileFrameSource& source);
+
+}  // namespace fstack::cli

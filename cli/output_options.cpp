@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "output_options.hpp"
+
+namespace fstack::cli {
+namespace fs = std::filesystem;
+
+void add_output_options(CLI::App& app, OutputOptions& o, const std::string& group) {
+    o.quality_option = app.add_option("--quality", o.quality, "JPEG quality")
+                           ->check(CLI::Range(0, 100))
+                           ->capture_default_str()
+                           ->type_name("Q")
+                           ->group(group);
+    app.add_flag("--compress", o.compress, "Lossless compression: TIFF deflate, PNG level 9")->group(group);
+    app.add_flag("--no-metadata", o.no_metadata, "Do not copy EXIF/XMP/ICC from the first frame")
+        ->group(group);
+    app.add_flag("--overwrite", o.overwrite, "Replace existing output files")->group(group);
+    app.add_option("--denoise", o.denoise,
+                   "Non-local-means denoising strength of the result (0: off; 0.75..1 is mild)")
+        ->check(CLI::Range(0.0, 100.0))
+        ->capture_default_str()
+        ->type_name("X")
+        ->group(group);
+}
+
+WriteOptions write_options(const OutputOptions& o, const fs::path& first_frame) {
+    WriteOptions w;
+    w.jpeg_quality = o.quality;
+    w.compress = o.compress;
+    w.overwrite = o.overwrite;
+    if (!o.no_metadata) w.metadata_source = first_frame;
+    return w;
+}
+
+void warn_useless_options(const OutputOptions& o, Progress& progress, const fs::path& first_out) {
+    const bool jpeg = format_from_extension(first_out) == FileFormat::Jpeg;
+    if (o.quality_option != nullptr && o.quality_option->count() > 0 && !jpeg)
+        progress.warn("--quality applies to JPEG output only; ignored for " + first_out.string());
+    if (o.compress && jpeg)
+        progress.warn("--compress applies to PNG and TIFF output only; ignored for " + first_out.string());
+}
+
+std::string output_extension(const std::string& format, const fs::path& first_frame) {
+    if (!format.empty()) return "." + format;
+    if (format_from_extension(first_frame) != FileFormat::Unknown) return first_frame.extension().string();
+    switch (sniff_format(first_frame)) {
+        case FileFormat::Png: return ".png";
+        case FileFormat::Tiff: return ".tif";
+        default: return ".jpg";
+    }
+}
+
+}  // namespace fstack::cli
