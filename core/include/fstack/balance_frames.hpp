@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fstack/frame_action.hpp"
+
+namespace fstack {
+
+// LUMI: one correction from the luminosity, applied to every colour channel; RGB: one per
+// channel; HSV / HLS: saturation and value (lightness) corrected in that colour space.
+enum class BalanceChannel { Lumi, Rgb, Hsv, Hls };
+// LINEAR: a gain matching the mean; GAMMA: a gamma matching the mean (no clipping of the
+// highlights); MATCH_HIST: the frame's histogram mapped onto the reference's.
+enum class CorrectionMap { Linear, Gamma, MatchHist };
+
+struct IntensityInterval {
+    int min = 0;
+    int max = -1;  // -1: the largest code value (255 or 65535)
+};
+
+struct BalanceFramesOptions {
+    BalanceChannel channel = BalanceChannel::Lumi;
+    // > 0: only pixels inside the centred circle of diameter mask_size * min(width, height).
+    double mask_size = 0;
+    IntensityInterval intensity_interval;  // code values; not used by MATCH_HIST
+    int img_scale = 8;                     // statistics from every n-th pixel in x and y
+    CorrectionMap corr_map = CorrectionMap::Linear;
+    bool plot_histograms = false;          // a PNG of the histograms per frame
+};
+
+void check_balance_options(const BalanceFramesOptions& options);
+
+// The seed's BalanceFrames: brings every frame's luminosity (or colour) statistics to those of
+// the reference frame, which is left unchanged.
+class BalanceFrames : public FrameAction {
+public:
+    explicit BalanceFrames(BalanceFramesOptions options = {});
+    std::string name() const override { return "BalanceFrames"; }
+    cv::Mat begin(const cv::Mat& reference, const FrameActionContext& context) override;
+    cv::Mat process(const cv::Mat& frame, int index, int neighbour_index) override;
+    cv::Mat replay(const cv::Mat& frame, int index) override;
+    std::unique_ptr<FrameAction> clone() const override;
+
+    // Per balanced channel: the gain (LINEAR), gamma (GAMMA), or a sampled curve (MATCH_HIST).
+    struct Correction {
+        std::vector<float> value;             // one per balanced channel (LINEAR, GAMMA)
+        std::vector<std::vector<float>> lut;  // MATCH_HIST: kLutSize + 1 points on [0, max]
+        bool known = false;
+    };
+    const Correction& correction(int index) const;
+
+private:
+    struct Samples {
+        std::vector<std::vector<float>> channel;  // sampled values of each balanced channel
+    };
+    cv::Mat to_space(const cv::Mat& frame) const;    // BGR/grey -> the balanced colour space
+    cv::Mat from_space(const cv::Mat& frame) const;
+    std::vector<int> balanced_channels(int channels) const;
+    Samples sample(const cv::Mat& space_frame) const;
+    Correction fit(const Samples& s) const;
+    cv::Mat apply(const cv::Mat& frame, const Correction& c) const;
+    void plot(int index, const cv::Mat& before, const cv::Mat& after) const;
+
+    BalanceFramesOptions options_;
+    FrameActionContext context_;
+    cv::Mat mask_;
+    Samples reference_;
+    std::vector<float> reference_mean_;
+    std::vector<Correction> corrections_;
+};
+
+}  // namespace fstack

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "fstack/progress.hpp"
+
+namespace fstack {
+
+// What a frame action knows of the stack it works on.
+struct FrameActionContext {
+    int frame_count = 0;
+    int reference_index = 0;
+    // Largest code value of the frames (255 or 65535): frames reach the actions as float32 on
+    // that scale, so thresholds given in code values keep their meaning.
+    float max_value = 255.0f;
+    // Folder for the PNG plots (created on demand); empty: the action writes no plots.
+    std::filesystem::path plot_path;
+    // The job's working folder: relative paths of action inputs (the noise mask) start there.
+    std::filesystem::path working_path;
+    // Names frame i in messages and plot file names (a file name, or "frame N").
+    std::function<std::string(int)> frame_name;
+    Progress* progress = &null_progress();
+
+    std::string name_of(int index) const;
+    // File-name-safe stem for the plots of frame `index`.
+    std::string plot_stem(int index) const;
+};
+
+// One preprocessing step of the seed's Actions (MaskNoise, Vignetting, AlignFrames,
+// BalanceFrames). Frames come as CV_32F with the stack's channels, on the scale of
+// context.max_value, and go out the same way.
+//
+// The visiting order is the seed's: the reference first (begin), then the frames after it
+// outward, then the frames before it; each with the index of the frame it is processed against
+// (its neighbour towards the reference with step_process, else the reference). An action keeps
+// only what the next frames need (the reference's and the last frame's features), never all
+// frames, and remembers per frame only a few numbers (a transform, gains) so that replay() can
+// redo a frame without its neighbours: a stacker that reads the frames twice, or reads them in
+// file order, gets the same result at the cost of the warp alone.
+class FrameAction {
+public:
+    virtual ~FrameAction() = default;
+    virtual std::string name() const = 0;
+
+    // Starts a stack; returns the processed reference frame.
+    virtual cv::Mat begin(const cv::Mat& reference, const FrameActionContext& context) = 0;
+    // Processes frame `index` (first visit, in the order above).
+    virtual cv::Mat process(const cv::Mat& frame, int index, int neighbour_index) = 0;
+    // Processes frame `index` again as process() decided the first time (reference included).
+    virtual cv::Mat replay(const cv::Mat& frame, int index) = 0;
+    // A fresh action with the same options and no per-stack state.
+    virtual std::unique_ptr<FrameAction> clone() const = 0;
+};
+
+// Converts an 8- or 16-bit frame to the float32 the actions work on, and back (rounded, clipped).
+cv::Mat to_action_float(const cv::Mat& frame);
+cv::Mat from_action_float(const cv::Mat& frame, int depth);
+float max_code_value(int depth);
+
+// Luminosity (BT.601 luma of BGR, or the grey channel) of a float frame.
+cv::Mat luminosity(const cv::Mat& frame);
+
+}  // namespace fstack

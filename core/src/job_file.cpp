@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/job_file.hpp"
+
+#include <set>
+
+#include "fstack/actions.hpp"
+#include "fstack/align_frames.hpp"
+#include "fstack/balance_frames.hpp"
+#include "fstack/depthmap_stack.hpp"
+#include "fstack/error.hpp"
+#include "fstack/noise.hpp"
+#include "fstack/pyramid_stack.hpp"
+#include "fstack/vignetting.hpp"
+#include "job_file_multilayer.hpp"
+#include "job_file_reader.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+using jobfile::TableReader;
+
+namespace {
+
+// What earlier actions of the job will have written, so that a later input_path or noise_mask
+// that does not exist yet is not taken for a typo.
+struct PlannedOutputs {
+    std::set<fs::path> paths;
+    bool contains(const fs::path& p) const { return paths.count(p.lexically_normal()) > 0; }
+    void add(const fs::path& p) { paths.insert(p.lexically_normal()); }
+};
+
+// Runs a constructor's own validation and reports its Error(Usage) at the action's line.
+template <typename F>
+auto checked(TableReader& r, const std::string& key, F&& make) {
+    try {
+        return make();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Usage) throw;
+        r.fail(key, e.reason());
+    }
+}
+
+class JobFileParser {
+public:
+    explicit JobFileParser(fs::path file) : file_(std::move(file)) {}
+    std::unique_ptr<StackJob> parse();
+
+private:
+    void missing(TableReader& r, const std::string& key, const fs::path& p, const char* what) const {
+        try {
+            r.fail(key, std::string(what) + " not found: " + p.string());
+        } catch (const Error& e) {
+            throw Error(ErrorKind::Input, e.file(), -1, e.reason());
+        }
+    }
+    void check_input(TableReader& r, const std::string& key, const fs::path& working, const fs::path& rel) const {
+        std::error_code ec;
+        if (!planned_.contains(working / rel) && !fs::is_directory(working / rel, ec))
+            missing(r, key, working / rel, "input folder");
+    }
+    fs::path working_of(TableReader& r);
+    std::unique_ptr<Action> actions(TableReader& r, const std::string& name);
+    std::unique_ptr<FrameAction> frame_action(TableReader& r, const fs::path& working);
+    std::unique_ptr<Stacker> stacker(TableReader& r);
+    std::unique_ptr<Action> focus_stack(TableReader& r, const std::string& type);
+    std::unique_ptr<Action> noise_detection(TableReader& r);
+    void default_input(TableReader& r, const fs::path& working);
+
+    fs::path file_;
+    fs::path working_;   // the job's working folder, absolute or relative to the current folder
+    fs::path job_input_;
+    bool first_action_ = true;
+    PlannedOutputs planned_;
+};
+
+fs::path JobFileParser::working_of(TableReader& r) {
+    const auto w = r.string("working_path");
+    if (!w) return working_;
+    fs::path p = *w;
+    if (p.is_relative()) p = (file_.parent_path() / p).lexically_normal();
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) missing(r, "working_path", p, "working folder");
+    return p;
+}
+
+// Without an input_path an action reads the previous action's output, or the job's input.
+void JobFileParser::default_input(TableReader& r, const fs::path&) {
+    if (first_action_ && job_input_.empty())
+        r.fail("input_path", "missing: the first action needs an input_path when [job] has none");
+}
+
+std::unique_ptr<Stacker> JobFileParser::stacker(TableReader& r) {
+    const std::string type = r.choice("type", {"PyramidStack", "DepthMapStack"}).value_or("");
+    if (type.empty()) r.fail("type", "missing: the stacker's type (PyramidStack or DepthMapStack)");
+    std::unique_ptr<Stacker> s;
+    if (type == "PyramidStack") {
+        PyramidStackOptions o;
+        if (auto v = r.integer("pyramid_min_size")) o.pyramid_min_size = static_cast<int>(*v);
+        if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
+        if (auto v = r.number("gen_kernel")) o.gen_kernel = *v;
+        s = checked(r, "type", [&] { return std::unique_ptr<Stacker>(std::make_unique<PyramidStack>(o)); });
+    } else {
+        DepthMapStackOptions o;
+        if (auto v = r.choice("map_type", {"MAP_MAX", "MAP_AVERAGE"}))
+            o.map_type = *v == "MAP_MAX" ? MapType::Max : MapType::Average;
+        if (auto v = r.choice("energy", {"ENERGY_LAPLACIAN", "ENERGY_SOBEL"}))
+            o.energy = *v == "ENERGY_LAPLACIAN" ? EnergyType::Laplacian : EnergyType::Sobel;
+        if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
+        if (auto v = r.integer("blur_size")) o.blur_size = static_cast<int>(*v);
+        if (auto v = r.integer("smooth_size")) o.smooth_size = static_cast<int>(*v);
+        s = checked(r, "type", [&] { return std::unique_ptr<Stacker>(std::make_unique<DepthMapStack>(o)); });
+    }
+    r.finish();
+    return s;
+}
+
+std::unique_ptr<FrameAction> JobFileParser::frame_action(TableReader& r, const fs::path& working) {
+    const auto type = r.choice("type", {"MaskNoise", "Vignetting", "AlignFrames", "BalanceFrames"});
+    if (!type) r.fail("type", "missing: MaskNoise, Vignetting, AlignFrames or BalanceFrames");
+    std::unique_ptr<FrameAction> a;
+    if (*type == "MaskNoise") {
+        MaskNoiseOptions o;
+        if (auto v = r.string("noise_mask")) o.noise_mask = *v;
+        if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
+        if (auto v = r.choice("method", {"INTERPOLATE_MEAN", "INTERPOLATE_MEDIAN"}))
+            o.method = *v == "INTERPOLATE_MEAN" ? InterpolationMethod::Mean : InterpolationMethod::Median;
+        const fs::path mask = o.noise_mask.is_relative() ? working / o.noise_mask : o.noise_mask;
+        std::error_code ec;
+        if (!planned_.contains(mask) && !fs::exists(mask, ec))
+            missing(r, "noise_mask", mask, "noise mask (run NoiseDetection first)");
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<MaskNoise>(o)); });
+    } else if (*type == "Vignetting") {
+        VignettingOptions o;
+        if (auto v = r.integer("r_steps")) o.r_steps = static_cast<int>(*v);
+        if (auto v = r.number("black_threshold")) o.black_threshold = *v;
+        if (auto v = r.number("max_correction")) o.max_correction = *v;
+        if (auto v = r.boolean("apply_correction")) o.apply_correction = *v;
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<Vignetting>(o)); });
+    } else if (*type == "AlignFrames") {
+        AlignFramesOptions o;
+        if (const toml::table* t = r.table("feature_config")) {
+            TableReader f(file_, *t, r.name("feature_config"));
+            if (auto v = f.choice("detector", {"DETECTOR_SIFT", "DETECTOR_ORB", "DETECTOR_SURF", "DETECTOR_AKAZE", "DETECTOR_BRISK"}))
+                o.feature_config.detector = *v == "DETECTOR_ORB" ? Detector::Orb : *v == "DETECTOR_SURF" ? Detector::Surf
+                                          : *v == "DETECTOR_AKAZE" ? Detector::Akaze : *v == "DETECTOR_BRISK" ? Detector::Brisk
+                                                                                                                : Detector::Sift;
+            if (auto v = f.choice("descriptor", {"DESCRIPTOR_SIFT", "DESCRIPTOR_ORB", "DESCRIPTOR_AKAZE", "DESCRIPTOR_BRISK"}))
+                o.feature_config.descriptor = *v == "DESCRIPTOR_ORB" ? Descriptor::Orb : *v == "DESCRIPTOR_AKAZE" ? Descriptor::Akaze
+                                            : *v == "DESCRIPTOR_BRISK" ? Descriptor::Brisk : Descriptor::Sift;
+            f.finish();
+        }
+        if (const toml::table* t = r.table("matching_config")) {
+            TableReader m(file_, *t, r.name("matching_config"));
+            auto& c = o.matching_config;
+            if (auto v = m.choice("method", {"MATCHING_KNN", "MATCHING_NORM_HAMMING"}))
+                c.method = *v == "MATCHING_KNN" ? MatchingMethod::Knn : MatchingMethod::NormHamming;
+            if (auto v = m.integer("flann_idx_kdtree")) c.flann_idx_kdtree = static_cast<int>(*v);
+            if (auto v = m.integer("flann_trees")) c.flann_trees = static_cast<int>(*v);
+            if (auto v = m.integer("flann_checks")) c.flann_checks = static_cast<int>(*v);
+            if (auto v = m.number("threshold")) c.threshold = *v;
+            m.finish();
+        }
+        if (const toml::table* t = r.table("alignment_config")) {
+            TableReader m(file_, *t, r.name("alignment_config"));
+            auto& c = o.alignment_config;
+            if (auto v = m.choice("transform", {"ALIGN_RIGID", "ALIGN_HOMOGRAPHY"}))
+                c.transform = *v == "ALIGN_RIGID" ? AlignTransform::Rigid : AlignTransform::Homography;
+            if (auto v = m.number("rans_threshold")) c.rans_threshold = *v;
+            if (auto v = m.choice("border_mode", {"BORDER_CONSTANT", "BORDER_REPLICATE", "BORDER_REPLICATE_BLUR"}))
+                c.border_mode = *v == "BORDER_CONSTANT" ? BorderMode::Constant : *v == "BORDER_REPLICATE" ? BorderMode::Replicate
+                                                                                                          : BorderMode::ReplicateBlur;
+            if (auto v = m.numbers("border_value")) {
+                m.check(!v->empty() && v->size() <= 4, "border_value", "expected 1 to 4 numbers");
+                for (size_t i = 0; i < v->size(); ++i) c.border_value[static_cast<int>(i)] = (*v)[i];
+            }
+            if (auto v = m.number("border_blur")) c.border_blur = *v;
+            if (auto v = m.integer("max_feature_size")) c.max_feature_size = static_cast<int>(*v);
+            if (auto v = m.integer("min_matches")) c.min_matches = static_cast<int>(*v);
+            if (auto v = m.number("max_scale_change")) c.max_scale_change = *v;
+            if (auto v = m.number("max_rotation_deg")) c.max_rotation_deg = *v;
+            m.finish();
+        }
+        if (const toml::table* t = r.table("plot_config")) {
+            TableReader m(file_, *t, r.name("plot_config"));
+            if (auto v = m.boolean("enabled")) o.plot_config.enabled = *v;
+            if (auto v = m.string("path")) o.plot_config.path = *v;
+            m.finish();
+        }
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<AlignFrames>(o)); });
+    } else {
+        BalanceFramesOptions o;
+        if (auto v = r.choice("channel", {"LUMI", "RGB", "HSV", "HLS"}))
+            o.channel = *v == "LUMI" ? BalanceChannel::Lumi : *v == "RGB" ? BalanceChannel::Rgb
+                      : *v == "HSV" ? BalanceChannel::Hsv : BalanceChannel::Hls;
+        if (auto v = r.number("mask_size")) o.mask_size = *v;
+        if (const toml::table* t = r.table("intensity_interval")) {
+            TableReader m(file_, *t, r.name("intensity_interval"));
+            if (auto v = m.integer("min")) o.intensity_interval.min = static_cast<int>(*v);
+            if (auto v = m.integer("max")) o.intensity_interval.max = static_cast<int>(*v);
+            m.finish();
+        }
+        // The seed's usage example spells the interval as i_min / i_max.
+        if (auto v = r.integer("i_min")) o.intensity_interval.min = static_cast<int>(*v);
+        if (auto v = r.integer("i_max")) o.intensity_interval.max = static_cast<int>(*v);
+        if (auto v = r.integer("img_scale")) o.img_scale = static_cast<int>(*v);
+        if (auto v = r.choice("corr_map", {"LINEAR", "GAMMA", "MATCH_HIST"}))
+            o.corr_map = *v == "LINEAR" ? CorrectionMap::Linear : *v == "GAMMA" ? CorrectionMap::Gamma : CorrectionMap::MatchHist;
+        if (auto v = r.boolean("plot_histograms")) o.plot_histograms = *v;
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<BalanceFrames>(o)); });
+    }
+    r.finish();
+    return a;
+}
+
+std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string& name) {
+    ActionsOptions o;
+    const fs::path working = working_of(r);
+    if (auto v = r.string("input_path")) {
+        o.input_path = *v;
+        check_input(r, "input_path", working, o.input_path);
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.string("plot_path")) o.plot_path = *v;
+    if (auto v = r.integer("resample")) o.resample = static_cast<int>(*v);
+    if (auto v = r.integer("ref_idx")) o.ref_idx = static_cast<int>(*v);
+    if (auto v = r.boolean("step_process")) o.step_process = *v;
+    std::vector<std::unique_ptr<FrameAction>> list;
+    const toml::array* arr = r.array("actions");
+    if (!arr || arr->empty()) r.fail("actions", "missing: the frame actions to run, e.g. [[action.actions]] type = \"AlignFrames\"");
+    for (size_t i = 0; i < arr->size(); ++i) {
+        const toml::table* t = (*arr)[i].as_table();
+        if (!t) r.fail("actions", "expected tables, e.g. [[action.actions]] type = \"AlignFrames\"");
+        TableReader fr(file_, *t, r.name("actions") + "[" + std::to_string(i + 1) + "]");
+        list.push_back(frame_action(fr, working));
+    }
+    r.finish();
+    planned_.add(working / (o.output_path.empty() ? fs::path(name) : o.output_path));
+    return checked(r, "type", [&] { return std::unique_ptr<Action>(std::make_unique<Actions>(name, std::move(list), o)); });
+}
+
+std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::string& type) {
+    const auto name = r.string("name");
+    if (!name) r.fail("name", "missing: the action's name (also its default output_path)");
+    FocusStackOptions o;
+    const fs::path working = working_of(r);
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.string("input_path")) {
+        o.input_path = *v;
+        check_input(r, "input_path", working, o.input_path);
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (auto v = r.string("exif_path")) o.exif_path = fs::path(*v);
+    if (auto v = r.string("postfix")) o.postfix = *v;
+    if (auto v = r.number("denoise")) {
+        r.check(*v >= 0, "denoise", "must not be negative");
+        o.denoise = *v;
+    }
+    const toml::table* st = r.table("stacker");
+    if (!st) r.fail("stacker", "missing: e.g. stacker = { type = \"PyramidStack\" }");
+    TableReader sr(file_, *st, r.name("stacker"));
+    std::unique_ptr<Stacker> s = stacker(sr);
+    std::unique_ptr<Action> action;
+    if (type == "FocusStackBunch") {
+        const int frames = static_cast<int>(r.integer("frames").value_or(10));
+        const int overlap = static_cast<int>(r.integer("overlap").value_or(0));
+        action = checked(r, "frames", [&] {
+            return std::unique_ptr<Action>(std::make_unique<FocusStackBunch>(*name, std::move(s), frames, overlap, o));
+        });
+    } else {
+        action = std::make_unique<FocusStack>(*name, std::move(s), o);
+    }
+    r.finish();
+    planned_.add(working / (o.output_path.empty() ? fs::path(*name) : o.output_path));
+    return action;
+}
+
+std::unique_ptr<Action> JobFileParser::noise_detection(TableReader& r) {
+    const std::string name = r.string("name").value_or("noise-map");
+    NoiseDetectionOptions o;
+    const fs::path working = working_of(r);
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.strings("input_path")) {
+        for (const auto& p : *v) {
+            check_input(r, "input_path", working, p);
+            o.input_path.emplace_back(p);
+        }
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (auto v = r.string("plot_path")) o.plot_path = *v;
+    if (auto v = r.numbers("channel_thresholds")) {
+        r.check(v->size() == 3, "channel_thresholds", "expected three numbers (R, G, B)");
+        for (int c = 0; c < 3; ++c) o.channel_thresholds[static_cast<size_t>(c)] = static_cast<int>((*v)[static_cast<size_t>(c)]);
+    }
+    if (auto v = r.integer("blur_size")) o.blur_size = static_cast<int>(*v);
+    if (auto v = r.string("file_name")) o.file_name = *v;
+    r.finish();
+    const fs::path out = working / (o.output_path.empty() ? fs::path(name) : o.output_path);
+    planned_.add(out);
+    for (const char* suffix : {"-rgb.png", "-r.png", "-g.png", "-b.png"}) planned_.add(out / (o.file_name + suffix));
+    return checked(r, "type", [&] { return std::unique_ptr<Action>(std::make_unique<NoiseDetection>(name, o)); });
+}
+
+std::unique_ptr<StackJob> JobFileParser::parse() {
+    std::error_code ec;
+    if (!fs::is_regular_file(file_, ec)) throw Error(ErrorKind::Input, file_.string(), -1, "job file not found");
+    toml::table doc;
+    try {
+        doc = toml::parse_file(file_.string());
+    } catch (const toml::parse_error& e) {
+        jobfile::fail(file_, static_cast<int>(e.source().begin.line), "", "not valid TOML: " + std::string(e.description()));
+    }
+    TableReader root(file_, doc, "");
+    const toml::table* jt = root.table("job");
+    if (!jt) jobfile::fail(file_, 1, "job", "missing: a [job] table with name, working_path and input_path");
+    TableReader job(file_, *jt, "job");
+    const std::string name = job.string("name").value_or("job");
+    working_ = file_.parent_path();
+    working_ = working_of(job);
+    if (working_.empty()) working_ = ".";
+    if (auto v = job.string("input_path")) {
+        job_input_ = *v;
+        check_input(job, "input_path", working_, job_input_);
+    }
+    job.finish();
+
+    auto result = std::make_unique<StackJob>(name, working_, job_input_);
+    const toml::array* actions_array = root.array("action");
+    if (!actions_array || actions_array->empty())
+        jobfile::fail(file_, root.line(), "action", "missing: at least one [[action]] table");
+    for (size_t i = 0; i < actions_array->size(); ++i) {
+        const toml::table* t = (*actions_array)[i].as_table();
+        if (!t) jobfile::fail(file_, 0, "action", "expected [[action]] tables");
+        TableReader r(file_, *t, "action[" + std::to_string(i + 1) + "]");
+        const auto type = r.choice("type", {"Actions", "FocusStack", "FocusStackBunch", "MultiLayer", "NoiseDetection"});
+        if (!type) r.fail("type", "missing: Actions, FocusStack, FocusStackBunch, MultiLayer or NoiseDetection");
+        std::unique_ptr<Action> action;
+        if (*type == "Actions") {
+            const auto n = r.string("name");
+            if (!n) r.fail("name", "missing: the action's name (also its default output_path)");
+            action = actions(r, *n);
+        } else if (*type == "FocusStack" || *type == "FocusStackBunch") {
+            action = focus_stack(r, *type);
+        } else if (*type == "NoiseDetection") {
+            action = noise_detection(r);
+        } else {
+            const std::string n = r.string("name").value_or("multilayer");
+            const fs::path working = working_of(r);
+            if (auto in = r.strings("input_path")) {
+                for (const auto& p : *in) check_input(r, "input_path", working, p);
+            } else {
+                default_input(r, working);
+            }
+            action = jobfile::make_multilayer_action(r, n, r.has("working_path") ? working : fs::path());
+            planned_.add(working / n);
+        }
+        result->add_action(std::move(action));
+        first_action_ = false;
+    }
+    root.finish();
+    return result;
+}
+
+}  // namespace
+
+std::unique_ptr<StackJob> load_job_file(const fs::path& path) { return JobFileParser(path).parse(); }
+
+}  // namespace fstack
