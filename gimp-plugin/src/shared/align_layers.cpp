@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "align_layers.hpp"
+
+#include "frame_actions.hpp"
+#include "fstack/error.hpp"
+#include "host_progress.hpp"
+#include "layer_frames.hpp"
+#include "stack_layers.hpp"
+
+namespace fstack::gimp {
+
+LayerId align_layers(Host& host, const ParamValues& v) {
+    if (!have_frame_actions())
+        throw Error(ErrorKind::Usage, "this build of the plug-in has no alignment (core without AlignFrames)");
+    validate(align_params(), v);
+    const ImageInfo info = host.image();
+    std::vector<LayerInfo> layers = frame_layers(host, v, "Align Layers");
+    LayerFrameSource source(host, layers, info);
+    HostProgress progress(host, 0.0, 0.9);
+    std::unique_ptr<FrameSource> aligned = apply_frame_actions(source, v, progress);
+    if (!aligned) return kNoLayer;  // nothing asked for: nothing to change
+
+    // Every frame is computed before the first layer changes: a cancel leaves the image as it was.
+    std::vector<cv::Mat> pixels;
+    for (int k = 0; k < aligned->size(); ++k)
+        pixels.push_back(to_host_pixels(aligned->frame(k), cv::Mat()));  // whole: borders filled
+    host.progress("Updating layers...", 0.9);
+    host.begin_output(false);
+    try {
+        for (size_t k = 0; k < layers.size(); ++k) host.replace_pixels(layers[k].id, pixels[k]);
+    } catch (...) {
+        host.end_output(false);
+        throw;
+    }
+    host.end_output(true);
+    return kNoLayer;
+}
+
+}  // namespace fstack::gimp

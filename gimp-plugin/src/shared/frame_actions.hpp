@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The frame actions before stacking (vignetting, alignment, balance), from the core. This file
+// is the one place that knows whether the core has them: the parameter table lists their
+// options only then, so no dialog or PDB argument promises what the build cannot do.
+#include <memory>
+#include <vector>
+
+#include "fstack/progress.hpp"
+#include "fstack/stacker.hpp"
+#include "params.hpp"
+
+namespace fstack::gimp {
+
+// Alignment, balance and vignetting options (empty when the core lacks the frame actions).
+std::vector<ParamDef> frame_action_params();
+
+// True when `values` asks for any frame action.
+bool wants_frame_actions(const ParamValues& values);
+
+// Runs the actions `values` asks for over `source` (reference: the middle frame, as the core)
+// and returns the processed frames, or nullptr when none is asked for. The frames are held in
+// memory: alignment must see them all before the stacker does.
+std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const ParamValues& values,
+                                                 Progress& progress);
+
+}  // namespace fstack::gimp

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// The procedures' parameters as one table. Both hosts register their PDB arguments, build their
+// dialogs and remember last values by walking this table, so the GIMP 3 and GIMP 2.10 glue
+// never lists an option by hand and the two versions cannot drift apart.
+#include <map>
+#include <string>
+#include <vector>
+
+namespace fstack::gimp {
+
+enum class ParamKind { Bool, Int, Double, Choice };
+
+struct Choice {
+    const char* id;     // what Script-Fu/Python pass in GIMP 3 ("pyramid")
+    const char* label;  // what the dialog shows
+};
+
+struct ParamDef {
+    const char* name;   // PDB argument name (canonical: lower case and '-')
+    const char* label;  // dialog label, with a mnemonic
+    const char* help;   // PDB blurb and tooltip
+    ParamKind kind;
+    double def, min, max;
+    std::vector<Choice> choices;  // Choice only; GIMP 2.10 passes the index
+};
+
+// Values by parameter name; a Choice holds its index, a Bool 0/1.
+using ParamValues = std::map<std::string, double>;
+
+const std::vector<ParamDef>& stack_params();  // "Focus Stack Layers..."
+const std::vector<ParamDef>& align_params();  // "Align Layers..."
+
+ParamValues defaults(const std::vector<ParamDef>& defs);
+// The parameter `name` of `defs` (throws fstack::Error(Usage) for an unknown name).
+const ParamDef& param(const std::vector<ParamDef>& defs, const std::string& name);
+// The index of choice `id` of parameter `name`, or -1.
+int choice_index(const ParamDef& def, const std::string& id);
+// Checks ranges and odd kernel sizes; throws fstack::Error(Usage) naming the parameter.
+void validate(const std::vector<ParamDef>& defs, const ParamValues& values);
+
+// True when the core has the frame actions (alignment, balance, vignetting) that the
+// "Align Layers..." procedure and the alignment options need.
+bool have_frame_actions();
+
+}  // namespace fstack::gimp

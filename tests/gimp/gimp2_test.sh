@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Real GIMP 2.10, headless: loads a synthetic stack as layers, runs plug-in-focus-stack-layers
+# from Script-Fu, exports the results and checks pixels, layers and the one-layer message.
+#   gimp2_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR
+set -euo pipefail
+GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4")
+rm -rf "$OUT"; mkdir -p "$OUT/data"
+"$TOOL" make "$OUT/data"
+D=$OUT/data
+# A throwaway profile: GIMP writes its config, caches and pluginrc there, never in $HOME.
+SANDBOX=$(mktemp -d); trap 'rm -rf "$SANDBOX"' EXIT
+export HOME=$SANDBOX/home GIMP2_DIRECTORY=$SANDBOX/gimp2 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
+unset DISPLAY; mkdir -p "$HOME"
+printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
+
+# Arguments after run-mode/image/drawable, in the order `pdb` lists them (docs/gimp-plugin.md):
+# layers stacker pyramid-min-size kernel-size gen-kernel cross-scale map-type energy blur-size
+# smooth-size radius smoothing scale-factor denoise vignetting align balance new-image depth-map
+# retouch-group keep-originals
+cat > "$SANDBOX/test.scm" <<SCHEME
+(define (load-stack n)
+  (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+    (gimp-item-set-name (aref (cadr (gimp-image-get-layers img)) 0) "frame_0")
+    (let loop ((i 1))
+      (if (< i n)
+          (let* ((path (string-append "$D/frame_" (number->string i) ".png"))
+                 (lay (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img path)) 0)))
+            (gimp-image-insert-layer img lay 0 0)
+            (gimp-item-set-name lay (string-append "frame_" (number->string i)))
+            (loop (+ i 1)))))
+    img))
+(define (layer-desc l)
+  (if (= (car (gimp-item-is-group l)) 1)
+      (string-append (car (gimp-item-get-name l)) "[" (list-desc (gimp-item-get-children l)) "]")
+      (string-append (car (gimp-item-get-name l))
+                     (if (= (car (gimp-layer-get-mask l)) -1) "" "+mask")
+                     (if (= (car (gimp-item-get-visible l)) 1) "" "+hidden"))))
+(define (list-desc r)
+  (let loop ((i 0) (acc ""))
+    (if (= i (car r)) acc
+        (loop (+ i 1) (string-append acc (if (= i 0) "" ";") (layer-desc (aref (cadr r) i)))))))
+(define (layer img i) (aref (cadr (gimp-image-get-layers img)) i))
+(define (save img drw name)
+  (file-png-save-defaults RUN-NONINTERACTIVE img drw (string-append "$OUT/" name) (string-append "$OUT/" name)))
+(define (stack img layers stacker new depth retouch keep)
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
+    layers stacker 32 5 0.4 1 0 0 5 32 8 4 2 0.0 0 0 0 new depth retouch keep))
+
+; A: pyramid into the same image, with depth map and retouch group
+(let* ((img (load-stack 5))
+       (r (stack img 0 0 0 1 1 1)))
+  (gimp-message (string-append "A-LAYERS " (list-desc (gimp-image-get-layers img))
+                               " SAME-IMAGE " (if (= (car r) img) "yes" "no")
+                               " RESULT-IS-TOP " (if (= (cadr r) (layer img 0)) "yes" "no")))
+  (save img (layer img 0) "A_stack.png")
+  (save img (layer img 1) "A_depth.png")
+  (let ((frame4 (aref (cadr (gimp-item-get-children (layer img 2))) 0)))
+    (save img (car (gimp-layer-get-mask frame4)) "A_mask4.png"))
+  (gimp-image-delete img))
+; B: depth-map stacker into a new image
+(let* ((img (load-stack 5))
+       (r (stack img 0 1 1 1 0 1))
+       (res (car r)))
+  (gimp-message (string-append "B-LAYERS " (list-desc (gimp-image-get-layers res))
+                               " SOURCE " (list-desc (gimp-image-get-layers img))))
+  (save res (layer res 0) "B_stack.png")
+  (gimp-image-delete res)
+  (gimp-image-delete img))
+; C: visible layers only, one layer moved, originals replaced
+(let* ((img (load-stack 5)))
+  (gimp-item-set-visible (layer img 0) 0)
+  (gimp-layer-set-offsets (layer img 1) 8 0)
+  (stack img 1 0 0 0 0 0)
+  (gimp-message (string-append "C-LAYERS " (list-desc (gimp-image-get-layers img))))
+  (save img (layer img 0) "C_stack.png")
+  (gimp-image-delete img))
+; D: 16-bit grey image
+(let* ((img (load-stack 5)))
+  (gimp-image-convert-grayscale img)
+  (gimp-image-convert-precision img 250)
+  (stack img 0 0 0 0 0 1)
+  (gimp-message (string-append "D-LAYERS " (list-desc (gimp-image-get-layers img))
+                               " GREY " (number->string (car (gimp-drawable-is-gray (layer img 0))))
+                               " PRECISION " (number->string (car (gimp-image-get-precision img)))))
+  (save img (layer img 0) "D_stack.png")
+  (gimp-image-delete img))
+; E: Align Layers (rigid, luminosity balance) on a stack with one layer moved
+(let* ((img (load-stack 5)))
+  (gimp-layer-set-offsets (layer img 1) 6 4)
+  (plug-in-focus-align-layers RUN-NONINTERACTIVE img (layer img 0) 0 0 1 1)
+  (let ((off (gimp-drawable-offsets (layer img 1))))
+    (gimp-message (string-append "E-LAYERS " (list-desc (gimp-image-get-layers img))
+                                 " OFFSETS " (number->string (car off)) "," (number->string (cadr off)))))
+  (save img (layer img 1) "E_frame3.png")
+  (gimp-image-delete img))
+; D's reference: the ground truth through GIMP's own grey conversion (luminance, not luma)
+(let* ((gt (car (gimp-file-load RUN-NONINTERACTIVE "$D/ground_truth.png" "$D/ground_truth.png"))))
+  (gimp-image-convert-grayscale gt)
+  (gimp-image-convert-precision gt 250)
+  (save gt (layer gt 0) "D_truth.png")
+  (gimp-image-delete gt))
+SCHEME
+cat > "$SANDBOX/one.scm" <<SCHEME
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
+    0 0 32 5 0.4 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1))
+SCHEME
+
+LOG=$OUT/gimp.log
+start=$SECONDS
+# gimp-console-2.10 exits 0 even when a batch command fails, and never exits without
+# (gimp-quit 0): the log is the verdict, and timeout guards the hang.
+timeout 500 "$GIMP" -i --gimprc="$SANDBOX/gimprc" -b "$(cat "$SANDBOX/test.scm")" \
+  -b "$(cat "$SANDBOX/one.scm")" -b '(gimp-quit 0)' > "$LOG" 2>&1 || { cat "$LOG"; echo "gimp exited $?"; exit 1; }
+echo "gimp-console-2.10 ran in $((SECONDS - start)) s"
+
+fails=0
+check() { if "$@"; then echo "ok: ${*:2}"; else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
+has() { grep -qF -- "$1" "$LOG"; }
+check has "A-LAYERS Focus stack;Depth map;Retouch frames[frame_4 #1+mask;frame_3 #1+mask;frame_2 #1+mask;frame_1 #1+mask;frame_0 #1+mask];frame_4;frame_3;frame_2;frame_1;frame_0 SAME-IMAGE yes RESULT-IS-TOP yes"
+check has "B-LAYERS Focus stack;Depth map SOURCE frame_4;frame_3;frame_2;frame_1;frame_0"
+check has "C-LAYERS Focus stack;frame_4+hidden"
+check has "D-LAYERS Focus stack;frame_4;frame_3;frame_2;frame_1;frame_0 GREY 1 PRECISION 250"
+# The one-layer image: the plug-in's own sentence reaches the Script-Fu caller.
+check has "E-LAYERS frame_4;frame_3;frame_2;frame_1;frame_0 OFFSETS 0,0"
+check has "failed: Focus Stack Layers needs at least two layers (one per focus step); this image has 1 layer."
+# Pixels: the same as the core run directly on the same frames, and close to the ground truth.
+check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/A_stack.png" 60
+check "$TOOL" psnr "$D/ground_truth.png" "$OUT/A_stack.png" 30
+check "$TOOL" equal-frac "$D/ref_pyramid_depth.png" "$OUT/A_depth.png" 0.999
+check "$TOOL" mask "$D/ref_pyramid_depth.png" 255 "$OUT/A_mask4.png" 0.999
+check "$TOOL" psnr "$D/ref_depthmap.png" "$OUT/B_stack.png" 60
+check "$TOOL" alpha-strip "$OUT/C_stack.png" 8
+check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
+# The moved layer is back in place: frame 3 as rendered, but for the balance and the border.
+check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
+if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
+  echo "--- gimp log ---"; cat "$LOG"; echo "gimp2 plug-in test: $fails check(s) failed"; exit 1
+fi
+echo "gimp2 plug-in test: all checks passed"

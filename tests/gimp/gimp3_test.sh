@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Real GIMP 3.0, headless (in the trixie chroot, scripts/gimp3-chroot.sh test): loads a synthetic
+# stack as layers, runs plug-in-focus-stack-layers from Python and from Script-Fu, exports the
+# results and checks pixels, layers and the one-layer message. Same cases as gimp2_test.sh.
+#   gimp3_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR
+set -euo pipefail
+GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4")
+rm -rf "$OUT"; mkdir -p "$OUT/data"
+"$TOOL" make "$OUT/data"
+D=$OUT/data
+SANDBOX=$(mktemp -d); trap 'rm -rf "$SANDBOX"' EXIT
+export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
+unset DISPLAY; mkdir -p "$HOME"
+printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
+
+cat > "$SANDBOX/test.py" <<PY
+from gi.repository import Gimp, Gio
+NI = Gimp.RunMode.NONINTERACTIVE
+pdb = Gimp.get_pdb()
+
+def load_stack(n):
+    img = Gimp.file_load(NI, Gio.File.new_for_path("$D/frame_0.png"))
+    img.get_layers()[0].set_name("frame_0")
+    for i in range(1, n):
+        lay = Gimp.file_load_layer(NI, img, Gio.File.new_for_path("$D/frame_%d.png" % i))
+        img.insert_layer(lay, None, 0)
+        lay.set_name("frame_%d" % i)
+    return img
+
+def desc(items):
+    out = []
+    for l in items:
+        if l.is_group():
+            out.append(l.get_name() + "[" + desc(l.get_children()) + "]")
+        else:
+            out.append(l.get_name() + ("+mask" if l.get_mask() else "") + ("" if l.get_visible() else "+hidden"))
+    return ";".join(out)
+
+def save(drawable, name):
+    # Export flattens the visible image: put the one drawable into a scratch image first.
+    img = drawable.get_image()
+    if isinstance(drawable, Gimp.Channel):  # a layer mask: export it as a grey picture
+        tmp = Gimp.Image.new(img.get_width(), img.get_height(), Gimp.ImageBaseType.GRAY)
+    else:
+        tmp = Gimp.Image.new_with_precision(img.get_width(), img.get_height(), img.get_base_type(),
+                                            img.get_precision())
+    lay = Gimp.Layer.new_from_drawable(drawable, tmp)
+    tmp.insert_layer(lay, None, 0)
+    Gimp.file_save(NI, tmp, Gio.File.new_for_path("$OUT/" + name), None)
+    tmp.delete()
+
+def stack(img, **opts):
+    proc = pdb.lookup_procedure("plug-in-focus-stack-layers")
+    cfg = proc.create_config()
+    cfg.set_property("run-mode", NI)
+    cfg.set_property("image", img)
+    for k, v in opts.items():
+        cfg.set_property(k, v)
+    res = proc.run(cfg)
+    if res.index(0) != Gimp.PDBStatusType.SUCCESS:
+        return None, res.index(1) if res.length() > 1 else "?"
+    return res, None
+
+img = load_stack(5)
+res, err = stack(img, **{"depth-map": True, "retouch-group": True})
+assert err is None, err
+layers = img.get_layers()
+print("A-LAYERS", desc(layers), "SAME-IMAGE", "yes" if res.index(1) == img else "no",
+      "RESULT-IS-TOP", "yes" if res.index(2) == layers[0] else "no")
+save(layers[0], "A_stack.png"); save(layers[1], "A_depth.png")
+save(layers[2].get_children()[0].get_mask(), "A_mask4.png")
+img.delete()
+
+img = load_stack(5)
+res, err = stack(img, stacker="depthmap", **{"new-image": True, "depth-map": True})
+assert err is None, err
+out = res.index(1)
+print("B-LAYERS", desc(out.get_layers()), "SOURCE", desc(img.get_layers()))
+save(out.get_layers()[0], "B_stack.png")
+out.delete(); img.delete()
+
+img = load_stack(5)
+img.get_layers()[0].set_visible(False)
+img.get_layers()[1].set_offsets(8, 0)
+res, err = stack(img, layers="visible", **{"keep-originals": False})
+assert err is None, err
+print("C-LAYERS", desc(img.get_layers()))
+save(img.get_layers()[0], "C_stack.png")
+img.delete()
+
+img = load_stack(5)
+img.convert_grayscale(); img.convert_precision(Gimp.Precision.U16_NON_LINEAR)
+res, err = stack(img)
+assert err is None, err
+print("D-LAYERS", desc(img.get_layers()), "GREY", int(img.get_layers()[0].is_gray()),
+      "PRECISION", int(img.get_precision()))
+save(img.get_layers()[0], "D_stack.png")
+img.delete()
+img = load_stack(5)
+img.get_layers()[1].set_offsets(6, 4)
+proc = pdb.lookup_procedure("plug-in-focus-align-layers")
+cfg = proc.create_config()
+cfg.set_property("run-mode", NI); cfg.set_property("image", img)
+cfg.set_property("align", "rigid"); cfg.set_property("balance", "lumi")
+res = proc.run(cfg)
+assert res.index(0) == Gimp.PDBStatusType.SUCCESS, res.index(1)
+ok, ox, oy = img.get_layers()[1].get_offsets()
+print("E-LAYERS", desc(img.get_layers()), "OFFSETS %d,%d" % (ox, oy))
+save(img.get_layers()[1], "E_frame3.png")
+img.delete()
+gt = Gimp.file_load(NI, Gio.File.new_for_path("$D/ground_truth.png"))
+gt.convert_grayscale(); gt.convert_precision(Gimp.Precision.U16_NON_LINEAR)
+save(gt.get_layers()[0], "D_truth.png"); gt.delete()
+
+img = Gimp.file_load(NI, Gio.File.new_for_path("$D/frame_0.png"))
+res, err = stack(img, layers="all")
+print("ONE-LAYER-ERROR", err)
+img.delete()
+PY
+# Script-Fu too, with named arguments (the documented call).
+cat > "$SANDBOX/test.scm" <<SCHEME
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png"))))
+  (let loop ((i 1))
+    (if (< i 5)
+        (let ((lay (car (gimp-file-load-layer RUN-NONINTERACTIVE img (string-append "$D/frame_" (number->string i) ".png")))))
+          (gimp-image-insert-layer img lay 0 0)
+          (loop (+ i 1)))))
+  (let* ((res (plug-in-focus-stack-layers #:run-mode RUN-NONINTERACTIVE #:image img
+                                          #:stacker "pyramid" #:new-image TRUE)))
+    (gimp-message (string-append "SF-LAYERS " (number->string (vector-length (car (gimp-image-get-layers (car res)))))))
+    (gimp-file-save RUN-NONINTERACTIVE (car res) "$OUT/SF_stack.png" -1)
+    (gimp-image-delete (car res))
+    (gimp-image-delete img)))
+SCHEME
+
+LOG=$OUT/gimp.log
+start=$SECONDS
+# --quit: GIMP 3 exits 64 on a Python exception (without it, it keeps running after a failure).
+timeout 500 "$GIMP" -i --quit --gimprc="$SANDBOX/gimprc" --batch-interpreter=python-fu-eval \
+  -b - < "$SANDBOX/test.py" > "$LOG" 2>&1 || { cat "$LOG"; echo "gimp (python) exited $?"; exit 1; }
+timeout 300 "$GIMP" -i --quit --gimprc="$SANDBOX/gimprc" --batch-interpreter=plug-in-script-fu-eval \
+  -b "$(cat "$SANDBOX/test.scm")" >> "$LOG" 2>&1 || { cat "$LOG"; echo "gimp (script-fu) exited $?"; exit 1; }
+echo "gimp-console-3.0 ran in $((SECONDS - start)) s"
+
+fails=0
+check() { if "$@"; then echo "ok: ${*:2}"; else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
+has() { grep -qF -- "$1" "$LOG"; }
+check has "A-LAYERS Focus stack;Depth map;Retouch frames[frame_4 #1+mask;frame_3 #1+mask;frame_2 #1+mask;frame_1 #1+mask;frame_0 #1+mask];frame_4;frame_3;frame_2;frame_1;frame_0 SAME-IMAGE yes RESULT-IS-TOP yes"
+check has "B-LAYERS Focus stack;Depth map SOURCE frame_4;frame_3;frame_2;frame_1;frame_0"
+check has "C-LAYERS Focus stack;frame_4+hidden"
+check has "D-LAYERS Focus stack;frame_4;frame_3;frame_2;frame_1;frame_0 GREY 1 PRECISION 250"
+check has "E-LAYERS frame_4;frame_3;frame_2;frame_1;frame_0 OFFSETS 0,0"
+check has "ONE-LAYER-ERROR Focus Stack Layers needs at least two layers (one per focus step); this image has 1 layer."
+check has "SF-LAYERS 1"
+check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/A_stack.png" 60
+check "$TOOL" psnr "$D/ground_truth.png" "$OUT/A_stack.png" 30
+check "$TOOL" equal-frac "$D/ref_pyramid_depth.png" "$OUT/A_depth.png" 0.999
+check "$TOOL" mask "$D/ref_pyramid_depth.png" 255 "$OUT/A_mask4.png" 0.999
+check "$TOOL" psnr "$D/ref_depthmap.png" "$OUT/B_stack.png" 60
+check "$TOOL" alpha-strip "$OUT/C_stack.png" 8
+check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
+check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
+check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/SF_stack.png" 60
+if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
+  echo "--- gimp log ---"; cat "$LOG"; echo "gimp3 plug-in test: $fails check(s) failed"; exit 1
+fi
+echo "gimp3 plug-in test: all checks passed"

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Helper of the real-GIMP tests: makes a synthetic stack with a known answer, and checks what
+// GIMP exported (pixels against the ground truth and against the core run directly).
+//
+//   gimp_test_tool make DIR                 frames, ground truth, core reference results
+//   gimp_test_tool psnr A B MIN_DB [BORDER] PSNR of B against A (alpha ignored); fails below MIN_DB
+//   gimp_test_tool equal-frac A B MIN       fraction of equal grey values; fails below MIN
+//   gimp_test_tool alpha-strip IMG X        columns < X transparent, the rest opaque
+//   gimp_test_tool mask DEPTH V MASK MIN    MASK white exactly where DEPTH == V (fraction >= MIN)
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "fstack/depthmap_stack.hpp"
+#include "fstack/job.hpp"
+#include "fstack/pyramid_stack.hpp"
+#include "synthetic.hpp"
+
+namespace {
+
+constexpr int kFrames = 5;
+
+cv::Mat load(const std::string& path) {
+    cv::Mat m = cv::imread(path, cv::IMREAD_UNCHANGED);
+    if (m.empty()) {
+        std::fprintf(stderr, "cannot read %s\n", path.c_str());
+        std::exit(2);
+    }
+    return m;
+}
+
+cv::Mat colour(const cv::Mat& m) {
+    cv::Mat out = m;
+    if (m.channels() == 4) cv::cvtColor(m, out, cv::COLOR_BGRA2BGR);
+    if (m.channels() == 2) {
+        std::vector<cv::Mat> p;
+        cv::split(m, p);
+        out = p[0];
+    }
+    return out;
+}
+
+void save_reference(fstack::Stacker& stacker, const std::vector<cv::Mat>& frames, const std::string& dir,
+                    const std::string& name) {
+    fstack::MemoryFrameSource source(frames);
+    fstack::StackResult r = fstack::stack_frames(stacker, source);
+    cv::imwrite(dir + "/ref_" + name + ".png", r.image);
+    cv::Mat depth;
+    r.depth_map.convertTo(depth, CV_8U, 255.0 / (kFrames - 1));
+    cv::imwrite(dir + "/ref_" + name + "_depth.png", depth);
+}
+
+int make(const std::string& dir) {
+    fstack::synth::SceneOptions o;
+    o.width = 320;
+    o.height = 240;
+    o.frames = kFrames;
+    o.seed = 7;
+    const fstack::synth::Scene scene = fstack::synth::make_scene(o);
+    std::vector<cv::Mat> frames = fstack::synth::render_all(scene);
+    for (int i = 0; i < kFrames; ++i) cv::imwrite(dir + "/frame_" + std::to_string(i) + ".png", frames[i]);
+    cv::imwrite(dir + "/ground_truth.png", scene.ground_truth);
+    fstack::PyramidStack pyramid;
+    save_reference(pyramid, frames, dir, "pyramid");
+    fstack::DepthMapStack depthmap;
+    save_reference(depthmap, frames, dir, "depthmap");
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string cmd = argc > 1 ? argv[1] : "";
+    if (cmd == "make" && argc == 3) return make(argv[2]);
+    if (cmd == "psnr" && (argc == 5 || argc == 6)) {
+        // Optional 5th argument: the border fraction left out (alignment fills the borders).
+        const double border = argc == 6 ? std::atof(argv[5]) : 0.0;
+        const double db = fstack::synth::psnr(colour(load(argv[2])), colour(load(argv[3])), border);
+        const double min = std::atof(argv[4]);
+        std::printf("psnr %s vs %s: %.2f dB (min %.2f)\n", argv[3], argv[2], db, min);
+        return db >= min ? 0 : 1;
+    }
+    if (cmd == "equal-frac" && argc == 5) {
+        cv::Mat a = colour(load(argv[2])), b = colour(load(argv[3]));
+        if (a.channels() == 3) cv::cvtColor(a, a, cv::COLOR_BGR2GRAY);
+        if (b.channels() == 3) cv::cvtColor(b, b, cv::COLOR_BGR2GRAY);
+        if (a.size() != b.size()) return std::printf("size differs\n"), 1;
+        const double frac = double(cv::countNonZero(a == b)) / double(a.total());
+        std::printf("equal fraction %s vs %s: %.4f (min %s)\n", argv[3], argv[2], frac, argv[4]);
+        return frac >= std::atof(argv[4]) ? 0 : 1;
+    }
+    if (cmd == "alpha-strip" && argc == 4) {
+        cv::Mat m = load(argv[2]);
+        if (m.channels() != 4 && m.channels() != 2) return std::printf("no alpha\n"), 1;
+        std::vector<cv::Mat> p;
+        cv::split(m, p);
+        const int x = std::atoi(argv[3]);
+        const cv::Mat& a = p.back();
+        double lo_l, hi_l, lo_r, hi_r;
+        cv::minMaxLoc(a.colRange(0, x), &lo_l, &hi_l);
+        cv::minMaxLoc(a.colRange(x, a.cols), &lo_r, &hi_r);
+        const double full = a.depth() == CV_16U ? 65535 : 255;
+        std::printf("alpha left of %d: %g..%g, right: %g..%g\n", x, lo_l, hi_l, lo_r, hi_r);
+        return (hi_l == 0 && lo_r == full) ? 0 : 1;
+    }
+    if (cmd == "mask" && argc == 6) {
+        cv::Mat depth = colour(load(argv[2])), mask = colour(load(argv[4]));
+        if (depth.channels() == 3) cv::cvtColor(depth, depth, cv::COLOR_BGR2GRAY);
+        if (mask.channels() == 3) cv::cvtColor(mask, mask, cv::COLOR_BGR2GRAY);
+        const cv::Mat want = depth == std::atoi(argv[3]), got = mask > 127;
+        if (want.size() != got.size()) return std::printf("size differs\n"), 1;
+        const double frac = double(cv::countNonZero(want == got)) / double(want.total());
+        std::printf("mask %s agrees with %s == %s: %.4f (min %s), white %.3f\n", argv[4], argv[2],
+                    argv[3], frac, argv[5], double(cv::countNonZero(got)) / double(got.total()));
+        return frac >= std::atof(argv[5]) && cv::countNonZero(got) > 0 ? 0 : 1;
+    }
+    std::fprintf(stderr, "usage: gimp_test_tool make DIR | psnr A B MIN | equal-frac A B MIN | alpha-strip IMG X\n");
+    return 2;
+}

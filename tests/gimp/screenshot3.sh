@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Screenshot of the GIMP 3 "Focus Stack Layers..." dialog under Xvfb (run in the trixie chroot by
+# scripts/gimp3-chroot.sh screenshot). Needs xvfb, x11-apps (xwd), x11-utils (xwininfo), netpbm.
+#   screenshot3.sh PLUGIN_DIR TEST_TOOL OUT.png
+set -euo pipefail
+PLUGDIR=$(realpath "$1"); TOOL=$(realpath "$2"); OUT=$(realpath -m "$3")
+SANDBOX=$(mktemp -d)
+export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
+mkdir -p "$HOME" "$SANDBOX/data"
+"$TOOL" make "$SANDBOX/data"
+printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
+Xvfb :77 -screen 0 1400x1000x24 -nolisten tcp > "$SANDBOX/xvfb.log" 2>&1 &
+XVFB=$!
+GIMP_PID=
+cleanup() { [ -n "$GIMP_PID" ] && kill "$GIMP_PID" 2>/dev/null; kill "$XVFB" 2>/dev/null; rm -rf "$SANDBOX"; }
+trap cleanup EXIT
+export DISPLAY=:77
+sleep 2
+cat > "$SANDBOX/open.py" <<PY
+from gi.repository import Gimp, Gio
+NI = Gimp.RunMode.NONINTERACTIVE
+img = Gimp.file_load(NI, Gio.File.new_for_path("$SANDBOX/data/frame_0.png"))
+for i in range(1, 5):
+    img.insert_layer(Gimp.file_load_layer(NI, img, Gio.File.new_for_path("$SANDBOX/data/frame_%d.png" % i)), None, 0)
+Gimp.Display.new(img)
+proc = Gimp.get_pdb().lookup_procedure("plug-in-focus-stack-layers")
+cfg = proc.create_config()
+cfg.set_property("run-mode", Gimp.RunMode.INTERACTIVE)
+cfg.set_property("image", img)
+proc.run(cfg)   # blocks while the dialog is open
+PY
+gimp-3.0 --no-splash --gimprc="$SANDBOX/gimprc" --batch-interpreter=python-fu-eval -b - \
+  < "$SANDBOX/open.py" > "$SANDBOX/gimp.log" 2>&1 &
+GIMP_PID=$!
+TITLE="Focus Stack Layers..."
+for _ in $(seq 1 120); do
+  xwininfo -name "$TITLE" >/dev/null 2>&1 && break
+  sleep 1
+done
+xwininfo -name "$TITLE" >/dev/null 2>&1 || { cat "$SANDBOX/gimp.log"; echo "no dialog window"; exit 1; }
+sleep 3   # let it draw
+mkdir -p "$(dirname "$OUT")"
+xwd -silent -name "$TITLE" | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
+echo "screenshot: $OUT ($(stat -c %s "$OUT") bytes)"
