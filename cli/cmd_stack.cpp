@@ -7,13 +7,18 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "frame_action_options.hpp"
+#include "fstack/actions.hpp"
 #include "fstack/error.hpp"
 #include "fstack/frames.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/job.hpp"
 #include "input_list.hpp"
+#include "input_options.hpp"
 #include "output_check.hpp"
+#include "output_options.hpp"
 #include "progress_bar.hpp"
+#include "retouch_option.hpp"
 #include "stacker_options.hpp"
 
 namespace fstack::cli {
@@ -24,20 +29,18 @@ struct StackArgs {
     std::vector<std::string> inputs;
     std::string output;
     StackerOptions stacker;
+    FrameActionOptions actions;  // --align, --balance, --vignetting, --noise-mask
     int bunch = 0;  // 0: one stack of all frames
     int overlap = 0;
     std::string format;
     std::string postfix;
-    double denoise = 0;
     std::string depth_map;
     int depth_map_bits = 8;
-    int quality = WriteOptions{}.jpeg_quality;
-    bool compress = false;
-    bool no_metadata = false;
-    bool overwrite = false;
+    RetouchArgs retouch;  // --retouch-layers, --retouch-format
+    OutputOptions output_options;
+    InputOptions input_options;
     bool quiet = false;
     bool verbose = false;
-    CLI::Option* quality_option = nullptr;
 };
 
 const char* const kDescription =
@@ -60,28 +63,6 @@ const char* const kNotes =
     "Depth map (--depth-map FILE): grey, near (first frame) black to far (last frame) white.\n"
     "Progress goes to stderr: a bar on a terminal, else lines such as 'stack (pyramid): 3/10'.\n"
     "Ctrl-C stops cleanly (exit 130); a second Ctrl-C kills at once.\n\n";
-
-// The format name --format takes to the file extension bunch outputs get.
-std::string bunch_extension(const StackArgs& a, const fs::path& first_frame) {
-    if (!a.format.empty()) return "." + a.format;
-    if (format_from_extension(first_frame) != FileFormat::Unknown)
-        return first_frame.extension().string();
-    // The first frame's name says nothing (e.g. no extension): follow its content.
-    switch (sniff_format(first_frame)) {
-        case FileFormat::Png: return ".png";
-        case FileFormat::Tiff: return ".tif";
-        default: return ".jpg";
-    }
-}
-
-WriteOptions write_options(const StackArgs& a, const fs::path& first_frame) {
-    WriteOptions w;
-    w.jpeg_quality = a.quality;
-    w.compress = a.compress;
-    w.overwrite = a.overwrite;
-    if (!a.no_metadata) w.metadata_source = first_frame;
-    return w;
-}
 
 std::string describe_image(const cv::Mat& image) {
     return std::to_string(image.cols) + "x" + std::to_string(image.rows) + ", " +
@@ -111,31 +92,30 @@ void check_usage(StackArgs& a) {
         if (same_file(a.depth_map, a.output))
             throw Error(ErrorKind::Usage, a.depth_map, -1, "the depth map and OUT are the same file");
     }
-}
-
-void warn_useless_options(const StackArgs& a, Progress& progress, const fs::path& first_out) {
-    const bool jpeg = format_from_extension(first_out) == FileFormat::Jpeg;
-    if (a.quality_option->count() > 0 && !jpeg)
-        progress.warn("--quality applies to JPEG output only; ignored for " + first_out.string());
-    if (a.compress && jpeg)
-        progress.warn("--compress applies to PNG and TIFF output only; ignored for " + first_out.string());
+    check_retouch_usage(a.retouch, a.output);
 }
 
 int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& frames,
                ProgressBar& progress) {
     const fs::path out(a.output);
     const InputFiles inputs(frames);
-    check_output_file(out, inputs, a.overwrite);
-    if (!a.depth_map.empty()) check_output_file(a.depth_map, inputs, a.overwrite, "depth map");
-    warn_useless_options(a, progress, out);
+    const OutputOptions& o = a.output_options;
+    check_output_file(out, inputs, o.overwrite);
+    if (!a.depth_map.empty()) check_output_file(a.depth_map, inputs, o.overwrite, "depth map");
+    check_retouch_output(a.retouch, inputs, o.overwrite);
+    warn_useless_options(o, progress, out);
     FileFrameSource source(frames, progress);
+    configure_source(a.input_options, source);
     source.validate();
+    // The frame actions run on the fly: aligned frames are never written anywhere.
+    ProcessedFrameSource processed(source, make_frame_actions(a.actions), pipeline_options(a.actions), progress);
+    processed.prepare();
 
-    const StackResult result = stack_frames(stacker, source, a.denoise, progress);
+    const StackResult result = stack_frames(stacker, processed, o.denoise, progress);
     progress.finish();
-    write_image(out, result.image, write_options(a, frames.front()));
+    write_image(out, result.image, write_options(o, frames.front()));
     if (!a.depth_map.empty()) {
-        WriteOptions w = write_options(a, frames.front());
+        WriteOptions w = write_options(o, frames.front());
         w.metadata_source.clear();
         try {
             write_depth_map(a.depth_map, result.depth_map, source.size(),
@@ -147,6 +127,16 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
             throw;
         }
     }
+    try {
+        // From the frames the stacker saw (aligned, if alignment ran), read again one at a time.
+        write_retouch(a.retouch, processed, result, o.no_metadata ? fs::path() : frames.front(),
+                      o.compress, o.overwrite, progress);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(out, ec);
+        if (!a.depth_map.empty()) fs::remove(a.depth_map, ec);
+        throw;
+    }
     progress.info("wrote " + out.string() + " (" + describe_image(result.image) + ", " +
                   std::to_string(frames.size()) + " frames)");
     if (!a.depth_map.empty()) progress.info("wrote depth map " + a.depth_map);
@@ -157,7 +147,8 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
                   ProgressBar& progress) {
     const fs::path dir(a.output);
     const auto ranges = bunch_ranges(static_cast<int>(frames.size()), a.bunch, a.overlap);
-    const std::string ext = bunch_extension(a, frames.front());
+    const std::string ext = output_extension(a.format, frames.front());
+    const OutputOptions& o = a.output_options;
 
     // Every name is decided and checked before the first bunch is stacked.
     std::vector<fs::path> outs;
@@ -175,33 +166,40 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
             throw Error(ErrorKind::Output, out.string(), -1,
                         "a bunch output would replace this input frame; choose another output folder");
         std::error_code ec;
-        if (!a.overwrite && fs::exists(out, ec))
+        if (!o.overwrite && fs::exists(out, ec))
             throw Error(ErrorKind::Output, out.string(), -1,
                         "the output file already exists (use --overwrite to replace it)");
         outs.push_back(out);
     }
-    warn_useless_options(a, progress, outs.front());
+    warn_useless_options(o, progress, outs.front());
     FileFrameSource all(frames, progress);
+    configure_source(a.input_options, all);
     all.validate();
     make_output_folder(dir);
+    // One alignment for all bunches, so that their results share the reference's geometry.
+    ProcessedFrameSource processed(all, make_frame_actions(a.actions), pipeline_options(a.actions), progress);
+    processed.prepare();
 
     for (size_t b = 0; b < ranges.size(); ++b) {
         progress.check_cancel();
         const FrameRange r = ranges[b];
         const std::vector<fs::path> bunch(frames.begin() + r.begin, frames.begin() + r.end);
-        const WriteOptions w = write_options(a, bunch.front());
+        const WriteOptions w = write_options(o, bunch.front());
         progress.info("bunch " + std::to_string(b + 1) + "/" + std::to_string(ranges.size()) +
                       ": " + bunch.front().filename().string() + " .. " +
                       bunch.back().filename().string());
         if (bunch.size() == 1) {
             progress.warn("the last bunch has one frame only (" + bunch.front().string() +
                           "): written unchanged");
-            write_image(outs[b], read_image(bunch.front(), r.begin), w);
+            write_image(outs[b], a.actions.any() ? processed.frame(r.begin) : read_image(bunch.front(), r.begin), w);
             continue;
         }
         auto stacker = prototype.clone();
-        FileFrameSource source(bunch, progress);
-        const StackResult result = stack_frames(*stacker, source, a.denoise, progress);
+        FileFrameSource bunch_files(bunch, progress);
+        configure_source(a.input_options, bunch_files);
+        FrameRangeSource bunch_processed(processed, r.begin, r.end);
+        FrameSource& source = a.actions.any() ? static_cast<FrameSource&>(bunch_processed) : bunch_files;
+        const StackResult result = stack_frames(*stacker, source, o.denoise, progress);
         progress.finish();
         write_image(outs[b], result.image, w);
         progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) + ")");
@@ -211,6 +209,7 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
 
 int run_stack(StackArgs& a) {
     check_usage(a);
+    apply_input_options(a.input_options);
     const std::unique_ptr<Stacker> stacker = make_stacker(a.stacker);
     ProgressBar progress(choose_progress_mode(a.quiet), a.verbose);
     const std::vector<fs::path> frames = gather_frames(a.inputs, progress);
@@ -236,6 +235,7 @@ Command add_stack_command(CLI::App& root) {
         ->type_name("OUT");
 
     add_stacker_options(*app, a.stacker);
+    add_frame_action_options(*app, a.actions);
 
     const std::string bunches = "Bunches";
     CLI::Option* bunch =
@@ -259,15 +259,8 @@ Command add_stack_command(CLI::App& root) {
         ->group(bunches);
 
     const std::string output = "Output";
-    a.quality_option = app->add_option("--quality", a.quality, "JPEG quality")
-                           ->check(CLI::Range(0, 100))
-                           ->capture_default_str()
-                           ->type_name("Q")
-                           ->group(output);
-    app->add_flag("--compress", a.compress, "Lossless compression: TIFF deflate, PNG level 9")->group(output);
-    app->add_flag("--no-metadata", a.no_metadata, "Do not copy EXIF/XMP/ICC from the first frame")
-        ->group(output);
-    app->add_flag("--overwrite", a.overwrite, "Replace existing output files")->group(output);
+    add_output_options(*app, a.output_options, output);
+    add_input_options(*app, a.input_options);
     CLI::Option* depth =
         app->add_option("--depth-map", a.depth_map, "Also write the depth map (.png .tif .jpg)")
             ->type_name("FILE")
@@ -278,12 +271,7 @@ Command add_stack_command(CLI::App& root) {
         ->capture_default_str()
         ->needs(depth)
         ->group(output);
-    app->add_option("--denoise", a.denoise,
-                    "Non-local-means denoising strength of the result (0: off; 0.75..1 is mild)")
-        ->check(CLI::Range(0.0, 100.0))
-        ->capture_default_str()
-        ->type_name("X")
-        ->group(output);
+    add_retouch_options(*app, a.retouch, bunch, output);
 
     CLI::Option* quiet = app->add_flag("-q,--quiet", a.quiet, "Print nothing but errors")->group("Messages");
     app->add_flag("-v,--verbose", a.verbose, "Also print debugging notes")

@@ -16,5 +16,9 @@ struct Command {
 
 // One function per subcommand, each in its own cmd_*.cpp.
 Command add_stack_command(CLI::App& root);
+Command add_batch_command(CLI::App& root);
+Command add_layers_command(CLI::App& root);
+Command add_run_command(CLI::App& root);        // cmd_run.cpp: job files
+Command add_noise_map_command(CLI::App& root);  // cmd_noise_map.cpp
 
 }  // namespace fstack::cli

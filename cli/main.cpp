@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/core/version.hpp>
 
 #include "command.hpp"
@@ -57,6 +58,10 @@ int main(int argc, char** argv) {
 
     std::vector<Command> commands;
     commands.push_back(add_stack_command(app));
+    commands.push_back(add_batch_command(app));
+    commands.push_back(add_layers_command(app));
+    commands.push_back(add_run_command(app));
+    commands.push_back(add_noise_map_command(app));
 
     if (!check_command_name(argc, argv, commands)) return kExitUsage;
     try {
@@ -67,6 +72,9 @@ int main(int argc, char** argv) {
         return code == 0 ? kExitOk : kExitUsage;
     }
 
+    // OpenCV logs its own failures on stderr, naming our temporary files; our errors say the
+    // same in words a photographer understands, naming the file asked for.
+    cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
     install_interrupt_handler();
     for (const Command& command : commands)
         if (command.app->parsed()) return run_guarded(command.run);

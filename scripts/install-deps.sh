@@ -7,6 +7,12 @@ PACKAGES=(
   libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2
   libcli11-dev libfmt-dev libtomlplusplus-dev libzip-dev
   libgtest-dev googletest
+  # JPEG decoding through libjpeg-turbo directly; clang + its runtime for the libFuzzer targets
+  # (scripts/fuzz.sh), util-linux's setpriv for the permission tests run as root.
+  libjpeg62-turbo-dev clang libclang-rt-14-dev util-linux
+  # The GIMP 2.10 plug-in and the headless GIMP tests (plug-in, layered files);
+  # debootstrap builds the GIMP 3 test chroot.
+  gimp libgimp2.0-dev debootstrap
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
