@@ -11,11 +11,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "checked_write.hpp"
 #include "fstack/atomic_file.hpp"
 #include "fstack/error.hpp"
+#include "fstack/limits.hpp"
 #include "fstack/metadata.hpp"
+#include "jpeg_reader.hpp"
 #include "orientation.hpp"
 #include "png_reader.hpp"
+#include "tiff_header.hpp"
 
 namespace fstack {
 namespace {
@@ -143,6 +147,11 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
     std::vector<unsigned char> head(256 * 1024);
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<size_t>(in.gcount()));
+    if (head.empty()) {
+        if (fs::is_directory(path, ec))
+            throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
+        throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty (0 bytes): was it fully copied?");
+    }
     ImageInfo info;
     const FileFormat f = sniff_bytes(head.data(), head.size());
     if (f == FileFormat::Jpeg) {
@@ -162,6 +171,10 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
     if (f == FileFormat::Png) info = png_info(head);
     else if (f == FileFormat::Jpeg) info = jpeg_info(head);
     else if (f == FileFormat::Tiff) info = tiff_info(path);
+    else if (format_from_extension(path) != FileFormat::Unknown)
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("not a JPEG, PNG or TIFF image, although its name says ") +
+                        format_name(format_from_extension(path)) + " (a damaged or incompletely copied file?)");
     else throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
     if (f == FileFormat::Jpeg && info.width == 0) {
         // SOF beyond the first 256 KiB (huge APP segments): decode the header fully.
@@ -172,33 +185,43 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
     if (info.width <= 0 || info.height <= 0)
         throw Error(ErrorKind::Input, path.string(), frame_index,
                     std::string("corrupt ") + format_name(f) + " header");
-    // EXIF orientation 5..8 swaps width and height.
-    if (f != FileFormat::Png) {
-        const int o = exif_orientation(path);
-        if (o >= 5 && o <= 8) std::swap(info.width, info.height);
-    }
+    check_pixel_limit(info.width, info.height, path.string(), frame_index);
+    // EXIF orientation 5..8 swaps width and height (read_image applies it to every format).
+    const int o = exif_orientation(path);
+    if (o >= 5 && o <= 8) std::swap(info.width, info.height);
     return info;
 }
 
-cv::Mat read_image(const fs::path& path, int frame_index) {
-    const std::vector<unsigned char> bytes = read_bytes(path, frame_index);
+cv::Mat read_image(const fs::path& path, int frame_index, Progress& progress) {
+    return decode_image(read_bytes(path, frame_index), path.string(), frame_index, progress);
+}
+
+cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name, int frame_index,
+                     Progress& progress) {
     const FileFormat f = sniff_bytes(bytes.data(), bytes.size());
-    if (bytes.empty()) throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty");
+    if (bytes.empty()) throw Error(ErrorKind::Input, name, frame_index, "the file is empty");
     if (f == FileFormat::Unknown)
-        throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
+        throw Error(ErrorKind::Input, name, frame_index, "not a JPEG, PNG or TIFF image");
     if (f == FileFormat::Jpeg && !jpeg_is_complete(bytes))
-        throw Error(ErrorKind::Input, path.string(), frame_index,
+        throw Error(ErrorKind::Input, name, frame_index,
                     "truncated JPEG (the file ends before the image data does; was it fully copied?)");
+    if (f == FileFormat::Tiff) {
+        // OpenCV allocates what the header declares: check it first (JPEG and PNG check theirs).
+        const TiffHeader h = read_tiff_header(bytes);
+        if (!h.ok) throw Error(ErrorKind::Input, name, frame_index, "corrupt TIFF header");
+        check_pixel_limit(h.width, h.height, name, frame_index);
+    }
     cv::Mat image;
     try {
-        image = f == FileFormat::Png ? decode_png(bytes, path.string(), frame_index)
-                                     : cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+        image = f == FileFormat::Png    ? decode_png(bytes, name, frame_index)
+                : f == FileFormat::Jpeg ? decode_jpeg(bytes, name, frame_index, progress)
+                                        : cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
-        throw Error(ErrorKind::Input, path.string(), frame_index,
+        throw Error(ErrorKind::Input, name, frame_index,
                     std::string("corrupt ") + format_name(f) + ": " + e.err);
     }
     if (image.empty())
-        throw Error(ErrorKind::Input, path.string(), frame_index,
+        throw Error(ErrorKind::Input, name, frame_index,
                     std::string("corrupt or truncated ") + format_name(f) + " (the decoder failed)");
     switch (image.depth()) {
         case CV_8U: case CV_16U: break;
@@ -209,13 +232,16 @@ cv::Mat read_image(const fs::path& path, int frame_index) {
             image.convertTo(image, CV_16U, image.depth() == CV_8S ? 257.0 : 1.0, image.depth() == CV_8S ? 128 * 257 : 32768);
             break;
         default:
-            throw Error(ErrorKind::Input, path.string(), frame_index, "unsupported sample type");
+            throw Error(ErrorKind::Input, name, frame_index, "unsupported sample type");
     }
     if (image.channels() == 2) cv::cvtColor(image, image, cv::COLOR_GRAY2BGRA);  // grey+alpha
     if (image.channels() > 4)
-        throw Error(ErrorKind::Input, path.string(), frame_index,
+        throw Error(ErrorKind::Input, name, frame_index,
                     "unsupported number of channels: " + std::to_string(image.channels()));
-    apply_exif_orientation(image, exif_orientation_bytes(bytes));
+    // OpenCV's TIFF decoder applies the orientation tag itself, even with IMREAD_UNCHANGED
+    // (checked for 8/16-bit, 1/3/4 channels, tags 3/6/8 on OpenCV 4.6): turning it again would
+    // undo it. Our own JPEG and PNG decoders leave it to us.
+    if (f != FileFormat::Tiff) apply_exif_orientation(image, exif_orientation_bytes(bytes));
     return image;
 }
 
@@ -256,10 +282,22 @@ std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
     for (; it != fs::directory_iterator(); it.increment(ec)) {
         if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
         const fs::path p = it->path();
-        if (!it->is_regular_file(ec)) continue;
         const std::string name = p.filename().string();
-        if (name.rfind(".", 0) == 0) continue;  // hidden files, our own temporaries
-        if (sniff_format(p) == FileFormat::Unknown) {
+        // Hidden files, and our own temporaries: a run killed while writing (SIGKILL, power
+        // loss) leaves ".NAME.fstack-tmp-XXXXXXXXXXXXXXXX.EXT" behind, never a frame.
+        if (name.rfind(".", 0) == 0) continue;
+        std::error_code type_ec;
+        if (!it->is_regular_file(type_ec)) {
+            std::error_code link_ec;
+            if (it->is_symlink(link_ec))
+                progress.warn("skipping " + p.string() + ": a broken symbolic link" +
+                              (type_ec ? " (" + type_ec.message() + ")" : std::string()));
+            continue;  // sub-folders (an "out" folder beside the frames) are not frames
+        }
+        // A file named like an image whose content is not one (empty, half-copied, unreadable)
+        // is a frame that failed, not a sidecar: skipping it would leave a gap in the focus
+        // sweep, so it stays in the list and reading it says what is wrong.
+        if (sniff_format(p) == FileFormat::Unknown && format_from_extension(p) == FileFormat::Unknown) {
             progress.warn("skipping " + p.string() + ": not a JPEG, PNG or TIFF image");
             continue;
         }
@@ -279,7 +317,9 @@ std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progres
             const auto frames = list_frames(p, progress);
             out.insert(out.end(), frames.begin(), frames.end());
         } else {
-            if (!fs::exists(p, ec)) throw Error(ErrorKind::Input, p.string(), -1, "file not found");
+            if (!fs::exists(p, ec))
+                throw Error(ErrorKind::Input, p.string(), -1,
+                            ec ? "cannot open: " + ec.message() : std::string("file not found"));
             out.push_back(p);
         }
     }
@@ -333,13 +373,18 @@ void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions&
         default: break;
     }
     write_atomically(path, [&](const fs::path& tmp) {
+        // Encoded in memory and written by us: a full disk is reported with the system's words
+        // ("No space left on device"), and OpenCV prints nothing about our temporary file.
+        std::vector<unsigned char> encoded;
         bool ok = false;
         try {
-            ok = cv::imwrite(tmp.string(), pixels, params);
+            ok = cv::imencode(f == FileFormat::Jpeg ? ".jpg" : f == FileFormat::Png ? ".png" : ".tif", pixels,
+                              encoded, params);
         } catch (const cv::Exception& e) {
             throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
         }
-        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot write the image (disk full or no permission?)");
+        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
+        write_bytes_checked(tmp, encoded, path.string());
         if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
     }, options.overwrite);
 }

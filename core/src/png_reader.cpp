@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
+#include "fstack/limits.hpp"
 
 namespace fstack {
 namespace {
@@ -51,6 +52,12 @@ cv::Mat decode_png(const std::vector<unsigned char>& bytes, const std::string& n
     // Guard against decompression bombs in a chunk (not the image itself: frames are large).
     png_set_chunk_malloc_max(png, 64u << 20);
     png_read_info(png, info);
+    try {  // before libpng or we allocate what the header declares (decompression bombs)
+        check_pixel_limit(png_get_image_width(png, info), png_get_image_height(png, info), name, frame_index);
+    } catch (...) {
+        png_destroy_read_struct(&png, &info, nullptr);
+        throw;
+    }
     const int colour = png_get_color_type(png, info);
     const int bit_depth = png_get_bit_depth(png, info);
     if (colour == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);

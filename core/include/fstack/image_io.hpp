@@ -21,10 +21,16 @@ const char* format_name(FileFormat f);
 
 // Reads a JPEG, PNG or TIFF, 8- or 16-bit, grey, RGB or RGBA, by content. The result is BGR(A)
 // or grey, CV_8U or CV_16U, with the EXIF orientation applied. Throws Error(Input) naming the
-// file and the reason (missing, not an image, corrupt, truncated, unsupported depth).
-cv::Mat read_image(const fs::path& path, int frame_index = -1);
+// file and the reason (missing, not an image, corrupt, truncated, unsupported depth, more
+// pixels than max_pixels() in limits.hpp). Warnings that leave the pixels intact (a JPEG's
+// unknown JFIF revision, say) go to `progress`.
+cv::Mat read_image(const fs::path& path, int frame_index = -1, Progress& progress = null_progress());
+// The same from bytes in memory; `name` is what errors and warnings call the image.
+cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name,
+                     int frame_index = -1, Progress& progress = null_progress());
 
-// Width, height, channels and depth without decoding the pixels.
+// Width, height, channels and depth without decoding the pixels. Throws Error(Input) for the
+// same reasons as read_image where the header tells (so a decompression bomb is refused here).
 struct ImageInfo {
     int width = 0, height = 0, channels = 0, depth = CV_8U;
     FileFormat format = FileFormat::Unknown;
