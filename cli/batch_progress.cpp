@@ -1,28 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "batch_progress.hpp"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 
 #include "interrupt.hpp"
+#include "terminal_bar.hpp"
 
 namespace fstack::cli {
 namespace {
 
-int terminal_columns() {
-    winsize ws{};
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    return 80;
-}
-
-// "label [#####-----] 3/10", no wider than `columns` - 1, or \r and cursor-up would lose track
-// of the lines when the terminal wraps them.
-std::string bar_line(std::string label, int done, int total, int columns) {
+// "label [#####-----] 3/10" for one line of the block.
+std::string count_line(const std::string& label, int done, int total, int columns) {
     char counts_buf[48] = "";
     int percent = -1;
     if (total > 0) {
@@ -30,19 +21,7 @@ std::string bar_line(std::string label, int done, int total, int columns) {
         percent = static_cast<int>(100LL * done / total);
         std::snprintf(counts_buf, sizeof counts_buf, " %d/%d", done, total);
     }
-    const std::string counts = counts_buf;
-    const int room = columns - 1 - static_cast<int>(counts.size());
-    int bar_width = percent >= 0 ? std::clamp(room - static_cast<int>(label.size()) - 3, 0, 30) : 0;
-    if (bar_width < 10) bar_width = 0;
-    const int label_room = room - (bar_width > 0 ? bar_width + 3 : 0);
-    if (static_cast<int>(label.size()) > label_room) label.resize(static_cast<size_t>(std::max(label_room, 0)));
-    std::string line = label;
-    if (bar_width > 0) {
-        const int filled = bar_width * percent / 100;
-        line.append(" [").append(static_cast<size_t>(filled), '#');
-        line.append(static_cast<size_t>(bar_width - filled), '-').append("]");
-    }
-    return line + counts;
+    return bar_line(label, percent, counts_buf, columns, 30);
 }
 
 const char* prefix(LogLevel level) {
@@ -150,11 +129,11 @@ void BatchProgress::draw() {
     clear();
     const int columns = terminal_columns();
     const std::string label = failed_ > 0 ? "batch (" + std::to_string(failed_) + " failed)" : "batch";
-    std::string block = bar_line(label, finished_, total_, columns);
+    std::string block = count_line(label, finished_, total_, columns);
     int lines = 1;
     for (const Slot& s : slots_) {
         if (!s.busy) continue;
-        block += "\n" + bar_line("  " + s.name + (s.stage.empty() ? "" : ": " + s.stage), s.done, s.total, columns);
+        block += "\n" + count_line("  " + s.name + (s.stage.empty() ? "" : ": " + s.stage), s.done, s.total, columns);
         ++lines;
     }
     std::fputs(block.c_str(), stderr);

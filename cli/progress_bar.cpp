@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "progress_bar.hpp"
 
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -10,18 +9,9 @@
 #include <cstring>
 
 #include "interrupt.hpp"
+#include "terminal_bar.hpp"
 
 namespace fstack::cli {
-namespace {
-
-int terminal_columns() {
-    winsize ws{};
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-    return 80;
-}
-
-}  // namespace
-
 ProgressMode choose_progress_mode(bool quiet) {
     if (quiet) return ProgressMode::Quiet;
     const char* term = std::getenv("TERM");
@@ -101,24 +91,9 @@ void ProgressBar::draw() {
     } else if (done_ > 0) {
         std::snprintf(counts_buf, sizeof counts_buf, " %d", done_);
     }
-    const std::string counts = counts_buf;
-    const int columns = terminal_columns();
-    std::string label = stage_;
     // Keep the whole line narrower than the terminal, or \r would redraw only its last row.
-    const int room = columns - 1 - static_cast<int>(counts.size());
-    int bar_width = percent >= 0 ? std::clamp(room - static_cast<int>(label.size()) - 3, 0, 40) : 0;
-    if (bar_width < 10) bar_width = 0;
-    const int label_room = room - (bar_width > 0 ? bar_width + 3 : 0);
-    if (static_cast<int>(label.size()) > label_room) label.resize(std::max(label_room, 0));
-
     std::string line = "\r";
-    line.append(label);
-    if (bar_width > 0) {
-        const int filled = bar_width * percent / 100;
-        line.append(" [").append(static_cast<size_t>(filled), '#');
-        line.append(static_cast<size_t>(bar_width - filled), '-').append("]");
-    }
-    line.append(counts).append("\x1b[K");
+    line.append(bar_line(stage_, percent, counts_buf, terminal_columns(), 40)).append("\x1b[K");
     std::fputs(line.c_str(), stderr);
     std::fflush(stderr);
     bar_visible_ = true;

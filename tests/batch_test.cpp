@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end tests of `fstack batch` on an OpenScan-like run: 20 stacks of 8 frames named
 // scan_1.jpg ... scan_160.jpg in one folder. Small frames (96x72) keep the whole file fast.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -22,27 +19,14 @@
 #include "synthetic/synthetic.hpp"
 #include "test_util.hpp"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 using fstack::test::CommandResult;
 using fstack::test::contains;
+using fstack::test::fstack_cli;
 using fstack::test::TempDir;
 
 constexpr int kStacks = 20, kFrames = 8;
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-CommandResult fstack_cli(const std::vector<std::string>& args) {
-    std::string command = quote(fstack::test::cli_path());
-    for (const std::string& a : args) command += " " + quote(a);
-    return fstack::test::run_command(command);
-}
 
 // The visible files of a folder (hidden ones would be temporaries).
 std::set<std::string> names_in(const fs::path& dir) {
@@ -153,36 +137,12 @@ TEST_F(Batch, RerunWritesOnlyTheMissingOutputs) {
 // second run finishes the rest without redoing what the first one wrote, and every output is
 // a complete image.
 void kill_and_resume(const fs::path& in, const fs::path& out, int signal) {
-    int err[2];
-    ASSERT_EQ(::pipe(err), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addclose(&actions, err[0]);
-    std::vector<std::string> args = {fstack::test::cli_path(), "batch", in.string(), "-o", out.string(),
-                                     "--stack-size", "8", "--jobs", "1"};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(err[1]);
-    std::string output;
-    char buf[256];
-    bool sent = false;
-    for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) {
-        output.append(buf, static_cast<size_t>(n));
-        if (!sent && contains(output, "[5/20]")) {
-            ::kill(pid, signal);
-            sent = true;
-        }
-    }
-    ::close(err[0]);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(sent) << output;
+    fstack::test::SignalledRun run;
+    ASSERT_NO_FATAL_FAILURE(fstack::test::run_cli_and_signal(
+        {"batch", in.string(), "-o", out.string(), "--stack-size", "8", "--jobs", "1"}, "[5/20]", signal, run));
+    const std::string& output = run.output;
+    const int status = run.status;
+    ASSERT_TRUE(run.sent) << output;
     if (signal == SIGINT) {
         ASSERT_TRUE(WIFEXITED(status)) << output;
         EXPECT_EQ(WEXITSTATUS(status), 130) << output;

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // End-to-end tests of the `fstack` executable: the real binary on small stacks made here, checked
 // by exit code, messages and the files it leaves (or must not leave) behind.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,27 +17,13 @@
 
 #include "test_util.hpp"
 
-extern char** environ;
-
 namespace {
 namespace fs = std::filesystem;
 using fstack::test::CommandResult;
+using fstack::test::fstack_cli;
 using fstack::test::TempDir;
 
 constexpr int kWidth = 160, kHeight = 120;
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-// Runs fstack with these arguments; stdout and stderr come back together.
-CommandResult fstack_cli(const std::vector<std::string>& args) {
-    std::string command = quote(fstack::test::cli_path());
-    for (const std::string& a : args) command += " " + quote(a);
-    return fstack::test::run_command(command);
-}
 
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> names;
@@ -558,36 +542,13 @@ TEST_F(CliFailure, InterruptedLeavesNothing) {
         ASSERT_TRUE(cv::imwrite((tmp_ / "in" / ("f" + std::to_string(k) + ".png")).string(), noise,
                                 {cv::IMWRITE_PNG_COMPRESSION, 0}));
 
-    int err[2];
-    ASSERT_EQ(::pipe(err), 0);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addclose(&actions, err[0]);
-    const std::string cli = fstack::test::cli_path(), in = (tmp_ / "in").string(), o = out().string();
-    std::vector<char*> argv = {const_cast<char*>(cli.c_str()), const_cast<char*>("stack"), const_cast<char*>(in.c_str()),
-                               const_cast<char*>("-o"), const_cast<char*>(o.c_str()), nullptr};
-    pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, cli.c_str(), &actions, nullptr, argv.data(), environ), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(err[1]);
-
     // The first progress line proves that the handler is installed and stacking has begun.
-    std::string output;
-    char buf[256];
-    bool sent = false;
-    for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) {
-        output.append(buf, static_cast<size_t>(n));
-        if (!sent && contains(output, ": 1/")) {
-            ::kill(pid, SIGINT);
-            sent = true;
-        }
-    }
-    ::close(err[0]);
-    int status = 0;
-    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(sent) << output;
+    fstack::test::SignalledRun run;
+    ASSERT_NO_FATAL_FAILURE(fstack::test::run_cli_and_signal({"stack", (tmp_ / "in").string(), "-o", out().string()},
+                                                             ": 1/", SIGINT, run));
+    const std::string& output = run.output;
+    const int status = run.status;
+    ASSERT_TRUE(run.sent) << output;
     ASSERT_TRUE(WIFEXITED(status)) << output;
     EXPECT_EQ(WEXITSTATUS(status), 130) << output;
     EXPECT_TRUE(contains(output, "interrupted")) << output;

@@ -38,6 +38,9 @@ using fstack::test::report;
 using fstack::test::TempDir;
 namespace fs = std::filesystem;
 namespace synth = fstack::synth;
+using fstack::test::plain_average;
+using fstack::test::run_in_memory;
+using fstack::test::SyntheticStack;
 
 // Measured on the 640x480, 8-frame, seed-1 scene below:
 constexpr double SCALE1_FLOOR = 35.9;   // FocusStacker(8, 4, 1): 36.89 dB
@@ -48,73 +51,41 @@ constexpr double DEPTH_FLOOR = 0.96;    // depth within +-1 frame of the ideal: 
 // The bar for synth.py --preset small (measured 35.68 dB at scale 1, 35.94 at scale 2).
 constexpr double SYNTH_PY_FLOOR = 32.0;
 
-struct Stack {
-    synth::Scene scene;
-    std::vector<cv::Mat> frames;
-};
-
 // 640x480, 8 frames: the size of synth.py's small preset. Cached per depth: several tests of
 // one process share it.
-const Stack& stack(bool sixteen_bit) {
-    static std::unique_ptr<Stack> cache[2];
-    auto& slot = cache[sixteen_bit ? 1 : 0];
-    if (!slot) {
-        synth::SceneOptions o;
-        o.width = 640;
-        o.height = 480;
-        o.frames = 8;
-        o.seed = 1;
-        o.sixteen_bit = sixteen_bit;
-        slot = std::make_unique<Stack>();
-        slot->scene = synth::make_scene(o);
-        slot->frames = synth::render_all(slot->scene);
-    }
-    return *slot;
-}
-
-cv::Mat run(fstack::Stacker& stacker, const std::vector<cv::Mat>& frames) {
-    fstack::MemoryFrameSource source(frames);
-    return fstack::run_stacker(stacker, source);
+const SyntheticStack& stack(bool sixteen_bit) {
+    synth::SceneOptions o;
+    o.width = 640;
+    o.height = 480;
+    o.frames = 8;
+    o.seed = 1;
+    o.sixteen_bit = sixteen_bit;
+    return fstack::test::cached_stack(o);
 }
 
 cv::Mat run_with(const fstack::FocusStackerOptions& o, const std::vector<cv::Mat>& frames) {
     FocusStacker stacker(o);
-    return run(stacker, frames);
-}
-
-cv::Mat plain_average(const std::vector<cv::Mat>& frames) {
-    cv::Mat sum = cv::Mat::zeros(frames[0].size(), CV_MAKETYPE(CV_64F, frames[0].channels()));
-    for (const cv::Mat& f : frames) cv::accumulate(f, sum);
-    cv::Mat out;
-    sum.convertTo(out, frames[0].type(), 1.0 / static_cast<double>(frames.size()));
-    return out;
+    return run_in_memory(stacker, frames);
 }
 
 // Share of pixels (inside a 3% border crop) whose frame index is within `tolerance` of `ideal`.
 double index_agreement(const cv::Mat& depth_map, const cv::Mat& ideal, int tolerance = 1) {
-    EXPECT_EQ(depth_map.type(), CV_16UC1);
-    EXPECT_EQ(depth_map.size(), ideal.size());
     const int bx = ideal.cols * 3 / 100, by = ideal.rows * 3 / 100;
-    const cv::Rect crop(bx, by, ideal.cols - 2 * bx, ideal.rows - 2 * by);
-    cv::Mat a, b, diff;
-    depth_map(crop).convertTo(a, CV_32S);
-    ideal(crop).convertTo(b, CV_32S);
-    cv::absdiff(a, b, diff);
-    const cv::Mat ok = diff <= tolerance;
-    return static_cast<double>(cv::countNonZero(ok)) / static_cast<double>(crop.area());
+    return fstack::test::index_agreement(depth_map, ideal, tolerance,
+                                         cv::Rect(bx, by, ideal.cols - 2 * bx, ideal.rows - 2 * by));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Quality
 
 TEST(FocusStacker, ScaleOneAndTwoAgainstGroundTruth) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     const double p_avg = synth::psnr(s.scene.ground_truth, plain_average(s.frames));
     report("psnr_average", p_avg);
     for (int scale : {1, 2}) {
         SCOPED_TRACE("scale_factor " + std::to_string(scale));
         FocusStacker stacker(8, 4, scale);
-        const cv::Mat out = run(stacker, s.frames);
+        const cv::Mat out = run_in_memory(stacker, s.frames);
         ASSERT_EQ(out.type(), CV_8UC3);
         ASSERT_EQ(out.size(), s.scene.ground_truth.size());
         const double p = synth::psnr(s.scene.ground_truth, out);
@@ -153,24 +124,22 @@ TEST(FocusStacker, SynthPySmallPreset) {
 }
 
 TEST(FocusStacker, SixteenBitInSixteenBitOut) {
-    const Stack& s = stack(true);
+    const SyntheticStack& s = stack(true);
     ASSERT_EQ(s.frames[0].type(), CV_16UC3);
     FocusStacker stacker;
-    const cv::Mat out = run(stacker, s.frames);
+    const cv::Mat out = run_in_memory(stacker, s.frames);
     ASSERT_EQ(out.type(), CV_16UC3);
     const double p = synth::psnr(s.scene.ground_truth, out);
     report("psnr_16bit", p);
     EXPECT_GT(p, SIXTEEN_FLOOR);
     // A result that went through 8 bits somewhere would be multiples of 257.
-    int off_grid = 0;
     const cv::Mat flat = out.reshape(1);
-    for (int y = 0; y < flat.rows; ++y)
-        for (int x = 0; x < flat.cols; ++x) off_grid += flat.at<uint16_t>(y, x) % 257 != 0;
+    const int off_grid = fstack::test::count_off_257_grid(flat);
     EXPECT_GT(off_grid, static_cast<int>(flat.total() / 2)) << "the result looks like 8-bit data x257";
 }
 
 TEST(FocusStacker, GreyAndBgraFrames) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<cv::Mat> grey, bgra;
     for (const cv::Mat& f : s.frames) {
         cv::Mat g, a;
@@ -180,10 +149,10 @@ TEST(FocusStacker, GreyAndBgraFrames) {
         bgra.push_back(a);
     }
     FocusStacker stacker;
-    const cv::Mat g = run(stacker, grey);
+    const cv::Mat g = run_in_memory(stacker, grey);
     ASSERT_EQ(g.type(), CV_8UC1);
     EXPECT_GT(synth::psnr(s.scene.ground_truth, g), SCALE2_FLOOR - 1.0);
-    const cv::Mat a = run(stacker, bgra);
+    const cv::Mat a = run_in_memory(stacker, bgra);
     ASSERT_EQ(a.type(), CV_8UC4);
     cv::Mat alpha;
     cv::extractChannel(a, alpha, 3);
@@ -201,7 +170,7 @@ TEST(FocusStacker, GreyAndBgraFrames) {
 // ones smear the decision over it. Measured, PSNR in the band at scale 2: radius 2 vs 16
 // (smoothing 4): 27.37 vs 26.15 dB; smoothing 1 vs 10 (radius 2): 27.31 vs 26.58 dB.
 TEST(FocusStacker, RadiusAndSmoothingChangeTheResultAtEdges) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     const cv::Mat band = synth::occlusion_band(s.scene);
     const auto band_psnr = [&](const cv::Mat& out) { return synth::psnr(s.scene.ground_truth, out, 0.03, band); };
 
@@ -262,7 +231,7 @@ TEST(FocusStacker, LargerRadiusAndSmoothingResistNoise) {
     const NoisyPair p = noisy_pair();
     const auto exact = [&](const fstack::FocusStackerOptions& o) {
         FocusStacker stacker(o);
-        run(stacker, p.frames);
+        run_in_memory(stacker, p.frames);
         return index_agreement(stacker.depth_map(), p.ideal, 0);
     };
     const double r1 = exact({1, 1, 1}), r8 = exact({8, 1, 1});
@@ -275,7 +244,7 @@ TEST(FocusStacker, LargerRadiusAndSmoothingResistNoise) {
 }
 
 TEST(FocusStacker, ScaleFactorChangesTheResultNotItsSize) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     const cv::Mat one = run_with({8, 4, 1}, s.frames), three = run_with({8, 4, 3}, s.frames);
     ASSERT_EQ(three.size(), one.size());
     EXPECT_GT(cv::norm(one, three, cv::NORM_L1), 0.0);
@@ -295,17 +264,17 @@ cv::Mat feed_by_hand(fstack::Stacker& stacker, const std::vector<cv::Mat>& frame
 }
 
 TEST(FocusStacker, AddFinishEqualsRunStackerAndClone) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     FocusStacker stacker;
     EXPECT_EQ(stacker.name(), "focusmeasure");
     const cv::Mat by_hand = feed_by_hand(stacker, s.frames);
     const cv::Mat depth = stacker.depth_map().clone();
-    const cv::Mat driven = run(stacker, s.frames);  // the same object again: begin() resets it
+    const cv::Mat driven = run_in_memory(stacker, s.frames);  // the same object again: begin() resets it
     EXPECT_EQ(cv::norm(by_hand, driven, cv::NORM_INF), 0.0);
     EXPECT_EQ(cv::norm(depth, stacker.depth_map(), cv::NORM_INF), 0.0);
     auto copy = stacker.clone();
     EXPECT_EQ(copy->name(), "focusmeasure");
-    EXPECT_EQ(cv::norm(run(*copy, s.frames), driven, cv::NORM_INF), 0.0);
+    EXPECT_EQ(cv::norm(run_in_memory(*copy, s.frames), driven, cv::NORM_INF), 0.0);
     // The depth map is at the input size whatever the scale, and names real frames.
     ASSERT_EQ(depth.size(), s.frames[0].size());
     double lo = 0, hi = 0;
@@ -315,11 +284,11 @@ TEST(FocusStacker, AddFinishEqualsRunStackerAndClone) {
 }
 
 TEST(FocusStacker, FrameOfAnotherSizeIsNamed) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     cv::Mat small;
     cv::resize(s.frames[2], small, cv::Size(), 0.5, 0.5);
     FocusStacker stacker;
-    const Error e = expect_error([&] { run(stacker, {s.frames[0], s.frames[1], small}); });
+    const Error e = expect_error([&] { run_in_memory(stacker, {s.frames[0], s.frames[1], small}); });
     EXPECT_EQ(e.kind(), ErrorKind::Input);
     EXPECT_EQ(e.frame_index(), 2);
     EXPECT_TRUE(contains(e.what(), "frame 3")) << e.what();  // messages count from 1
@@ -343,12 +312,12 @@ TEST(FocusStacker, InvalidOptionsAreUsageErrors) {
     EXPECT_TRUE(contains(e.what(), "25")) << e.what();
 
     // The valid extremes are accepted, and run.
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<cv::Mat> tiny;
     for (const cv::Mat& f : s.frames) tiny.push_back(f(cv::Rect(200, 150, 48, 40)).clone());
     for (const fstack::FocusStackerOptions o : {fstack::FocusStackerOptions{1, 1, 1}, fstack::FocusStackerOptions{20, 10, 4}}) {
         FocusStacker stacker(o);
-        const cv::Mat out = run(stacker, tiny);
+        const cv::Mat out = run_in_memory(stacker, tiny);
         EXPECT_EQ(out.size(), cv::Size(48, 40));
         EXPECT_EQ(out.type(), CV_8UC3);
     }
@@ -380,7 +349,7 @@ TEST(FocusStacker, ProcessStackAndSaveImage) {
     FocusStacker stacker;
     const cv::Mat from_files = stacker.process_stack(paths);
     FocusStacker in_memory;
-    EXPECT_EQ(cv::norm(from_files, run(in_memory, frames), cv::NORM_INF), 0.0);
+    EXPECT_EQ(cv::norm(from_files, run_in_memory(in_memory, frames), cv::NORM_INF), 0.0);
 
     FocusStacker::save_image(from_files, dir / "out.png");
     const cv::Mat back = fstack::read_image(dir / "out.png");

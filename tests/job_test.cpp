@@ -49,18 +49,13 @@ constexpr int kFirstNumber = 8;
 std::string frame_name(int i, const std::string& ext) { return "shot_" + std::to_string(kFirstNumber + i) + ext; }
 
 const synth::Scene& scene(bool sixteen_bit) {
-    static std::unique_ptr<synth::Scene> cache[2];
-    auto& slot = cache[sixteen_bit ? 1 : 0];
-    if (!slot) {
-        synth::SceneOptions o;
-        o.width = 320;
-        o.height = 240;
-        o.frames = 8;
-        o.seed = 5;
-        o.sixteen_bit = sixteen_bit;
-        slot = std::make_unique<synth::Scene>(synth::make_scene(o));
-    }
-    return *slot;
+    synth::SceneOptions o;
+    o.width = 320;
+    o.height = 240;
+    o.frames = 8;
+    o.seed = 5;
+    o.sixteen_bit = sixteen_bit;
+    return fstack::test::cached_stack(o).scene;
 }
 
 void ensure_exiv2() {

@@ -35,6 +35,9 @@ using fstack::test::contains;
 using fstack::Error;
 using fstack::ErrorKind;
 namespace synth = fstack::synth;
+using fstack::test::plain_average;
+using fstack::test::run_in_memory;
+using fstack::test::SyntheticStack;
 
 // Measured on the 480x360, 8-frame, seed-11 scene below (GCC 12, OpenCV 4.6, x86-64):
 constexpr double PYR8_FLOOR = 36.8;          // PyramidStack 8-bit: 37.85 dB (seed's rules: 35.7)
@@ -51,65 +54,33 @@ constexpr double DM_DEPTH_FLOOR = 0.95;      // MAP_MAX depth within +-1 frame: 
 // Denoise h=5 on sigma-5 noise, RMS after/before: 8-bit grey 0.29, BGR 0.53; 16-bit 0.35, 0.58.
 constexpr double DENOISE_RATIO = 0.7;
 
-struct Stack {
-    synth::Scene scene;
-    std::vector<cv::Mat> frames;
-};
-
 // 480x360, 8 frames: large enough for a 4-level pyramid and real occlusion halos, small enough
 // to render and stack in well under a second. Cached: several tests of one process share it.
-const Stack& stack(bool sixteen_bit) {
-    static std::unique_ptr<Stack> cache[2];
-    auto& slot = cache[sixteen_bit ? 1 : 0];
-    if (!slot) {
-        synth::SceneOptions o;
-        o.width = 480;
-        o.height = 360;
-        o.frames = 8;
-        o.seed = 11;
-        o.sixteen_bit = sixteen_bit;
-        slot = std::make_unique<Stack>();
-        slot->scene = synth::make_scene(o);
-        slot->frames = synth::render_all(slot->scene);
-    }
-    return *slot;
-}
-
-cv::Mat run(fstack::Stacker& stacker, const std::vector<cv::Mat>& frames) {
-    fstack::MemoryFrameSource source(frames);
-    return fstack::run_stacker(stacker, source);
-}
-
-cv::Mat plain_average(const std::vector<cv::Mat>& frames) {
-    cv::Mat sum = cv::Mat::zeros(frames[0].size(), CV_MAKETYPE(CV_64F, frames[0].channels()));
-    for (const cv::Mat& f : frames) cv::accumulate(f, sum);
-    cv::Mat out;
-    sum.convertTo(out, frames[0].type(), 1.0 / static_cast<double>(frames.size()));
-    return out;
+const SyntheticStack& stack(bool sixteen_bit) {
+    synth::SceneOptions o;
+    o.width = 480;
+    o.height = 360;
+    o.frames = 8;
+    o.seed = 11;
+    o.sixteen_bit = sixteen_bit;
+    return fstack::test::cached_stack(o);
 }
 
 // Share of pixels (inside the same 3% border crop as psnr) whose frame index is within
 // `tolerance` frames of the ideal one.
 double index_agreement(const cv::Mat& depth_map, const cv::Mat& ideal, int tolerance = 1) {
-    EXPECT_EQ(depth_map.type(), CV_16UC1);
-    EXPECT_EQ(depth_map.size(), ideal.size());
     const int bx = static_cast<int>(std::lround(ideal.cols * 0.03)), by = static_cast<int>(std::lround(ideal.rows * 0.03));
-    const cv::Rect crop(bx, by, ideal.cols - 2 * bx, ideal.rows - 2 * by);
-    cv::Mat a, b, diff;
-    depth_map(crop).convertTo(a, CV_32S);
-    ideal(crop).convertTo(b, CV_32S);
-    cv::absdiff(a, b, diff);
-    const cv::Mat ok = diff <= tolerance;
-    return static_cast<double>(cv::countNonZero(ok)) / static_cast<double>(crop.area());
+    return fstack::test::index_agreement(depth_map, ideal, tolerance,
+                                         cv::Rect(bx, by, ideal.cols - 2 * bx, ideal.rows - 2 * by));
 }
 
 // ---------------------------------------------------------------------------------------------
 // PyramidStack
 
 TEST(PyramidStack, EightBitBeatsAverageAndEveryFrame) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     fstack::PyramidStack stacker;
-    const cv::Mat out = run(stacker, s.frames);
+    const cv::Mat out = run_in_memory(stacker, s.frames);
     ASSERT_EQ(out.type(), CV_8UC3);
     ASSERT_EQ(out.size(), s.scene.ground_truth.size());
 
@@ -127,26 +98,24 @@ TEST(PyramidStack, EightBitBeatsAverageAndEveryFrame) {
 }
 
 TEST(PyramidStack, SixteenBitInSixteenBitOut) {
-    const Stack& s = stack(true);
+    const SyntheticStack& s = stack(true);
     ASSERT_EQ(s.frames[0].type(), CV_16UC3);
     fstack::PyramidStack stacker;
-    const cv::Mat out = run(stacker, s.frames);
+    const cv::Mat out = run_in_memory(stacker, s.frames);
     ASSERT_EQ(out.type(), CV_16UC3);
     const double p = synth::psnr(s.scene.ground_truth, out);
     report("psnr_pyramid16", p);
     EXPECT_GT(p, PYR16_FLOOR);
     // A result that went through 8 bits somewhere would be multiples of 257 (x257 scaling).
-    int off_grid = 0;
     const cv::Mat flat = out.reshape(1);
-    for (int y = 0; y < flat.rows; ++y)
-        for (int x = 0; x < flat.cols; ++x) off_grid += flat.at<uint16_t>(y, x) % 257 != 0;
+    const int off_grid = fstack::test::count_off_257_grid(flat);
     EXPECT_GT(off_grid, static_cast<int>(flat.total() / 2)) << "the result looks like 8-bit data x257";
 }
 
 TEST(PyramidStack, DepthMapAgreesWithIdealIndexMap) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     fstack::PyramidStack stacker;
-    run(stacker, s.frames);
+    run_in_memory(stacker, s.frames);
     const cv::Mat ideal = synth::ideal_index_map(s.scene);
     const double share = index_agreement(stacker.depth_map(), ideal);
     report("pyramid_depth_within_1", share);
@@ -163,12 +132,12 @@ TEST(PyramidStack, DepthMapAgreesWithIdealIndexMap) {
 // 37.85 vs 35.71 dB over the image, 47.53 vs 38.79 dB away from occlusions, 28.68 vs 28.62 dB
 // in the occlusion band (where no frame shows the truth, see synthetic.hpp).
 TEST(PyramidStack, CrossScaleAgainstSeedRule) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     fstack::PyramidStackOptions cross, seed;
     cross.cross_scale = true;
     seed.cross_scale = false;
     fstack::PyramidStack a(cross), b(seed);
-    const cv::Mat out_cross = run(a, s.frames), out_seed = run(b, s.frames);
+    const cv::Mat out_cross = run_in_memory(a, s.frames), out_seed = run_in_memory(b, s.frames);
     const cv::Mat band = synth::occlusion_band(s.scene);
     const cv::Mat outside = band == 0;
     const double p_cross = synth::psnr(s.scene.ground_truth, out_cross);
@@ -218,7 +187,7 @@ double halo_share(const cv::Mat& result, const std::vector<cv::Mat>& frames) {
 // (30.77 vs 30.80 dB here). On synth.py's medium preset it gains 1.2 dB (38.40 -> 39.64) and
 // halves the overshoot share (quality.py: 0.019 -> 0.010).
 TEST(PyramidStack, ConsistencyPassOnJpegFrames) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<cv::Mat> jpeg;
     for (const cv::Mat& f : s.frames) {
         std::vector<unsigned char> bytes;
@@ -230,7 +199,7 @@ TEST(PyramidStack, ConsistencyPassOnJpegFrames) {
     fstack::PyramidStack a(two), b(one);
     EXPECT_EQ(a.passes(), 2);
     EXPECT_EQ(b.passes(), 1);
-    const cv::Mat out_two = run(a, jpeg), out_one = run(b, jpeg);
+    const cv::Mat out_two = run_in_memory(a, jpeg), out_one = run_in_memory(b, jpeg);
     const double p_two = synth::psnr(s.scene.ground_truth, out_two);
     const double p_one = synth::psnr(s.scene.ground_truth, out_one);
     const double h_two = halo_share(out_two, jpeg), h_one = halo_share(out_one, jpeg);
@@ -245,7 +214,7 @@ TEST(PyramidStack, ConsistencyPassOnJpegFrames) {
 TEST(PyramidStack, GreyAndBgraFrames) {
     // The stackers accept 1 and 4 channels; the result keeps the frames' type and the alpha of
     // identical opaque frames stays opaque.
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<cv::Mat> grey, bgra;
     for (const cv::Mat& f : s.frames) {
         cv::Mat g, a;
@@ -255,14 +224,14 @@ TEST(PyramidStack, GreyAndBgraFrames) {
         bgra.push_back(a);
     }
     fstack::PyramidStack stacker;
-    const cv::Mat g = run(stacker, grey);
+    const cv::Mat g = run_in_memory(stacker, grey);
     ASSERT_EQ(g.type(), CV_8UC1);
     cv::Mat gt_grey;
     cv::cvtColor(s.scene.ground_truth, gt_grey, cv::COLOR_BGR2GRAY);
     const double p_grey = synth::psnr(gt_grey, g);
     report("psnr_pyramid_grey", p_grey);
     EXPECT_GT(p_grey, PYR_GREY_FLOOR);
-    const cv::Mat a = run(stacker, bgra);
+    const cv::Mat a = run_in_memory(stacker, bgra);
     ASSERT_EQ(a.type(), CV_8UC4);
     cv::Mat alpha;
     cv::extractChannel(a, alpha, 3);
@@ -288,13 +257,13 @@ class DepthMapStackQuality : public ::testing::TestWithParam<DepthCase> {};
 
 TEST_P(DepthMapStackQuality, PsnrFloorAndPasses) {
     const DepthCase c = GetParam();
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     fstack::DepthMapStackOptions o;
     o.map_type = c.map;
     o.energy = c.energy;
     fstack::DepthMapStack stacker(o);
     EXPECT_EQ(stacker.passes(), c.map == fstack::MapType::Max ? 2 : 1);
-    const cv::Mat out = run(stacker, s.frames);
+    const cv::Mat out = run_in_memory(stacker, s.frames);
     ASSERT_EQ(out.type(), CV_8UC3);
     const double p = synth::psnr(s.scene.ground_truth, out);
     report(std::string("psnr_depthmap_") + c.name, p);
@@ -316,9 +285,9 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<DepthCase>& info) { return std::string(info.param.name); });
 
 TEST(DepthMapStack, SixteenBit) {
-    const Stack& s = stack(true);
+    const SyntheticStack& s = stack(true);
     fstack::DepthMapStack stacker;
-    const cv::Mat out = run(stacker, s.frames);
+    const cv::Mat out = run_in_memory(stacker, s.frames);
     ASSERT_EQ(out.type(), CV_16UC3);
     const double p = synth::psnr(s.scene.ground_truth, out);
     report("psnr_depthmap16_max_laplacian", p);
@@ -339,7 +308,7 @@ cv::Mat feed_by_hand(fstack::Stacker& stacker, const std::vector<cv::Mat>& frame
 }
 
 TEST(Streaming, AddFinishEqualsRunStacker) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<std::unique_ptr<fstack::Stacker>> stackers;
     stackers.push_back(std::make_unique<fstack::PyramidStack>());
     stackers.push_back(std::make_unique<fstack::DepthMapStack>());
@@ -351,18 +320,18 @@ TEST(Streaming, AddFinishEqualsRunStacker) {
         const cv::Mat by_hand = feed_by_hand(*stacker, s.frames);
         const cv::Mat depth_by_hand = stacker->depth_map().clone();
         // The same object reused: begin() must reset every accumulator.
-        const cv::Mat driven = run(*stacker, s.frames);
+        const cv::Mat driven = run_in_memory(*stacker, s.frames);
         ASSERT_EQ(by_hand.type(), driven.type());
         EXPECT_EQ(cv::norm(by_hand, driven, cv::NORM_INF), 0.0);
         EXPECT_EQ(cv::norm(depth_by_hand, stacker->depth_map(), cv::NORM_INF), 0.0);
         // And a clone gives the same answer.
         auto copy = stacker->clone();
-        EXPECT_EQ(cv::norm(run(*copy, s.frames), driven, cv::NORM_INF), 0.0);
+        EXPECT_EQ(cv::norm(run_in_memory(*copy, s.frames), driven, cv::NORM_INF), 0.0);
     }
 }
 
 TEST(Streaming, FrameOfAnotherSizeIsNamed) {
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     cv::Mat small;
     cv::resize(s.frames[2], small, cv::Size(), 0.5, 0.5);
     fstack::PyramidStack stacker;
@@ -378,7 +347,7 @@ TEST(Streaming, FrameOfAnotherSizeIsNamed) {
     // Through the driver the frame's name is added.
     std::vector<cv::Mat> frames = {s.frames[0], s.frames[1], s.frames[2], small};
     fstack::DepthMapStack dm;
-    const Error driven = expect_error([&] { run(dm, frames); });
+    const Error driven = expect_error([&] { run_in_memory(dm, frames); });
     EXPECT_EQ(driven.frame_index(), 3);
     EXPECT_EQ(driven.file(), "");  // frames in memory have no file name
     EXPECT_TRUE(contains(driven.what(), "frame 4")) << driven.what();
@@ -386,7 +355,7 @@ TEST(Streaming, FrameOfAnotherSizeIsNamed) {
     // Another type (16-bit among 8-bit) is refused too.
     cv::Mat deep;
     s.frames[1].convertTo(deep, CV_16U, 257.0);
-    const Error type = expect_error([&] { run(stacker, {s.frames[0], deep}); });
+    const Error type = expect_error([&] { run_in_memory(stacker, {s.frames[0], deep}); });
     EXPECT_EQ(type.frame_index(), 1);
 }
 
@@ -411,11 +380,11 @@ TEST(Streaming, InvalidOptionsAreUsageErrors) {
 
 TEST(Streaming, EightBitFramesWithSmallPyramid) {
     // A frame smaller than pyramid_min_size on a side still stacks (a single-band pyramid).
-    const Stack& s = stack(false);
+    const SyntheticStack& s = stack(false);
     std::vector<cv::Mat> tiny;
     for (const cv::Mat& f : s.frames) tiny.push_back(f(cv::Rect(100, 100, 24, 20)).clone());
     fstack::PyramidStack stacker;
-    const cv::Mat out = run(stacker, tiny);
+    const cv::Mat out = run_in_memory(stacker, tiny);
     EXPECT_EQ(out.size(), cv::Size(24, 20));
     EXPECT_EQ(out.type(), CV_8UC3);
 }

@@ -2,10 +2,14 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <opencv2/core.hpp>
 
 #include "fstack/error.hpp"
+#include "fstack/stacker.hpp"
+#include "synthetic/synthetic.hpp"
 
 namespace fstack::test {
 
@@ -28,6 +32,22 @@ struct CommandResult {
 // Runs a shell command and captures its output and exit code.
 CommandResult run_command(const std::string& command);
 
+// `s` in single quotes for a POSIX shell.
+std::string shell_quote(const std::string& s);
+// Runs the fstack executable with these arguments; stdout and stderr come back together.
+CommandResult fstack_cli(const std::vector<std::string>& args);
+
+// Runs the fstack executable with these arguments (stdout to /dev/null), reading its stderr
+// until it ends; once that holds `marker`, sends `signal` (once). Fails the test (fatally) when
+// it cannot start or wait for it; call it under ASSERT_NO_FATAL_FAILURE.
+struct SignalledRun {
+    std::string output;  // stderr
+    bool sent = false;   // whether the marker came and the signal went
+    int status = 0;      // waitpid's status
+};
+void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
+                        SignalledRun& result);
+
 // Path of the fstack executable and of tests/data.
 std::string cli_path();
 std::filesystem::path test_data();
@@ -39,6 +59,28 @@ bool contains(const std::string& haystack, const std::string& needle);
 
 // Prints a measured figure and records it in the test's XML properties.
 void report(const std::string& key, double value);
+
+// A synthetic scene and all its frames, rendered once per process for each set of options:
+// several tests of one binary share it.
+struct SyntheticStack {
+    synth::Scene scene;
+    std::vector<cv::Mat> frames;
+};
+const SyntheticStack& cached_stack(const synth::SceneOptions& options);
+
+// Drives `stacker` over in-memory frames and returns its result.
+cv::Mat run_in_memory(Stacker& stacker, const std::vector<cv::Mat>& frames);
+
+// The plain per-pixel average of the frames, in their type.
+cv::Mat plain_average(const std::vector<cv::Mat>& frames);
+
+// Share of the pixels in `crop` whose frame index (CV_16U depth map) is within `tolerance` of
+// `ideal`'s.
+double index_agreement(const cv::Mat& depth_map, const cv::Mat& ideal, int tolerance, const cv::Rect& crop);
+
+// How many values of a one-channel CV_16U image are not multiples of 257 (8-bit data scaled
+// x257 would have none).
+int count_off_257_grid(const cv::Mat& flat);
 
 // Runs `f`, which must throw fstack::Error, and returns it.
 template <class F>

@@ -42,9 +42,7 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
     return result;
 }
 
-void write_depth_map(const fs::path& path, const cv::Mat& depth_map, int frame_count, int depth,
-                     const WriteOptions& options) {
-    if (depth_map.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "no depth map to write");
+cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth) {
     cv::Mat out(depth_map.size(), depth == CV_16U ? CV_16U : CV_8U);
     const float max_value = depth == CV_16U ? 65535.0f : 255.0f;
     for (int y = 0; y < out.rows; ++y) {
@@ -55,6 +53,13 @@ void write_depth_map(const fs::path& path, const cv::Mat& depth_map, int frame_c
             else out.ptr<unsigned char>(y)[x] = static_cast<unsigned char>(v);
         }
     }
+    return out;
+}
+
+void write_depth_map(const fs::path& path, const cv::Mat& depth_map, int frame_count, int depth,
+                     const WriteOptions& options) {
+    if (depth_map.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "no depth map to write");
+    const cv::Mat out = depth_map_image(depth_map, frame_count, depth);
     WriteOptions o = options;
     o.metadata_source.clear();
     write_image(path, out, o);

@@ -3,7 +3,6 @@
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
-#include "fstack/kernels/pixel_math.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;
@@ -12,20 +11,6 @@ cv::Mat retouch_mask(const cv::Mat& depth_map, int index) {
     cv::Mat mask;
     cv::compare(depth_map, cv::Scalar(index), mask, cv::CMP_EQ);
     return mask;
-}
-
-cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth) {
-    cv::Mat out(depth_map.size(), depth == CV_16U ? CV_16U : CV_8U);
-    const float max_value = depth == CV_16U ? 65535.0f : 255.0f;
-    for (int y = 0; y < out.rows; ++y) {
-        const unsigned short* s = depth_map.ptr<unsigned short>(y);
-        for (int x = 0; x < out.cols; ++x) {
-            const float v = kernels::depth_value(s[x], frame_count, max_value) + 0.5f;
-            if (depth == CV_16U) out.ptr<unsigned short>(y)[x] = static_cast<unsigned short>(v);
-            else out.ptr<unsigned char>(y)[x] = static_cast<unsigned char>(v);
-        }
-    }
-    return out;
 }
 
 void write_retouch_layers(const fs::path& path, LayerFormat format, FrameSource& frames,

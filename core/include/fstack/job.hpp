@@ -102,8 +102,11 @@ struct StackResult {
 StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength = 0,
                          Progress& progress = null_progress());
 
-// Writes a depth map (frame index per pixel) as an 8- or 16-bit grey image, near (first frame)
-// black to far (last frame) white.
+// The depth map (frame index per pixel) as grey, near (frame 0) black to far (last frame) white,
+// CV_8U or CV_16U as `depth` says.
+cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth);
+
+// Writes a depth map as an 8- or 16-bit grey image: depth_map_image() in a file.
 void write_depth_map(const std::filesystem::path& path, const cv::Mat& depth_map, int frame_count,
                      int depth = CV_8U, const WriteOptions& options = {});
 

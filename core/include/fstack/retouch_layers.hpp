@@ -25,8 +25,7 @@ struct RetouchLayersOptions {
 // The mask of frame `index`: 255 where depth_map == index, else 0 (CV_8U).
 cv::Mat retouch_mask(const cv::Mat& depth_map, int index);
 
-// The depth map as grey, near (frame 0) black to far (last frame) white, CV_8U or CV_16U.
-cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth);
+// depth_map_image(), the grey depth map layer, is in job.hpp.
 
 // Writes the document. Layer names: the result's, "Depth map", and each frame's file name (or
 // "Frame N" for frames without one). Layers, bottom first: depth map, frame 0 .. frame N-1,
