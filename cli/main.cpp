@@ -6,6 +6,8 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+
+#include "fstack/runtime.hpp"
 #include <opencv2/core/utils/logger.hpp>
 #include <opencv2/core/version.hpp>
 
@@ -50,6 +52,7 @@ bool check_command_name(int argc, char** argv, const std::vector<fstack::cli::Co
 
 int main(int argc, char** argv) {
     using namespace fstack::cli;
+    fstack::tune_allocator();  // before any worker thread exists (see runtime.hpp)
     CLI::App app("fstack: focus stacking for macro and landscape photographs.", "fstack");
     app.set_version_flag("--version", version_text);
     app.require_subcommand(1);
