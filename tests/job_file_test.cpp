@@ -85,6 +85,34 @@ postfix = "_dm"
     EXPECT_TRUE(fs::exists(dir / "plots/vignetting-f0.png"));
 }
 
+// Every stacker is reachable from a job file with its own options; a wrong option of one
+// stacker names the key.
+TEST(JobFile, FocusStackerAndPyramidRules) {
+    TempDir dir;
+    make_stack(dir.path());
+    const fs::path job = write_job(dir, std::string(kHeader) + R"(
+[[action]]
+type = "FocusStack"
+name = "fm"
+stacker = { type = "FocusStacker", radius = 4, smoothing = 2, scale_factor = 1 }
+
+[[action]]
+type = "FocusStack"
+name = "seedrules"
+input_path = "src"
+stacker = { type = "PyramidStack", cross_scale = false, consistency = false }
+)");
+    load_job_file(job)->run();
+    const cv::Mat fm = fstack::read_image(dir / "fm/f0.png");
+    const cv::Mat py = fstack::read_image(dir / "seedrules/f0.png");
+    EXPECT_EQ(fm.size(), cv::Size(320, 240));
+    EXPECT_EQ(py.size(), cv::Size(320, 240));
+    EXPECT_GT(cv::norm(fm, py, cv::NORM_INF), 0.0) << "two different stackers gave the same image";
+    expect_error(std::string(kHeader) + "[[action]]\ntype = \"FocusStack\"\nname = \"s\"\n"
+                 "stacker = { type = \"FocusStacker\", radius = 40 }\n",
+                 {"radius"});
+}
+
 TEST(JobFile, SyntaxErrorsNameTheLine) {
     expect_error(std::string(kHeader) + "[[action]]\ntype = \"FocusStack\n", {"line 6", "not valid TOML"});
 }

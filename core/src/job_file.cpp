@@ -7,6 +7,7 @@
 #include "fstack/align_frames.hpp"
 #include "fstack/balance_frames.hpp"
 #include "fstack/depthmap_stack.hpp"
+#include "fstack/focus_stacker.hpp"
 #include "fstack/error.hpp"
 #include "fstack/noise.hpp"
 #include "fstack/pyramid_stack.hpp"
@@ -89,15 +90,24 @@ void JobFileParser::default_input(TableReader& r, const fs::path&) {
 }
 
 std::unique_ptr<Stacker> JobFileParser::stacker(TableReader& r) {
-    const std::string type = r.choice("type", {"PyramidStack", "DepthMapStack"}).value_or("");
-    if (type.empty()) r.fail("type", "missing: the stacker's type (PyramidStack or DepthMapStack)");
+    const std::string type = r.choice("type", {"PyramidStack", "DepthMapStack", "FocusStacker"}).value_or("");
+    if (type.empty())
+        r.fail("type", "missing: the stacker's type (PyramidStack, DepthMapStack or FocusStacker)");
     std::unique_ptr<Stacker> s;
     if (type == "PyramidStack") {
         PyramidStackOptions o;
         if (auto v = r.integer("pyramid_min_size")) o.pyramid_min_size = static_cast<int>(*v);
         if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
         if (auto v = r.number("gen_kernel")) o.gen_kernel = *v;
+        if (auto v = r.boolean("cross_scale")) o.cross_scale = *v;
+        if (auto v = r.boolean("consistency")) o.consistency = *v;
         s = checked(r, "type", [&] { return std::unique_ptr<Stacker>(std::make_unique<PyramidStack>(o)); });
+    } else if (type == "FocusStacker") {
+        FocusStackerOptions o;
+        if (auto v = r.integer("radius")) o.radius = static_cast<int>(*v);
+        if (auto v = r.integer("smoothing")) o.smoothing = static_cast<int>(*v);
+        if (auto v = r.integer("scale_factor")) o.scale_factor = static_cast<int>(*v);
+        s = checked(r, "type", [&] { return std::unique_ptr<Stacker>(std::make_unique<FocusStacker>(o)); });
     } else {
         DepthMapStackOptions o;
         if (auto v = r.choice("map_type", {"MAP_MAX", "MAP_AVERAGE"}))
