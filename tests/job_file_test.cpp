@@ -113,6 +113,19 @@ stacker = { type = "PyramidStack", cross_scale = false, consistency = false }
                  {"radius"});
 }
 
+// Found by fuzz_job_file: toml++ 3.3 reaches undefined behaviour on some non-ASCII characters
+// between tokens. They are refused with the line; inside strings and comments they are fine.
+TEST(JobFile, NonAsciiOutsideStringsIsRefusedWithItsLine) {
+    expect_error(std::string(kHeader) + "n\xEF\xBB\xBB", {"line 5", "non-ASCII"});
+    TempDir dir;
+    make_stack(dir.path());
+    const fs::path job = write_job(dir, std::string(kHeader) + "# r\xC3\xA9sum\xC3\xA9\n" +
+                                             "[[action]]\ntype = \"FocusStack\"\nname = \"stack\"\n"
+                                             "postfix = \"_\xC3\xA9t\xC3\xA9\"\nstacker = { type = \"PyramidStack\" }\n");
+    load_job_file(job)->run();
+    EXPECT_TRUE(fs::exists(dir / "stack/f0_\xC3\xA9t\xC3\xA9.png"));
+}
+
 TEST(JobFile, SyntaxErrorsNameTheLine) {
     expect_error(std::string(kHeader) + "[[action]]\ntype = \"FocusStack\n", {"line 6", "not valid TOML"});
 }
