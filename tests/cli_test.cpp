@@ -247,7 +247,7 @@ void add_exif_make(const fs::path& jpeg, const std::string& make) {
     const std::string app1 = std::string("\xFF\xE1", 2) + char(length >> 8) + char(length & 0xFF) + payload;
     std::string bytes = fstack::test::file_bytes(jpeg);
     bytes.insert(2, app1);
-    std::ofstream(jpeg, std::ios::binary | std::ios::trunc) << bytes;
+    fstack::test::write_bytes(jpeg, bytes);
 }
 
 TEST(CliStack, MetadataOfFirstFrameIsCopied) {
@@ -422,7 +422,7 @@ TEST_F(CliFailure, MissingFrame) {
 TEST_F(CliFailure, TruncatedJpeg) {
     const auto frames = make_stack(tmp_ / "in", 4);
     const std::string bytes = fstack::test::file_bytes(frames[2]);
-    std::ofstream(frames[2], std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size() / 2));
+    fstack::test::write_bytes(frames[2], bytes.substr(0, bytes.size() / 2));
     const CommandResult r = fstack_cli({"stack", (tmp_ / "in").string(), "-o", out().string()});
     EXPECT_EQ(r.exit_code, 3) << r.output;
     EXPECT_TRUE(contains(r.output, frames[2].string())) << r.output;

@@ -75,6 +75,15 @@ std::string jpeg_with_corrupt_scan(const std::string& jpeg) {
     return b;
 }
 
+std::string jpeg_with_app1(const std::string& jpeg, const std::string& payload) {
+    const size_t len = payload.size() + 2;
+    return jpeg.substr(0, 2) + "\xFF\xE1" + char((len >> 8) & 0xFF) + char(len & 0xFF) + payload + jpeg.substr(2);
+}
+
+std::string motion_photo_video(size_t n, unsigned seed) {
+    return std::string("\x00\x00\x00\x1C" "ftypmp42\x00\x00\x00\x00" "isommp42", 20) + random_bytes(n, seed);
+}
+
 std::string jpeg_with_size(const std::string& jpeg, int width, int height) {
     std::string b = jpeg;
     const size_t sof = find_sof(b);

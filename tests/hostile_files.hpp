@@ -17,6 +17,10 @@ std::string encode(const cv::Mat& image, const std::string& ext, int png_compres
 
 // A JPEG whose scan data is damaged in the middle: an RST marker where none may be.
 std::string jpeg_with_corrupt_scan(const std::string& jpeg);
+// A JPEG with an APP1 segment holding `payload` right after SOI (where EXIF and its thumbnail go).
+std::string jpeg_with_app1(const std::string& jpeg, const std::string& payload);
+// What a phone appends after a motion photo's picture: the start of an MP4 (ftyp box, then data).
+std::string motion_photo_video(size_t n, unsigned seed);
 // A JPEG whose SOF declares this size (the rest of the file unchanged).
 std::string jpeg_with_size(const std::string& jpeg, int width, int height);
 // A PNG of only a header: IHDR declaring this size, a tiny IDAT, IEND (valid CRCs).

@@ -44,10 +44,6 @@ CommandResult fstack_cli(const std::vector<std::string>& args, bool unprivileged
     return fstack::test::run_command(command);
 }
 
-void write_file(const fs::path& p, const std::string& bytes) {
-    std::ofstream(p, std::ios::binary | std::ios::trunc).write(bytes.data(), std::streamsize(bytes.size()));
-}
-
 // Everything under `root` but `skip`: names, types, modes, link targets and contents.
 std::map<std::string, std::string> snapshot(const fs::path& root, const fs::path& skip) {
     std::map<std::string, std::string> state;
@@ -81,7 +77,7 @@ protected:
         fs::create_directories(out_dir());
         // A writable output folder for the runs as nobody; the inputs stay root's.
         fs::permissions(out_dir(), fs::perms::all);
-        for (int k = 1; k <= 3; ++k) write_file(in() / ("frame_0" + std::to_string(k) + ".jpg"), good_jpeg(k));
+        for (int k = 1; k <= 3; ++k) fstack::test::write_bytes(in() / ("frame_0" + std::to_string(k) + ".jpg"), good_jpeg(k));
     }
     void TearDown() override {
         std::error_code ec;
@@ -125,7 +121,7 @@ protected:
 // Damaged image files: exit 3, the file named, the reason said.
 
 TEST_F(HostileInput, EmptyFileWithImageName) {
-    write_file(in() / "frame_04.jpg", "");
+    fstack::test::write_bytes(in() / "frame_04.jpg", "");
     expect({in().string()}, {3, {"frame_04.jpg", "the file is empty"}});
 }
 
@@ -138,16 +134,42 @@ TEST_F(HostileInput, TruncatedJpegPngTiff) {
                           Case{"frame_04.png", png.substr(0, png.size() * 2 / 3), "corrupt PNG"},
                           Case{"frame_04.tif", tiff.substr(0, tiff.size() * 2 / 3), "corrupt"}}) {
         SCOPED_TRACE(c.name);
-        write_file(in() / c.name, c.bytes);
+        fstack::test::write_bytes(in() / c.name, c.bytes);
         expect({in().string()}, {3, {c.name, c.reason}});
         fs::remove(in() / c.name);
     }
 }
 
+TEST_F(HostileInput, TruncatedJpegWithAThumbnailIsStillTruncated) {
+    // The EXIF thumbnail ends with its own end marker: the walk must not take it for the picture's.
+    const std::string thumbnail = hostile::encode(hostile::picture(32, 24, 3), ".jpg");
+    const std::string jpeg = hostile::jpeg_with_app1(good_jpeg(4), std::string("Exif\0\0", 6) + thumbnail);
+    fstack::test::write_bytes(in() / "frame_04.jpg", jpeg.substr(0, jpeg.size() - 200));
+    expect({in().string()}, {3, {"frame_04.jpg", "truncated JPEG"}});
+}
+
+TEST_F(HostileInput, MotionPhotosStackLikeTheirPictures) {
+    // A phone's motion photo is a complete JPEG with a video after its end marker; the video is
+    // ignored, even where it was cut short in copying. The result is the pictures' stack.
+    expect({in().string()}, {0, {}});
+    const cv::Mat plain = cv::imread(out().string(), cv::IMREAD_UNCHANGED);
+    fs::remove(out());
+    for (int k = 1; k <= 3; ++k) {
+        std::string video = hostile::motion_photo_video(4000, unsigned(k));
+        if (k == 3) video.resize(1500);
+        fstack::test::write_bytes(frame(k), good_jpeg(k) + video);
+    }
+    expect({in().string()}, {0, {}});
+    const cv::Mat motion = cv::imread(out().string(), cv::IMREAD_UNCHANGED);
+    ASSERT_FALSE(plain.empty());
+    ASSERT_EQ(motion.size(), plain.size());
+    EXPECT_EQ(cv::norm(motion, plain, cv::NORM_INF), 0.0);
+}
+
 TEST_F(HostileInput, RandomBytesWithImageExtension) {
     for (const char* name : {"frame_04.jpg", "frame_04.png", "frame_04.tiff"}) {
         SCOPED_TRACE(name);
-        write_file(in() / name, hostile::random_bytes(5000, 4));
+        fstack::test::write_bytes(in() / name, hostile::random_bytes(5000, 4));
         expect({in().string()}, {3, {name, "not a JPEG, PNG or TIFF image, although its name says"}});
         fs::remove(in() / name);
     }
@@ -155,20 +177,20 @@ TEST_F(HostileInput, RandomBytesWithImageExtension) {
 
 TEST_F(HostileInput, JpegWithCorruptEntropyData) {
     // Found only when the pixels are decoded (mid-stack): the run stops and writes nothing.
-    write_file(in() / "frame_04.jpg", hostile::jpeg_with_corrupt_scan(good_jpeg(4)));
+    fstack::test::write_bytes(in() / "frame_04.jpg", hostile::jpeg_with_corrupt_scan(good_jpeg(4)));
     expect({in().string()}, {3, {"frame_04.jpg", "corrupt JPEG", "part of the picture is damaged"}});
 }
 
 TEST_F(HostileInput, JpegMarkersAroundGarbage) {
-    write_file(in() / "frame_04.jpg", "\xFF\xD8\xFF" + hostile::random_bytes(3000, 5) + "\xFF\xD9");
+    fstack::test::write_bytes(in() / "frame_04.jpg", "\xFF\xD8\xFF" + hostile::random_bytes(3000, 5) + "\xFF\xD9");
     expect({in().string()}, {3, {"frame_04.jpg"}});
 }
 
 TEST_F(HostileInput, ZeroSizeInHeader) {
-    write_file(in() / "frame_04.png", hostile::png_header_only(0, kHeight));
+    fstack::test::write_bytes(in() / "frame_04.png", hostile::png_header_only(0, kHeight));
     expect({in().string()}, {3, {"frame_04.png", "corrupt PNG header"}});
     fs::remove(in() / "frame_04.png");
-    write_file(in() / "frame_04.jpg", hostile::jpeg_with_size(good_jpeg(4), kWidth, 0));
+    fstack::test::write_bytes(in() / "frame_04.jpg", hostile::jpeg_with_size(good_jpeg(4), kWidth, 0));
     expect({in().string()}, {3, {"frame_04.jpg", "corrupt JPEG header"}});
 }
 
@@ -178,7 +200,7 @@ TEST_F(HostileInput, DecompressionBombsRefusedFromTheHeader) {
                           Case{"frame_04.jpg", hostile::jpeg_with_size(good_jpeg(4), 60000, 60000), "60000x60000"},
                           Case{"frame_04.tif", hostile::tiff_header_only(200000, 150000), "200000x150000"}}) {
         SCOPED_TRACE(c.name);
-        write_file(in() / c.name, c.bytes);
+        fstack::test::write_bytes(in() / c.name, c.bytes);
         expect({in().string()}, {3, {c.name, c.size, "decompression bomb", "--max-pixels"}});
         fs::remove(in() / c.name);
     }
@@ -198,9 +220,9 @@ TEST_F(HostileInput, MaxPixelsOption) {
 // Things in a folder of frames that are not frames: skipped, said, the stack made.
 
 TEST_F(HostileInput, SidecarsAreSkippedWithANote) {
-    write_file(in() / "frame_01.xmp", "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>\n");
-    write_file(in() / "notes.txt", "focus rail 5 um\n");
-    write_file(in() / "Thumbs.db", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(512, '\0'));
+    fstack::test::write_bytes(in() / "frame_01.xmp", "<x:xmpmeta xmlns:x='adobe:ns:meta/'/>\n");
+    fstack::test::write_bytes(in() / "notes.txt", "focus rail 5 um\n");
+    fstack::test::write_bytes(in() / "Thumbs.db", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(512, '\0'));
     const CommandResult r = expect({in().string()}, {0, {"frame_01.xmp", "notes.txt", "Thumbs.db", "3 frames"}});
     EXPECT_TRUE(contains(r.output, "warning: skipping")) << r.output;
 }
@@ -251,11 +273,11 @@ TEST_F(HostileInput, ExifOrientationIsApplied) {
     for (int k = 1; k <= 3; ++k) {
         const cv::Mat p = hostile::picture(kWidth, kHeight, k);
         const std::string name = "frame_0" + std::to_string(k) + ".tif";
-        write_file(in() / "upright" / name, hostile::tiff_with_orientation(p, 1));
+        fstack::test::write_bytes(in() / "upright" / name, hostile::tiff_with_orientation(p, 1));
         cv::Mat stored = p;
         if (k == 2) cv::rotate(p, stored, cv::ROTATE_90_COUNTERCLOCKWISE);  // tag 6 turns it back
         if (k == 3) cv::rotate(p, stored, cv::ROTATE_180);                  // tag 3
-        write_file(in() / "rotated" / name, hostile::tiff_with_orientation(stored, k == 2 ? 6 : k == 3 ? 3 : 1));
+        fstack::test::write_bytes(in() / "rotated" / name, hostile::tiff_with_orientation(stored, k == 2 ? 6 : k == 3 ? 3 : 1));
     }
     expect({(in() / "rotated").string()}, {0, {"3 frames"}});
     const cv::Mat rotated = cv::imread(out().string(), cv::IMREAD_UNCHANGED);
@@ -269,7 +291,7 @@ TEST_F(HostileInput, ExifOrientationIsApplied) {
 TEST_F(HostileInput, SizeMismatchRefusedUnlessScalingAsked) {
     cv::Mat big;
     cv::resize(hostile::picture(kWidth, kHeight, 2), big, cv::Size(kWidth * 2, kHeight * 2));
-    write_file(in() / "frame_02.jpg", hostile::encode(big, ".jpg"));
+    fstack::test::write_bytes(in() / "frame_02.jpg", hostile::encode(big, ".jpg"));
     expect({in().string()}, {3, {"frame_02.jpg", "320x240", "differs", "--scale-mismatched"}});
     const CommandResult r = expect({in().string()}, {0, {"frame_02.jpg", "resized"}}, {"--scale-mismatched"});
     EXPECT_EQ(cv::imread(out().string()).size(), cv::Size(kWidth, kHeight));
@@ -277,7 +299,7 @@ TEST_F(HostileInput, SizeMismatchRefusedUnlessScalingAsked) {
     // Another aspect ratio is another picture (rotated, cropped): refused even so.
     cv::Mat wide;
     cv::resize(big, wide, cv::Size(kWidth * 2, kHeight));
-    write_file(in() / "frame_02.jpg", hostile::encode(wide, ".jpg"));
+    fstack::test::write_bytes(in() / "frame_02.jpg", hostile::encode(wide, ".jpg"));
     expect({in().string()}, {3, {"frame_02.jpg", "aspect ratio"}}, {"--scale-mismatched"});
 }
 
@@ -288,9 +310,9 @@ TEST_F(HostileInput, MixedDepthsAndChannelsConvertedWithANote) {
     cv::Mat wide, grey;
     p.convertTo(wide, CV_16U, 257.0);
     cv::cvtColor(p, grey, cv::COLOR_BGR2GRAY);
-    write_file(in() / "frame_01.png", hostile::encode(p, ".png"));
-    write_file(in() / "frame_02.png", hostile::encode(wide, ".png"));
-    write_file(in() / "frame_03.tif", hostile::encode(grey, ".tif"));
+    fstack::test::write_bytes(in() / "frame_01.png", hostile::encode(p, ".png"));
+    fstack::test::write_bytes(in() / "frame_02.png", hostile::encode(wide, ".png"));
+    fstack::test::write_bytes(in() / "frame_03.tif", hostile::encode(grey, ".tif"));
     expect({in().string()}, {0, {"frame_02.png: converted", "frame_03.tif: converted"}});
     const cv::Mat result = cv::imread(out().string(), cv::IMREAD_UNCHANGED);
     EXPECT_EQ(result.type(), CV_8UC3);  // the first frame's format

@@ -69,10 +69,7 @@ void expect_identical(const cv::Mat& expected, const cv::Mat& actual) {
     EXPECT_EQ(cv::norm(expected, actual, cv::NORM_INF), 0.0);
 }
 
-void write_bytes(const fs::path& p, const std::string& bytes) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
+using fstack::test::write_bytes;
 
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> names;

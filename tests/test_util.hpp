@@ -54,6 +54,8 @@ std::filesystem::path test_data();
 
 // Bytes of a file, for "input unchanged" checks.
 std::string file_bytes(const std::filesystem::path& p);
+// Writes (replaces) a file with exactly these bytes.
+void write_bytes(const std::filesystem::path& p, const std::string& bytes);
 
 bool contains(const std::string& haystack, const std::string& needle);
 

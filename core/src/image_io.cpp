@@ -47,11 +47,52 @@ FileFormat sniff_bytes(const unsigned char* b, size_t n) {
 }
 
 // A JPEG cut short (half-copied from a card) decodes "successfully" in OpenCV with a grey
-// bottom; its last marker tells.
-bool jpeg_is_complete(const std::vector<unsigned char>& b) {
-    size_t end = b.size();
+// bottom. Most files end with their picture's end marker (EOI), which is the quick check.
+bool jpeg_ends_with_eoi(const unsigned char* b, size_t n) {
+    size_t end = n;
     while (end > 2 && b[end - 1] == 0) --end;  // some writers pad with zeros
     return end >= 4 && b[end - 2] == 0xFF && b[end - 1] == 0xD9;
+}
+
+// Phones append a video to the picture (Google and Samsung motion photos), cameras a second
+// JPEG (MPF previews), some tools their own data: the file then ends with something else. Walk
+// the marker structure of the first picture (segments by their lengths, entropy-coded data up to
+// the next marker) to its EOI; only a file that runs out before it is truncated. An EXIF
+// thumbnail's EOI sits inside an APP segment and is skipped with it.
+bool jpeg_picture_is_complete(const unsigned char* b, size_t n) {
+    if (n < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
+    size_t i = 2;
+    while (i + 1 < n) {
+        if (b[i] != 0xFF) return false;  // a marker was expected here
+        size_t j = i + 1;
+        while (j < n && b[j] == 0xFF) ++j;  // fill bytes
+        if (j >= n) return false;
+        const unsigned char m = b[j];
+        if (m == 0xD9) return true;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { i = j + 1; continue; }  // no length field
+        if (j + 2 >= n) return false;
+        const size_t len = (size_t(b[j + 1]) << 8) | b[j + 2];
+        if (len < 2) return false;
+        i = j + 1 + len;
+        if (i > n) return false;
+        if (m != 0xDA) continue;
+        // Entropy-coded data: FF 00 is a stuffed byte, FF D0..D7 a restart marker, FF FF fill.
+        while (i + 1 < n) {
+            if (b[i] == 0xFF) {
+                const unsigned char c = b[i + 1];
+                if (c == 0x00 || (c >= 0xD0 && c <= 0xD7)) { i += 2; continue; }
+                if (c != 0xFF) break;  // the next marker
+            }
+            ++i;
+        }
+    }
+    return false;
+}
+
+bool jpeg_picture_is_complete(const std::vector<unsigned char>& b) { return jpeg_picture_is_complete(b.data(), b.size()); }
+
+bool jpeg_is_complete(const std::vector<unsigned char>& b) {
+    return jpeg_ends_with_eoi(b.data(), b.size()) || jpeg_picture_is_complete(b);
 }
 
 uint32_t be32(const unsigned char* p) { return (uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
@@ -164,7 +205,9 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
         in.seekg(size - n);
         in.read(reinterpret_cast<char*>(tail.data()), n);
         tail.resize(static_cast<size_t>(in.gcount()));
-        if (!jpeg_is_complete(tail))
+        // Rarely (motion photos, appended data) the whole file must be walked.
+        if (!jpeg_ends_with_eoi(tail.data(), tail.size()) &&
+            !jpeg_picture_is_complete(read_bytes(path, frame_index)))
             throw Error(ErrorKind::Input, path.string(), frame_index,
                         "truncated JPEG (the file ends before the image data does; was it fully copied?)");
     }
