@@ -310,6 +310,49 @@ TEST(Errors, WrongLayerSizeNamesTheLayerAndLeavesNoFile) {
     EXPECT_EQ(layer_format_from_name("PSTIF"), LayerFormat::PhotoshopTiff);
 }
 
+// Crafted PSDs (fuzz_layered's findings): sizes that the file cannot hold are refused, naming
+// the file, before anything that size is allocated.
+TEST(Errors, PsdDeclaringMoreThanItHoldsIsRefused) {
+    TempDir dir;
+    LayeredImageSpec spec;
+    spec.width = 16;
+    spec.height = 12;
+    spec.layers = {{"a", true, false}};
+    const fs::path good = dir / "good.psd";
+    write_layered_file(good, LayerFormat::Psd, spec, [&](int) { return LayerPixels{noise_image(16, 12, CV_8UC3, 1), {}}; });
+    const std::string bytes = test::file_bytes(good);
+    auto be32 = [&](size_t at) {
+        return uint32_t(uint8_t(bytes[at])) << 24 | uint32_t(uint8_t(bytes[at + 1])) << 16 |
+               uint32_t(uint8_t(bytes[at + 2])) << 8 | uint8_t(bytes[at + 3]);
+    };
+    size_t at = 26;                    // header
+    at += 4 + be32(at);                // colour mode data
+    at += 4 + be32(at);                // image resources
+    const size_t rect = at + 4 + 4 + 2;  // layer and mask length, layer info length, layer count
+    auto put32 = [](std::string& b, size_t pos, uint32_t v) {
+        for (int k = 0; k < 4; ++k) b[pos + size_t(k)] = char((v >> (24 - 8 * k)) & 0xFF);
+    };
+    struct Case { const char* name; uint32_t bottom, right; const char* reason; };
+    for (const Case& c : {Case{"huge.psd", 0x7FFFFFF0u, 0x7FFFFFF0u, "pixels"},          // past --max-pixels
+                          Case{"large.psd", 5000, 5000, "cannot hold a 5000 x 5000 layer"}}) {
+        SCOPED_TRACE(c.name);
+        std::string b = bytes;
+        put32(b, rect + 8, c.bottom);
+        put32(b, rect + 12, c.right);
+        const fs::path p = dir / c.name;
+        test::write_bytes(p, b);
+        try {
+            read_layered_file(p);
+            FAIL() << "no error";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Input);
+            EXPECT_NE(std::string(e.what()).find(c.name), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(c.reason), std::string::npos) << e.what();
+        }
+    }
+    EXPECT_EQ(read_layered_file(good).layers.size(), 1u);
+}
+
 // --retouch-layers on a synthetic stack: each frame's mask is white where the stacker found it
 // sharpest. Against the ideal index map (the frame focused nearest each pixel's true depth),
 // outside the occlusion band (where no frame shows the truth) and the border.

@@ -6,6 +6,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "fstack/limits.hpp"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -14,8 +16,9 @@ namespace {
 
 struct Rect {
     int32_t top = 0, left = 0, bottom = 0, right = 0;
-    int width() const { return right - left; }
-    int height() const { return bottom - top; }
+    // In 64 bits: a crafted rectangle's right - left overflows 32.
+    int64_t width() const { return int64_t(right) - left; }
+    int64_t height() const { return int64_t(bottom) - top; }
 };
 
 Rect read_rect(ByteReader& r) {
@@ -83,14 +86,26 @@ void read_channel(ByteReader& r, int w, int h, int depth, int compression, cv::M
 }
 
 // A channel block as layer channel data stores it: compression word, then rows.
-cv::Mat read_layer_channel(ByteReader& r, size_t length, int w, int h, int depth) {
+cv::Mat read_layer_channel(ByteReader& r, size_t length, int64_t w64, int64_t h64, int depth) {
     const size_t start = r.pos();
     cv::Mat plane;
-    if (w <= 0 || h <= 0) {
+    if (w64 <= 0 || h64 <= 0) {
         r.seek(start + length);
         return plane;
     }
+    check_pixel_limit(w64, h64, r.shown(), -1);
+    const int w = int(w64), h = int(h64);
+    // Before allocating: the block must be able to hold what its rectangle declares. Raw rows
+    // take their full size; PackBits turns 2 bytes into at most 128, after 2 bytes per row count.
+    const uint64_t need = uint64_t(w) * uint64_t(h) * (depth == CV_16U ? 2 : 1);
+    if (length < 2 || length > r.size() - start)
+        r.fail("corrupt PSD layer channel (its length runs past the end of the file)");
     const int compression = r.be16();
+    const uint64_t data = length - 2;
+    if ((compression == 0 && need > data) ||
+        (compression == 1 && (2 * uint64_t(h) > data || need > (data - 2 * uint64_t(h)) * 64)))
+        r.fail("corrupt PSD layer channel (" + std::to_string(data) + " bytes cannot hold a " +
+               std::to_string(w) + " x " + std::to_string(h) + " layer)");
     std::vector<uint32_t> counts;
     if (compression == 1)
         for (int y = 0; y < h; ++y) counts.push_back(r.be16());
@@ -152,12 +167,22 @@ Record read_record(ByteReader& r) {
 }
 
 // Copies `part` (placed at rect) into a canvas-sized plane filled with `fill`.
+// The part of a w x h rectangle at (left, top) inside the canvas, in canvas coordinates
+// (computed in 64 bits: a crafted rectangle may sit anywhere in the 32-bit plane).
+cv::Rect clip_to_canvas(int64_t left, int64_t top, int64_t w, int64_t h, int width, int height) {
+    const int64_t x0 = std::max<int64_t>(left, 0), y0 = std::max<int64_t>(top, 0);
+    const int64_t x1 = std::min<int64_t>(left + w, width), y1 = std::min<int64_t>(top + h, height);
+    if (x1 <= x0 || y1 <= y0) return {};
+    return {int(x0), int(y0), int(x1 - x0), int(y1 - y0)};
+}
+
 cv::Mat on_canvas(const cv::Mat& part, const Rect& rect, int width, int height, int depth, double fill) {
     cv::Mat canvas(height, width, depth, cv::Scalar(fill));
     if (part.empty()) return canvas;
-    const cv::Rect want(rect.left, rect.top, part.cols, part.rows);
-    const cv::Rect clip = want & cv::Rect(0, 0, width, height);
-    if (clip.area() > 0) part(clip - want.tl()).copyTo(canvas(clip));
+    const cv::Rect clip = clip_to_canvas(rect.left, rect.top, part.cols, part.rows, width, height);
+    if (clip.area() > 0)
+        part(cv::Rect(int(clip.x - int64_t(rect.left)), int(clip.y - int64_t(rect.top)), clip.width, clip.height))
+            .copyTo(canvas(clip));
     return canvas;
 }
 
@@ -167,6 +192,14 @@ std::vector<ReadLayer> read_psd_layer_info(ByteReader& r, int width, int height,
     const int count = std::abs(int16_t(r.be16()));
     std::vector<Record> records;
     for (int i = 0; i < count; ++i) records.push_back(read_record(r));
+    // Every layer becomes a full canvas (4 channels): a small file of many empty layers on a
+    // large canvas must not take all the memory there is.
+    const uint64_t canvas = uint64_t(width) * uint64_t(height) * 4 * (depth == CV_16U ? 2 : 1);
+    const uint64_t available = available_memory();
+    if (available > 0 && canvas * records.size() > available)
+        r.fail(std::to_string(records.size()) + " layers of " + std::to_string(width) + " x " +
+               std::to_string(height) + " need " + std::to_string(canvas * records.size() >> 20) +
+               " MiB, more than the " + std::to_string(available >> 20) + " MiB available");
     const double max_value = depth == CV_16U ? 65535.0 : 255.0;
     std::vector<ReadLayer> layers;
     for (const Record& rec : records) {
@@ -191,8 +224,9 @@ std::vector<ReadLayer> read_psd_layer_info(ByteReader& r, int width, int height,
             if (planes[c].empty()) planes[c] = on_canvas(cv::Mat(), rec.rect, width, height, depth, 0);
         if (!has_alpha && (rec.rect.left > 0 || rec.rect.top > 0 || rec.rect.width() < width || rec.rect.height() < height)) {
             // A layer smaller than the canvas without a transparency channel: outside is clear.
-            planes[3] = on_canvas(cv::Mat(rec.rect.height(), rec.rect.width(), depth, cv::Scalar(max_value)),
-                                  rec.rect, width, height, depth, 0);
+            planes[3] = cv::Mat(height, width, depth, cv::Scalar(0));
+            const cv::Rect inside = clip_to_canvas(rec.rect.left, rec.rect.top, rec.rect.width(), rec.rect.height(), width, height);
+            if (inside.area() > 0) planes[3](inside).setTo(max_value);
             has_alpha = true;
         }
         std::vector<cv::Mat> bgr = {planes[2], planes[1], planes[0]};
@@ -210,6 +244,7 @@ LayeredImage read_psd(const std::vector<uint8_t>& bytes, const std::string& show
     if (r.be16() != 1) r.fail("a PSB (large document) file: not supported");
     r.skip(6);
     const int channels = r.be16();
+    if (channels < 1 || channels > 56) r.fail("corrupt PSD header (" + std::to_string(channels) + " channels; 1 to 56 are possible)");
     LayeredImage image;
     image.height = int(r.be32());
     image.width = int(r.be32());
@@ -217,6 +252,7 @@ LayeredImage read_psd(const std::vector<uint8_t>& bytes, const std::string& show
     const int mode = r.be16();
     if (bits != 8 && bits != 16) r.fail("PSD with " + std::to_string(bits) + "-bit channels: only 8 and 16 are supported");
     if (mode != 3 && mode != 1) r.fail("PSD colour mode " + std::to_string(mode) + ": only RGB and grey are supported");
+    check_pixel_limit(image.width, image.height, shown, -1);
     const int depth = bits == 16 ? CV_16U : CV_8U;
     r.skip(r.be32());  // colour mode data
     r.skip(r.be32());  // image resources
@@ -242,11 +278,19 @@ LayeredImage read_psd(const std::vector<uint8_t>& bytes, const std::string& show
     r.seek(lm_end);
     // The merged image: planar, all rows of a channel before the next.
     const int compression = r.be16();
+    if (compression != 0 && compression != 1)
+        r.fail("PSD merged-image compression " + std::to_string(compression) + " is not supported");
+    // As for layers: the data left must be able to hold what the header declares.
+    const uint64_t rows = uint64_t(image.height) * uint64_t(channels);
+    const uint64_t need = rows * uint64_t(image.width) * (depth == CV_16U ? 2 : 1);
+    const uint64_t left = r.size() - r.pos();
+    if ((compression == 0 && need > left) || (compression == 1 && (2 * rows > left || need > (left - 2 * rows) * 64)))
+        r.fail("the merged image is truncated or corrupt (" + std::to_string(left) + " bytes cannot hold " +
+               std::to_string(channels) + " channels of " + std::to_string(image.width) + " x " +
+               std::to_string(image.height) + ")");
     std::vector<uint32_t> counts;
     if (compression == 1)
-        for (int i = 0; i < image.height * channels; ++i) counts.push_back(r.be16());
-    else if (compression != 0)
-        r.fail("PSD merged-image compression " + std::to_string(compression) + " is not supported");
+        for (uint64_t i = 0; i < rows; ++i) counts.push_back(r.be16());
     std::vector<cv::Mat> planes(static_cast<size_t>(channels));
     for (int c = 0; c < channels; ++c)
         read_channel(r, image.width, image.height, depth, compression, planes[static_cast<size_t>(c)], counts,
