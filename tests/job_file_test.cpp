@@ -128,6 +128,12 @@ TEST(JobFile, NonAsciiOutsideStringsIsRefusedWithItsLine) {
 
 TEST(JobFile, SyntaxErrorsNameTheLine) {
     expect_error(std::string(kHeader) + "[[action]]\ntype = \"FocusStack\n", {"line 6", "not valid TOML"});
+    // Table headers with no name: toml++ 3.3 asserts (undefined behaviour in a release build) on
+    // these, so they are caught before it parses (fuzz_job_file's finding, kept in
+    // tests/fuzz/regressions/fuzz_job_file/).
+    expect_error(std::string(kHeader) + "[\n[[action]]\n", {"line 5", "the table's name is missing"});
+    expect_error(std::string(kHeader) + "[[ \t# a comment\n", {"line 5", "the table's name is missing"});
+    expect_error(std::string(kHeader) + "[", {"line 5", "the table's name is missing"});
 }
 
 TEST(JobFile, UnknownKeysNameTheLineAndKey) {

@@ -329,14 +329,24 @@ namespace {
 void refuse_non_ascii_outside_strings(const fs::path& file, const std::string& text) {
     enum class State { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral } st = State::Code;
     int line = 1;
+    bool line_start = true;  // only blanks so far on this line, outside any string
     for (size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
         if (c == '\n') {
             ++line;
             if (st == State::Comment) st = State::Code;
+            line_start = st == State::Code;
             continue;
         }
         const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+        if (st == State::Code && line_start && c == '[') {
+            // toml++ 3.3 asserts on a table header with nothing after its bracket on the line.
+            size_t j = i + 1 + (i + 1 < text.size() && text[i + 1] == '[');
+            while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+            if (j >= text.size() || std::strchr("\r\n#", text[j]))
+                jobfile::fail(file, line, "", "a '[' that opens no table: the table's name is missing");
+        }
+        if (c != ' ' && c != '\t') line_start = false;
         switch (st) {
             case State::Code:
                 if (static_cast<unsigned char>(c) >= 0x80)
@@ -381,6 +391,10 @@ std::unique_ptr<StackJob> JobFileParser::parse() {
         doc = toml::parse(text, file_.string());
     } catch (const toml::parse_error& e) {
         jobfile::fail(file_, static_cast<int>(e.source().begin.line), "", "not valid TOML: " + std::string(e.description()));
+    } catch (const jobfile::TomlParserFault&) {
+        // toml++ 3.3 stopped at one of its internal checks (toml_guarded.hpp): malformed TOML
+        // it does not report itself, e.g. a '[' with no table name before the end of the line.
+        jobfile::fail(file_, 0, "", "not valid TOML (a malformed table header, key or value; the parser cannot say on which line)");
     }
     TableReader root(file_, doc, "");
     const toml::table* jt = root.table("job");

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include <toml++/toml.h>
+#include "toml_guarded.hpp"
 
 namespace fstack::jobfile {
 
