@@ -1,25 +1,20 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Builds the libFuzzer targets (tests/fuzz) with clang, ASan and UBSan in build-fuzz, writes
+# Builds the libFuzzer targets (tests/fuzz) with clang, ASan and UBSan in build-san (the tree
+# scripts/sanitize.sh uses too: scripts/lib/sanitized-build.sh), writes
 # their seed corpora (small generated images, the test data's frames made small, the hostile
 # files of the CLI tests, layered documents, job files) and runs each target for a bounded time.
 #   scripts/fuzz.sh [SECONDS_PER_TARGET]     (default 10; FSTACK_FUZZ_SECONDS works too)
-# A crash stops the script with status 1 and leaves the input in build-fuzz/crashes/TARGET/:
+# A crash stops the script with status 1 and leaves the input in build-san/crashes/TARGET/:
 # fix the bug, then add the input to tests/fuzz/regressions/TARGET/ (replayed by every run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET="${1:-${FSTACK_FUZZ_SECONDS:-10}}"
-JOBS="${FSTACK_JOBS:-2}"
-BUILD=build-fuzz
+. scripts/lib/sanitized-build.sh
+BUILD="$SAN_BUILD"
 
-command -v clang++ >/dev/null || { echo "fuzz: clang++ not found (scripts/install-deps.sh installs it)" >&2; exit 1; }
-FLAGS="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g"
 start=$(date +%s)
-cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_CXX_FLAGS="$FLAGS" \
-  -DFSTACK_FUZZ=ON -DFSTACK_BUILD_TESTS=OFF -DFSTACK_BUILD_BENCH=OFF -DFSTACK_WITH_CUDA=OFF >/dev/null
-cmake --build "$BUILD" --target fuzz_all -j "$JOBS"
+sanitized_build fuzz_all
 built=$(date +%s)
 echo "fuzz: built in $((built - start)) s"
 

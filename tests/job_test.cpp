@@ -141,9 +141,10 @@ TEST(BunchRanges, OverlappingBunches) {
 }
 
 TEST(BunchRanges, InvalidParametersAreUsageErrors) {
-    for (auto [frames, overlap] : std::vector<std::pair<int, int>>{{4, 4}, {4, 5}, {0, 0}, {-1, 0}, {3, -1}}) {
+    for (const auto& [frames, overlap] : std::vector<std::pair<int, int>>{{4, 4}, {4, 5}, {0, 0}, {-1, 0}, {3, -1}}) {
         SCOPED_TRACE(std::to_string(frames) + "," + std::to_string(overlap));
-        const Error e = expect_error([&] { fstack::bunch_ranges(10, frames, overlap); });
+        const int f = frames, o = overlap;  // C++17 lambdas cannot capture structured bindings (clang)
+        const Error e = expect_error([f, o] { fstack::bunch_ranges(10, f, o); });
         EXPECT_EQ(e.kind(), ErrorKind::Usage);
     }
     // FocusStackBunch checks at construction, not after the first hours of stacking.
@@ -381,7 +382,7 @@ TEST(StackJobErrors, CorruptFrame) {
     const fs::path bad = work / "src" / frame_name(5, ".png");
     std::string bytes = fstack::test::file_bytes(bad);
     for (size_t i = 60; i < bytes.size(); i += 7) bytes[i] = static_cast<char>(bytes[i] ^ 0x5A);
-    std::ofstream(bad, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    fstack::test::write_bytes(bad, bytes);
     const Error e = failing_job(work, "src");
     EXPECT_EQ(e.kind(), ErrorKind::Input);
     EXPECT_TRUE(contains(e.what(), bad.string())) << e.what();
@@ -394,7 +395,7 @@ TEST(StackJobErrors, TruncatedJpegFrameInABunch) {
     write_frames(s, work / "src", ".jpg", false);
     const fs::path bad = work / "src" / frame_name(6, ".jpg");
     const std::string bytes = fstack::test::file_bytes(bad);
-    std::ofstream(bad, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size() / 2));
+    fstack::test::write_bytes(bad, bytes.substr(0, bytes.size() / 2));
     fstack::StackJob job("fail", work.path(), "src");
     job.add_action(std::make_unique<fstack::FocusStackBunch>("out", pyramid(), 4, 1));
     const Error e = expect_error([&] { job.run(); });
