@@ -8,7 +8,12 @@
 // loader reports as a syntax error in the file. (Where one sits in a noexcept function the throw
 // ends the program, as an assertion would: still no undefined behaviour. The known one, in the
 // Unicode tables, is kept away by the loader's pre-scan.)
+// toml++ 3.3 (Debian 12) names its headers .h, 3.4 (Debian 13, the GIMP 3 chroot) .hpp.
+#if __has_include(<toml++/impl/preprocessor.hpp>)
+#include <toml++/impl/preprocessor.hpp>
+#else
 #include <toml++/impl/preprocessor.h>
+#endif
 
 #include <stdexcept>
 
