@@ -13,6 +13,26 @@ namespace {
 struct Field {
     const ParamDef* def;
     GtkWidget* widget;
+    GtkWidget* label;
+};
+
+// A stacker's own options are greyed out while another stacker is chosen.
+struct StackerSensitivity {
+    const Field* stacker = nullptr;
+    const std::vector<Field>* fields = nullptr;
+
+    void apply() const {
+        const int chosen = gtk_combo_box_get_active(GTK_COMBO_BOX(stacker->widget));
+        if (chosen < 0 || size_t(chosen) >= stacker->def->choices.size()) return;
+        const std::string id = stacker->def->choices[size_t(chosen)].id;
+        for (const Field& f : *fields) {
+            if (!f.def->stackers) continue;
+            const gboolean on = used_by_stacker(*f.def, id);
+            gtk_widget_set_sensitive(f.widget, on);
+            gtk_widget_set_sensitive(f.label, on);
+        }
+    }
+    static void on_changed(GtkComboBox*, gpointer self) { static_cast<const StackerSensitivity*>(self)->apply(); }
 };
 
 GtkWidget* make_widget(const ParamDef& d, double value) {
@@ -72,8 +92,16 @@ bool run_dialog2(const ProcedureDef& proc, ParamValues& values) {
         gtk_table_attach(GTK_TABLE(table), label, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
         gtk_table_attach(GTK_TABLE(table), w, 1, 2, row, row + 1, GtkAttachOptions(GTK_EXPAND | GTK_FILL),
                          GTK_FILL, 0, 0);
-        fields.push_back({&d, w});
+        fields.push_back({&d, w, label});
         ++row;
+    }
+    StackerSensitivity sensitivity;
+    sensitivity.fields = &fields;
+    for (const Field& f : fields)
+        if (std::string(f.def->name) == "stacker") sensitivity.stacker = &f;
+    if (sensitivity.stacker) {
+        g_signal_connect(sensitivity.stacker->widget, "changed", G_CALLBACK(StackerSensitivity::on_changed), &sensitivity);
+        sensitivity.apply();
     }
     gtk_widget_show_all(dialog);
     const bool ok = gimp_dialog_run(GIMP_DIALOG(dialog)) == GTK_RESPONSE_OK;

@@ -85,6 +85,23 @@ bool run_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, const Pro
     title.erase(std::remove(title.begin(), title.end(), '_'), title.end());
     GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, title.c_str());
     gimp_procedure_dialog_fill(GIMP_PROCEDURE_DIALOG(dialog), nullptr);
+    // A stacker's own options are greyed out while another stacker is chosen.
+    const std::vector<ParamDef>& defs = proc.params();
+    const std::string stacker_name = "stacker";
+    for (const ParamDef& d : defs) {
+        if (!d.stackers) continue;
+        GimpValueArray* ids = gimp_value_array_new(0);
+        for (const Choice& c : param(defs, stacker_name).choices) {
+            if (!used_by_stacker(d, c.id)) continue;
+            GValue v = G_VALUE_INIT;
+            g_value_init(&v, G_TYPE_STRING);
+            g_value_set_string(&v, c.id);
+            gimp_value_array_append(ids, &v);
+            g_value_unset(&v);
+        }
+        // The dialog takes the array.
+        gimp_procedure_dialog_set_sensitive_if_in(GIMP_PROCEDURE_DIALOG(dialog), d.name, nullptr, "stacker", ids, TRUE);
+    }
     const bool ok = gimp_procedure_dialog_run(GIMP_PROCEDURE_DIALOG(dialog));
     gtk_widget_destroy(dialog);
     return ok;

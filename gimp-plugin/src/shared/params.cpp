@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "params.hpp"
 
+#include <sstream>
+
 #include <cmath>
 
 #include "fstack/error.hpp"
@@ -23,28 +25,28 @@ std::vector<ParamDef> make_stack_params() {
           {"depthmap", "Depth map"},
           {"focusmeasure", "Focus measure (OpenScan)"}}},
         {"pyramid-min-size", "Pyramid _min size", "Pyramid: short side of the coarsest level",
-         K::Int, 32, 4, 4096, {}},
+         K::Int, 32, 4, 4096, {}, "pyramid"},
         {"kernel-size", "_Kernel size",
          "Pyramid: local-energy window; depth map: Laplacian/Sobel aperture (odd)", K::Int, 5, 1,
-         31, {}},
+         31, {}, "pyramid depthmap"},
         {"gen-kernel", "_Generating kernel", "Pyramid: a of the kernel [1/4-a/2, 1/4, a, 1/4, 1/4-a/2]",
-         K::Double, 0.4, 0.0, 1.0, {}},
+         K::Double, 0.4, 0.0, 1.0, {}, "pyramid"},
         {"cross-scale", "_Cross-scale decision",
          "Pyramid: coarse levels also weigh the finer levels' energy (off: the seed's rule)",
-         K::Bool, 1, 0, 1, {}},
+         K::Bool, 1, 0, 1, {}, "pyramid"},
         {"map-type", "_Map type", "Depth map: sharpest frame per pixel, or energy-weighted mean",
-         K::Choice, 0, 0, 1, {{"max", "Max"}, {"average", "Average"}}},
+         K::Choice, 0, 0, 1, {{"max", "Max"}, {"average", "Average"}}, "depthmap"},
         {"energy", "_Energy", "Depth map: focus measure", K::Choice, 0, 0, 1,
-         {{"laplacian", "Laplacian"}, {"sobel", "Sobel"}}},
+         {{"laplacian", "Laplacian"}, {"sobel", "Sobel"}}, "depthmap"},
         {"blur-size", "_Blur size", "Depth map: Gaussian blur of the focus energy", K::Int, 5, 0,
-         255, {}},
+         255, {}, "depthmap"},
         {"smooth-size", "S_mooth size", "Depth map: smoothing of the per-frame weights", K::Int, 32,
-         0, 1024, {}},
-        {"radius", "_Radius", "Focus measure: radius of the variance window", K::Int, 8, 1, 20, {}},
+         0, 1024, {}, "depthmap"},
+        {"radius", "_Radius", "Focus measure: radius of the variance window", K::Int, 8, 1, 20, {}, "focusmeasure"},
         {"smoothing", "Smoothin_g", "Focus measure: Gaussian smoothing of the measure", K::Int, 4, 1,
-         10, {}},
+         10, {}, "focusmeasure"},
         {"scale-factor", "Sc_ale factor", "Focus measure: supersampling of the measure", K::Int, 2,
-         1, 4, {}},
+         1, 4, {}, "focusmeasure"},
         {"denoise", "_Denoise", "Non-local-means strength on the result (0: off; 0.75-1 is mild)",
          K::Double, 0, 0, 20, {}},
     };
@@ -96,6 +98,14 @@ const ParamDef& param(const std::vector<ParamDef>& defs, const std::string& name
     for (const ParamDef& d : defs)
         if (name == d.name) return d;
     throw Error(ErrorKind::Usage, "unknown parameter '" + name + "'");
+}
+
+bool used_by_stacker(const ParamDef& d, const std::string& stacker_id) {
+    if (!d.stackers) return true;
+    std::istringstream ids(d.stackers);
+    for (std::string id; ids >> id;)
+        if (id == stacker_id) return true;
+    return false;
 }
 
 int choice_index(const ParamDef& def, const std::string& id) {

@@ -23,7 +23,13 @@ struct ParamDef {
     ParamKind kind;
     double def, min, max;
     std::vector<Choice> choices;  // Choice only; GIMP 2.10 passes the index
+    // The stackers (their "stacker" choice ids, space-separated) that use this parameter; the
+    // dialogs grey it out for the others. nullptr: not a stacker option.
+    const char* stackers = nullptr;
 };
+
+// True when the stacker `stacker_id` uses parameter `d` (always, for a non-stacker parameter).
+bool used_by_stacker(const ParamDef& d, const std::string& stacker_id);
 
 // Values by parameter name; a Choice holds its index, a Bool 0/1.
 using ParamValues = std::map<std::string, double>;

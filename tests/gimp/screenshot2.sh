@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Screenshot of the GIMP 2.10 "Focus Stack Layers..." dialog under Xvfb, opened from Script-Fu.
+# Interactive runs start from the last values used (here the defaults: the pyramid stacker, so
+# the depth map's and the focus measure's options are greyed out).
+# Needs xvfb, x11-apps (xwd), x11-utils (xwininfo), netpbm and the GUI gimp-2.10.
+#   screenshot2.sh PLUGIN_DIR TEST_TOOL OUT.png
+set -euo pipefail
+PLUGDIR=$(realpath "$1"); TOOL=$(realpath "$2"); OUT=$(realpath -m "$3")
+SANDBOX=$(mktemp -d)
+export HOME=$SANDBOX/home GIMP2_DIRECTORY=$SANDBOX/gimp2 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
+mkdir -p "$HOME" "$SANDBOX/data"
+"$TOOL" make "$SANDBOX/data"
+D=$SANDBOX/data
+printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
+Xvfb :78 -screen 0 1400x1000x24 -nolisten tcp > "$SANDBOX/xvfb.log" 2>&1 &
+XVFB=$!
+GIMP_PID=
+cleanup() { [ -n "$GIMP_PID" ] && kill "$GIMP_PID" 2>/dev/null; kill "$XVFB" 2>/dev/null; rm -rf "$SANDBOX"; }
+trap cleanup EXIT
+export DISPLAY=:78
+sleep 2
+# Arguments as in gimp2_test.sh (an interactive run shows the last values instead).
+cat > "$SANDBOX/open.scm" <<SCHEME
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+  (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_1.png")) 0) 0 0)
+  (gimp-display-new img)
+  (plug-in-focus-stack-layers RUN-INTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
+    0 1 32 5 0.4 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1))
+SCHEME
+gimp-2.10 --new-instance --no-splash --gimprc="$SANDBOX/gimprc" -b - < "$SANDBOX/open.scm" > "$SANDBOX/gimp.log" 2>&1 &
+GIMP_PID=$!
+TITLE="Focus Stack Layers..."
+for _ in $(seq 1 120); do
+  xwininfo -name "$TITLE" >/dev/null 2>&1 && break
+  sleep 1
+done
+xwininfo -name "$TITLE" >/dev/null 2>&1 || { cat "$SANDBOX/gimp.log"; xwininfo -root -tree | grep '"' | head -20; echo "no dialog window"; exit 1; }
+sleep 3   # let it draw
+mkdir -p "$(dirname "$OUT")"
+xwd -silent -name "$TITLE" | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
+echo "screenshot: $OUT ($(stat -c %s "$OUT") bytes)"
