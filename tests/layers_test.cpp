@@ -7,11 +7,13 @@
 
 #include <exiv2/exiv2.hpp>
 #include <tiffio.h>
+#include <zip.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/depthmap_stack.hpp"
@@ -351,6 +353,54 @@ TEST(Errors, PsdDeclaringMoreThanItHoldsIsRefused) {
         }
     }
     EXPECT_EQ(read_layered_file(good).layers.size(), 1u);
+}
+
+// An OpenRaster file made by hand: stack.xml as given, and one small PNG as layer.png.
+void write_ora(const fs::path& path, const std::string& stack_xml) {
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    ASSERT_NE(z, nullptr);
+    static std::string xml, png;  // libzip reads the buffers at zip_close
+    xml = stack_xml;
+    std::vector<uchar> buf;
+    cv::imencode(".png", noise_image(8, 6, CV_8UC4, 3), buf);
+    png.assign(buf.begin(), buf.end());
+    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
+    zip_file_add(z, "stack.xml", zip_source_buffer(z, xml.data(), xml.size(), 0), 0);
+    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
+    ASSERT_EQ(zip_close(z), 0);
+}
+
+// Crafted OpenRaster files (fuzz_layered's 2 GB allocation and the like): refused, naming the
+// file, before anything of the declared size is allocated.
+TEST(Errors, OraDeclaringMoreThanItHoldsIsRefused) {
+    TempDir dir;
+    std::string many;
+    for (int i = 0; i < 5000; ++i) many += "<layer name=\"l\" src=\"layer.png\" x=\"3\" y=\"4\"/>";
+    struct Case { const char* name; std::string xml; const char* reason; };
+    for (const Case& c : {Case{"huge.ora", "<image w=\"100000\" h=\"100000\"><stack><layer src=\"layer.png\"/></stack></image>", "pixels"},
+                          Case{"many.ora", "<image w=\"20000\" h=\"12000\"><stack>" + many + "</stack></image>", "MiB available"},
+                          Case{"offset.ora", "<image w=\"64\" h=\"48\"><stack><layer src=\"layer.png\" x=\"99999999999\"/></stack></image>", "corrupt stack.xml"},
+                          Case{"missing.ora", "<image w=\"64\" h=\"48\"><stack><layer src=\"nothere.png\"/></stack></image>", "without nothere.png"}}) {
+        SCOPED_TRACE(c.name);
+        const fs::path p = dir / c.name;
+        write_ora(p, c.xml);
+        try {
+            read_layered_file(p);
+            FAIL() << "no error";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.kind(), ErrorKind::Input);
+            EXPECT_NE(std::string(e.what()).find(c.name), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(c.reason), std::string::npos) << e.what();
+        }
+    }
+    // A layer placed partly off the canvas, at the far edge of int: clipped, not overflowed.
+    write_ora(dir / "edge.ora", "<image w=\"64\" h=\"48\"><stack><layer src=\"layer.png\" x=\"2147483647\" y=\"-2147483648\"/>"
+                                "<layer src=\"layer.png\" x=\"60\" y=\"44\"/></stack></image>");
+    const LayeredImage edge = read_layered_file(dir / "edge.ora");
+    ASSERT_EQ(edge.layers.size(), 2u);
+    EXPECT_EQ(cv::countNonZero(cv::Mat(edge.layers[1].pixels.reshape(1))), 0);  // entirely off
+    EXPECT_GT(cv::countNonZero(cv::Mat(edge.layers[0].pixels.reshape(1))), 0);  // its 4x4 corner
 }
 
 // --retouch-layers on a synthetic stack: each frame's mask is white where the stacker found it

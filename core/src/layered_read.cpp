@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "fstack/layered_read.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
 #include "fstack/error.hpp"
+#include "fstack/limits.hpp"
 #include "layered_readers.hpp"
 #include "psd_reader.hpp"
 
@@ -20,6 +22,27 @@ std::string magic(const fs::path& path) {
 }
 
 }  // namespace
+
+namespace detail {
+
+cv::Rect clip_to_canvas(int64_t left, int64_t top, int64_t w, int64_t h, int width, int height) {
+    const int64_t x0 = std::max<int64_t>(left, 0), y0 = std::max<int64_t>(top, 0);
+    const int64_t x1 = std::min<int64_t>(left + w, width), y1 = std::min<int64_t>(top + h, height);
+    if (x1 <= x0 || y1 <= y0) return {};
+    return {int(x0), int(y0), int(x1 - x0), int(y1 - y0)};
+}
+
+void check_layers_fit(size_t layers, int width, int height, int depth, const std::string& shown) {
+    const uint64_t canvas = uint64_t(width) * uint64_t(height) * 4 * (depth == CV_16U ? 2 : 1);
+    const uint64_t available = available_memory();
+    if (available > 0 && canvas * layers > available)
+        throw Error(ErrorKind::Input, shown, -1,
+                    std::to_string(layers) + " layers of " + std::to_string(width) + " x " +
+                        std::to_string(height) + " need " + std::to_string((canvas * layers) >> 20) +
+                        " MiB, more than the " + std::to_string(available >> 20) + " MiB available");
+}
+
+}  // namespace detail
 
 LayeredImage read_layered_file(const fs::path& path) {
     std::error_code ec;

@@ -6,12 +6,18 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <regex>
 #include <vector>
 
 #include "fstack/error.hpp"
+#include "fstack/image_io.hpp"
+#include "fstack/limits.hpp"
 #include "layered_readers.hpp"
 
 namespace fstack::detail {
@@ -25,6 +31,11 @@ std::vector<uint8_t> entry(zip_t* z, const std::string& name, const std::string&
     zip_stat_t st;
     if (zip_stat(z, name.c_str(), 0, &st) != 0)
         throw Error(ErrorKind::Input, shown, -1, "OpenRaster file without " + name);
+    // The sizes come from the zip's own directory: before allocating what it declares, check it
+    // against what deflate can make of the compressed bytes (at most 1032 to 1) and the memory.
+    if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) ||
+        st.size > st.comp_size * 1032 + 1024 || (available_memory() > 0 && st.size > available_memory()))
+        throw Error(ErrorKind::Input, shown, -1, "corrupt OpenRaster file: implausible size of " + name);
     std::vector<uint8_t> data(st.size);
     zip_file_t* f = zip_fopen(z, name.c_str(), 0);
     if (!f) throw Error(ErrorKind::Input, shown, -1, "cannot open " + name + " in the OpenRaster file");
@@ -48,8 +59,21 @@ std::string attribute(const std::string& element, const std::string& name) {
     return v;
 }
 
-cv::Mat decode(const std::vector<uint8_t>& bytes) {
-    return cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+// A layer's PNG through fstack's own reader: the pixel limit, the decoder's errors in words.
+cv::Mat decode(const std::vector<uint8_t>& bytes, const std::string& shown, const std::string& src) {
+    return decode_image(bytes, shown + ": " + src);
+}
+
+// A non-negative integer attribute (0 when absent); out of int range is a corrupt file.
+int int_attribute(const std::string& element, const char* name, const std::string& shown) {
+    const std::string v = attribute(element, name);
+    if (v.empty()) return 0;
+    errno = 0;
+    char* end = nullptr;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (errno != 0 || end == v.c_str() || n < INT32_MIN || n > INT32_MAX)
+        throw Error(ErrorKind::Input, shown, -1, std::string("corrupt stack.xml: ") + name + "=\"" + v + "\"");
+    return int(n);
 }
 
 }  // namespace
@@ -64,34 +88,40 @@ LayeredImage read_ora(const std::filesystem::path& path) {
     LayeredImage image;
     std::smatch m;
     if (std::regex_search(xml, m, std::regex("<image\\b[^>]*>"))) {
-        image.width = std::atoi(attribute(m[0], "w").c_str());
-        image.height = std::atoi(attribute(m[0], "h").c_str());
+        image.width = int_attribute(m[0], "w", shown);
+        image.height = int_attribute(m[0], "h", shown);
     }
     if (image.width <= 0 || image.height <= 0) throw Error(ErrorKind::Input, shown, -1, "stack.xml without the image size");
+    check_pixel_limit(image.width, image.height, shown, -1);
     const std::regex layer_re("<layer\\b[^>]*>");
-    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), layer_re); it != std::sregex_iterator(); ++it) {
-        const std::string element = (*it)[0];
+    std::vector<std::string> elements;
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), layer_re); it != std::sregex_iterator(); ++it)
+        elements.push_back((*it)[0]);
+    // Many layers may name one small PNG: the canvases are what costs.
+    check_layers_fit(elements.size(), image.width, image.height, CV_16U, shown);
+    for (const std::string& element : elements) {
         ReadLayer layer;
         layer.name = attribute(element, "name");
         layer.visible = attribute(element, "visibility") != "hidden";
-        const cv::Mat png = decode(entry(z.get(), attribute(element, "src"), shown));
-        if (png.empty()) throw Error(ErrorKind::Input, shown, -1, "layer '" + layer.name + "' is not a readable PNG");
-        const int x = std::atoi(attribute(element, "x").c_str()), y = std::atoi(attribute(element, "y").c_str());
+        const std::string src = attribute(element, "src");
+        const cv::Mat png = decode(entry(z.get(), src, shown), shown, src);
+        const int x = int_attribute(element, "x", shown), y = int_attribute(element, "y", shown);
         if (x == 0 && y == 0 && png.cols == image.width && png.rows == image.height) {
             layer.pixels = png;
         } else {
             layer.pixels = cv::Mat(image.height, image.width, CV_MAKETYPE(png.depth(), 4), cv::Scalar::all(0));
             cv::Mat rgba = png.channels() == 4 ? png : cv::Mat();
             if (rgba.empty()) cv::cvtColor(png, rgba, png.channels() == 1 ? cv::COLOR_GRAY2BGRA : cv::COLOR_BGR2BGRA);
-            const cv::Rect want(x, y, png.cols, png.rows);
-            const cv::Rect clip = want & cv::Rect(0, 0, image.width, image.height);
-            if (clip.area() > 0) rgba(clip - want.tl()).copyTo(layer.pixels(clip));
+            const cv::Rect clip = clip_to_canvas(x, y, png.cols, png.rows, image.width, image.height);
+            if (clip.area() > 0)
+                rgba(cv::Rect(int(clip.x - int64_t(x)), int(clip.y - int64_t(y)), clip.width, clip.height))
+                    .copyTo(layer.pixels(clip));
         }
         image.layers.push_back(std::move(layer));
     }
     std::reverse(image.layers.begin(), image.layers.end());  // stack.xml lists the top first
     zip_stat_t st;
-    if (zip_stat(z.get(), "mergedimage.png", 0, &st) == 0) image.composite = decode(entry(z.get(), "mergedimage.png", shown));
+    if (zip_stat(z.get(), "mergedimage.png", 0, &st) == 0) image.composite = decode(entry(z.get(), "mergedimage.png", shown), shown, "mergedimage.png");
     return image;
 }
 

@@ -7,6 +7,7 @@
 #include <opencv2/core.hpp>
 
 #include "fstack/limits.hpp"
+#include "layered_readers.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -167,15 +168,6 @@ Record read_record(ByteReader& r) {
 }
 
 // Copies `part` (placed at rect) into a canvas-sized plane filled with `fill`.
-// The part of a w x h rectangle at (left, top) inside the canvas, in canvas coordinates
-// (computed in 64 bits: a crafted rectangle may sit anywhere in the 32-bit plane).
-cv::Rect clip_to_canvas(int64_t left, int64_t top, int64_t w, int64_t h, int width, int height) {
-    const int64_t x0 = std::max<int64_t>(left, 0), y0 = std::max<int64_t>(top, 0);
-    const int64_t x1 = std::min<int64_t>(left + w, width), y1 = std::min<int64_t>(top + h, height);
-    if (x1 <= x0 || y1 <= y0) return {};
-    return {int(x0), int(y0), int(x1 - x0), int(y1 - y0)};
-}
-
 cv::Mat on_canvas(const cv::Mat& part, const Rect& rect, int width, int height, int depth, double fill) {
     cv::Mat canvas(height, width, depth, cv::Scalar(fill));
     if (part.empty()) return canvas;
@@ -192,14 +184,8 @@ std::vector<ReadLayer> read_psd_layer_info(ByteReader& r, int width, int height,
     const int count = std::abs(int16_t(r.be16()));
     std::vector<Record> records;
     for (int i = 0; i < count; ++i) records.push_back(read_record(r));
-    // Every layer becomes a full canvas (4 channels): a small file of many empty layers on a
-    // large canvas must not take all the memory there is.
-    const uint64_t canvas = uint64_t(width) * uint64_t(height) * 4 * (depth == CV_16U ? 2 : 1);
-    const uint64_t available = available_memory();
-    if (available > 0 && canvas * records.size() > available)
-        r.fail(std::to_string(records.size()) + " layers of " + std::to_string(width) + " x " +
-               std::to_string(height) + " need " + std::to_string(canvas * records.size() >> 20) +
-               " MiB, more than the " + std::to_string(available >> 20) + " MiB available");
+    // A small file of many empty layers on a large canvas must not take all the memory there is.
+    check_layers_fit(records.size(), width, height, depth, r.shown());
     const double max_value = depth == CV_16U ? 65535.0 : 255.0;
     std::vector<ReadLayer> layers;
     for (const Record& rec : records) {
