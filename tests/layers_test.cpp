@@ -25,6 +25,7 @@
 #include "fstack/pyramid_stack.hpp"
 #include "fstack/retouch_layers.hpp"
 #include "synthetic/synthetic.hpp"
+#include "hostile_files.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -401,6 +402,20 @@ TEST(Errors, OraDeclaringMoreThanItHoldsIsRefused) {
     ASSERT_EQ(edge.layers.size(), 2u);
     EXPECT_EQ(cv::countNonZero(cv::Mat(edge.layers[1].pixels.reshape(1))), 0);  // entirely off
     EXPECT_GT(cv::countNonZero(cv::Mat(edge.layers[0].pixels.reshape(1))), 0);  // its 4x4 corner
+}
+
+TEST(Errors, TiffPageDeclaringMoreThanThePixelLimitIsRefused) {
+    TempDir dir;
+    const fs::path p = dir / "pages.tif";
+    test::write_bytes(p, test::hostile::tiff_header_only(100000, 100000));
+    try {
+        read_layered_file(p);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Input);
+        EXPECT_NE(std::string(e.what()).find("pages.tif"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("pixels"), std::string::npos) << e.what();
+    }
 }
 
 // --retouch-layers on a synthetic stack: each frame's mask is white where the stacker found it

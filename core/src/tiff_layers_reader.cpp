@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "fstack/error.hpp"
+#include "fstack/limits.hpp"
 #include "layered_readers.hpp"
 #include "psd_reader.hpp"
 
@@ -31,6 +32,8 @@ cv::Mat read_page(TIFF* t, const std::string& shown, int page) {
         throw Error(ErrorKind::Input, shown, page,
                     "TIFF page " + std::to_string(page + 1) +
                         ": only 8/16-bit, chunky, striped grey/RGB(A) pages can be read as layers");
+    if (spp < 1) throw Error(ErrorKind::Input, shown, page, "TIFF page " + std::to_string(page + 1) + ": no samples per pixel");
+    check_pixel_limit(w, h, shown, page);  // before allocating what the tags declare
     const int depth = bps == 16 ? CV_16U : CV_8U;
     cv::Mat m(int(h), int(w), CV_MAKETYPE(depth, spp));
     for (uint32_t y = 0; y < h; ++y)
