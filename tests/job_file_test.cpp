@@ -124,6 +124,16 @@ TEST(JobFile, NonAsciiOutsideStringsIsRefusedWithItsLine) {
                                              "postfix = \"_\xC3\xA9t\xC3\xA9\"\nstacker = { type = \"PyramidStack\" }\n");
     load_job_file(job)->run();
     EXPECT_TRUE(fs::exists(dir / "stack/f0_\xC3\xA9t\xC3\xA9.png"));
+    // The same in a literal string (toml++ is given it as the equivalent basic string), with a
+    // backslash and a double quote that must survive as they are.
+    const fs::path job2 = write_job(dir, std::string(kHeader) + "[[action]]\ntype = \"FocusStack\"\nname = \"lit\"\n"
+                                              "postfix = '_K\xC3\xA4" "fer\\x\"'\nstacker = { type = \"PyramidStack\" }\n");
+    load_job_file(job2)->run();
+    EXPECT_TRUE(fs::exists(dir / "lit/f0_K\xC3\xA4" "fer\\x\".png"));
+    // A bare value that swallows a quote and then a non-ASCII letter (fuzz_job_file: toml++
+    // reached an unreachable branch classifying the letter), and text that is not UTF-8.
+    expect_error(std::string(kHeader) + "m=+[\x00='\x00\x00\xC3\x91+[\n", {"line 5"});
+    expect_error(std::string(kHeader) + "# caf\xE9\n", {"line 5", "not valid UTF-8"});
 }
 
 TEST(JobFile, SyntaxErrorsNameTheLine) {
