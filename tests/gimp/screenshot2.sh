@@ -13,13 +13,8 @@ mkdir -p "$HOME" "$SANDBOX/data"
 "$TOOL" make "$SANDBOX/data"
 D=$SANDBOX/data
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
-Xvfb :78 -screen 0 1400x1000x24 -nolisten tcp > "$SANDBOX/xvfb.log" 2>&1 &
-XVFB=$!
-GIMP_PID=
-cleanup() { [ -n "$GIMP_PID" ] && kill "$GIMP_PID" 2>/dev/null; kill "$XVFB" 2>/dev/null; rm -rf "$SANDBOX"; }
-trap cleanup EXIT
-export DISPLAY=:78
-sleep 2
+. "$(dirname "$0")/xvfb_dialog.sh"
+start_xvfb 78
 # Arguments as in gimp2_test.sh (an interactive run shows the last values instead).
 cat > "$SANDBOX/open.scm" <<SCHEME
 (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
@@ -30,13 +25,4 @@ cat > "$SANDBOX/open.scm" <<SCHEME
 SCHEME
 gimp-2.10 --new-instance --no-splash --gimprc="$SANDBOX/gimprc" -b - < "$SANDBOX/open.scm" > "$SANDBOX/gimp.log" 2>&1 &
 GIMP_PID=$!
-TITLE="Focus Stack Layers..."
-for _ in $(seq 1 120); do
-  xwininfo -name "$TITLE" >/dev/null 2>&1 && break
-  sleep 1
-done
-xwininfo -name "$TITLE" >/dev/null 2>&1 || { cat "$SANDBOX/gimp.log"; xwininfo -root -tree | grep '"' | head -20; echo "no dialog window"; exit 1; }
-sleep 3   # let it draw
-mkdir -p "$(dirname "$OUT")"
-xwd -silent -name "$TITLE" | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
-echo "screenshot: $OUT ($(stat -c %s "$OUT") bytes)"
+grab_dialog "Focus Stack Layers..." "$OUT"

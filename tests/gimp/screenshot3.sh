@@ -10,13 +10,8 @@ export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBO
 mkdir -p "$HOME" "$SANDBOX/data"
 "$TOOL" make "$SANDBOX/data"
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
-Xvfb :77 -screen 0 1400x1000x24 -nolisten tcp > "$SANDBOX/xvfb.log" 2>&1 &
-XVFB=$!
-GIMP_PID=
-cleanup() { [ -n "$GIMP_PID" ] && kill "$GIMP_PID" 2>/dev/null; kill "$XVFB" 2>/dev/null; rm -rf "$SANDBOX"; }
-trap cleanup EXIT
-export DISPLAY=:77
-sleep 2
+. "$(dirname "$0")/xvfb_dialog.sh"
+start_xvfb 77
 cat > "$SANDBOX/open.py" <<PY
 from gi.repository import Gimp, Gio
 NI = Gimp.RunMode.NONINTERACTIVE
@@ -33,13 +28,4 @@ PY
 gimp-3.0 --no-splash --gimprc="$SANDBOX/gimprc" --batch-interpreter=python-fu-eval -b - \
   < "$SANDBOX/open.py" > "$SANDBOX/gimp.log" 2>&1 &
 GIMP_PID=$!
-TITLE="Focus Stack Layers..."
-for _ in $(seq 1 120); do
-  xwininfo -name "$TITLE" >/dev/null 2>&1 && break
-  sleep 1
-done
-xwininfo -name "$TITLE" >/dev/null 2>&1 || { cat "$SANDBOX/gimp.log"; echo "no dialog window"; exit 1; }
-sleep 3   # let it draw
-mkdir -p "$(dirname "$OUT")"
-xwd -silent -name "$TITLE" | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
-echo "screenshot: $OUT ($(stat -c %s "$OUT") bytes)"
+grab_dialog "Focus Stack Layers..." "$OUT"
