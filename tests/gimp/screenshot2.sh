@@ -7,13 +7,9 @@
 #   screenshot2.sh PLUGIN_DIR TEST_TOOL OUT.png
 set -euo pipefail
 PLUGDIR=$(realpath "$1"); TOOL=$(realpath "$2"); OUT=$(realpath -m "$3")
-SANDBOX=$(mktemp -d)
-export HOME=$SANDBOX/home GIMP2_DIRECTORY=$SANDBOX/gimp2 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
-mkdir -p "$HOME" "$SANDBOX/data"
-"$TOOL" make "$SANDBOX/data"
-D=$SANDBOX/data
-printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
 . "$(dirname "$0")/xvfb_dialog.sh"
+gimp_sandbox 2 "$PLUGDIR" "$TOOL"
+D=$SANDBOX/data
 start_xvfb 78
 # Arguments as in gimp2_test.sh (an interactive run shows the last values instead).
 cat > "$SANDBOX/open.scm" <<SCHEME

@@ -5,12 +5,8 @@
 #   screenshot3.sh PLUGIN_DIR TEST_TOOL OUT.png
 set -euo pipefail
 PLUGDIR=$(realpath "$1"); TOOL=$(realpath "$2"); OUT=$(realpath -m "$3")
-SANDBOX=$(mktemp -d)
-export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
-mkdir -p "$HOME" "$SANDBOX/data"
-"$TOOL" make "$SANDBOX/data"
-printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
 . "$(dirname "$0")/xvfb_dialog.sh"
+gimp_sandbox 3 "$PLUGDIR" "$TOOL"
 start_xvfb 77
 cat > "$SANDBOX/open.py" <<PY
 from gi.repository import Gimp, Gio
