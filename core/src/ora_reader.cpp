@@ -27,13 +27,14 @@ struct ZipCloser {
     void operator()(zip_t* z) const { zip_discard(z); }
 };
 
-std::vector<uint8_t> entry(zip_t* z, const std::string& name, const std::string& shown) {
+std::vector<uint8_t> entry(zip_t* z, const std::string& name, const std::string& shown, uint64_t archive_size) {
     zip_stat_t st;
     if (zip_stat(z, name.c_str(), 0, &st) != 0)
         throw Error(ErrorKind::Input, shown, -1, "OpenRaster file without " + name);
     // The sizes come from the zip's own directory: before allocating what it declares, check it
-    // against what deflate can make of the compressed bytes (at most 1032 to 1) and the memory.
-    if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) ||
+    // against what deflate can make of the compressed bytes (at most 1032 to 1), the compressed
+    // bytes against the archive itself, and the memory.
+    if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) || st.comp_size > archive_size ||
         st.size > st.comp_size * 1032 + 1024 || (available_memory() > 0 && st.size > available_memory()))
         throw Error(ErrorKind::Input, shown, -1, "corrupt OpenRaster file: implausible size of " + name);
     std::vector<uint8_t> data(st.size);
@@ -83,7 +84,10 @@ LayeredImage read_ora(const std::filesystem::path& path) {
     int err = 0;
     std::unique_ptr<zip_t, ZipCloser> z(zip_open(path.c_str(), ZIP_RDONLY, &err));
     if (!z) throw Error(ErrorKind::Input, shown, -1, "not a readable zip (OpenRaster) file");
-    const std::vector<uint8_t> xml_bytes = entry(z.get(), "stack.xml", shown);
+    std::error_code ec;
+    const uint64_t archive_size = std::filesystem::file_size(path, ec);
+    if (ec) throw Error(ErrorKind::Input, shown, -1, "cannot read the file size: " + ec.message());
+    const std::vector<uint8_t> xml_bytes = entry(z.get(), "stack.xml", shown, archive_size);
     const std::string xml(xml_bytes.begin(), xml_bytes.end());
     LayeredImage image;
     std::smatch m;
@@ -104,7 +108,7 @@ LayeredImage read_ora(const std::filesystem::path& path) {
         layer.name = attribute(element, "name");
         layer.visible = attribute(element, "visibility") != "hidden";
         const std::string src = attribute(element, "src");
-        const cv::Mat png = decode(entry(z.get(), src, shown), shown, src);
+        const cv::Mat png = decode(entry(z.get(), src, shown, archive_size), shown, src);
         const int x = int_attribute(element, "x", shown), y = int_attribute(element, "y", shown);
         if (x == 0 && y == 0 && png.cols == image.width && png.rows == image.height) {
             layer.pixels = png;
@@ -121,7 +125,7 @@ LayeredImage read_ora(const std::filesystem::path& path) {
     }
     std::reverse(image.layers.begin(), image.layers.end());  // stack.xml lists the top first
     zip_stat_t st;
-    if (zip_stat(z.get(), "mergedimage.png", 0, &st) == 0) image.composite = decode(entry(z.get(), "mergedimage.png", shown), shown, "mergedimage.png");
+    if (zip_stat(z.get(), "mergedimage.png", 0, &st) == 0) image.composite = decode(entry(z.get(), "mergedimage.png", shown, archive_size), shown, "mergedimage.png");
     return image;
 }
 
