@@ -34,8 +34,9 @@ std::vector<uint8_t> entry(zip_t* z, const std::string& name, const std::string&
     // The sizes come from the zip's own directory: before allocating what it declares, check it
     // against what deflate can make of the compressed bytes (at most 1032 to 1), the compressed
     // bytes against the archive itself, and the memory.
+    const uint64_t memory = available_memory();
     if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) || st.comp_size > archive_size ||
-        st.size > st.comp_size * 1032 + 1024 || (available_memory() > 0 && st.size > available_memory()))
+        st.size > st.comp_size * 1032 + 1024 || (memory > 0 && st.size > memory))
         throw Error(ErrorKind::Input, shown, -1, "corrupt OpenRaster file: implausible size of " + name);
     std::vector<uint8_t> data(st.size);
     zip_file_t* f = zip_fopen(z, name.c_str(), 0);

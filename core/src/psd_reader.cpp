@@ -86,6 +86,14 @@ void read_channel(ByteReader& r, int w, int h, int depth, int compression, cv::M
     }
 }
 
+// Whether `bytes` of channel data can hold `rows` rows of `row_bytes` each: raw rows take their
+// full size; PackBits keeps a 2-byte count per row and turns 2 bytes into at most 128.
+bool can_hold(int compression, uint64_t rows, uint64_t row_bytes, uint64_t bytes) {
+    const uint64_t need = rows * row_bytes;
+    if (compression == 0) return need <= bytes;
+    return 2 * rows <= bytes && need <= (bytes - 2 * rows) * 64;
+}
+
 // A channel block as layer channel data stores it: compression word, then rows.
 cv::Mat read_layer_channel(ByteReader& r, size_t length, int64_t w64, int64_t h64, int depth) {
     const size_t start = r.pos();
@@ -96,15 +104,12 @@ cv::Mat read_layer_channel(ByteReader& r, size_t length, int64_t w64, int64_t h6
     }
     check_pixel_limit(w64, h64, r.shown(), -1);
     const int w = int(w64), h = int(h64);
-    // Before allocating: the block must be able to hold what its rectangle declares. Raw rows
-    // take their full size; PackBits turns 2 bytes into at most 128, after 2 bytes per row count.
-    const uint64_t need = uint64_t(w) * uint64_t(h) * (depth == CV_16U ? 2 : 1);
+    // Before allocating: the block must be able to hold what its rectangle declares.
     if (length < 2 || length > r.size() - start)
         r.fail("corrupt PSD layer channel (its length runs past the end of the file)");
     const int compression = r.be16();
     const uint64_t data = length - 2;
-    if ((compression == 0 && need > data) ||
-        (compression == 1 && (2 * uint64_t(h) > data || need > (data - 2 * uint64_t(h)) * 64)))
+    if ((compression == 0 || compression == 1) && !can_hold(compression, uint64_t(h), uint64_t(w) * (depth == CV_16U ? 2 : 1), data))
         r.fail("corrupt PSD layer channel (" + std::to_string(data) + " bytes cannot hold a " +
                std::to_string(w) + " x " + std::to_string(h) + " layer)");
     std::vector<uint32_t> counts;
@@ -268,9 +273,8 @@ LayeredImage read_psd(const std::vector<uint8_t>& bytes, const std::string& show
         r.fail("PSD merged-image compression " + std::to_string(compression) + " is not supported");
     // As for layers: the data left must be able to hold what the header declares.
     const uint64_t rows = uint64_t(image.height) * uint64_t(channels);
-    const uint64_t need = rows * uint64_t(image.width) * (depth == CV_16U ? 2 : 1);
     const uint64_t left = r.size() - r.pos();
-    if ((compression == 0 && need > left) || (compression == 1 && (2 * rows > left || need > (left - 2 * rows) * 64)))
+    if (!can_hold(compression, rows, uint64_t(image.width) * (depth == CV_16U ? 2 : 1), left))
         r.fail("the merged image is truncated or corrupt (" + std::to_string(left) + " bytes cannot hold " +
                std::to_string(channels) + " channels of " + std::to_string(image.width) + " x " +
                std::to_string(image.height) + ")");
