@@ -13,8 +13,8 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "fstack/depthmap_stack.hpp"
-#include "fstack/frames.hpp"
-#include "fstack/job.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/pyramid_stack.hpp"
 
 namespace fstack::bench {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "fstack/split_into_stacks.hpp"
 #include "fstack/progress.hpp"
 
 namespace fstack::cli {

@@ -8,9 +8,11 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "fstack/error.hpp"
-#include "fstack/frames.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/image_io.hpp"
-#include "fstack/noise.hpp"
+#include "fstack/mask_noise.hpp"
+#include "fstack/noise_detection.hpp"
 #include "progress_bar.hpp"
 
 namespace fstack::cli {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/stack_frames.hpp"
 #include "input_options.hpp"
 
 namespace fstack::cli {

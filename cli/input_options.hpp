@@ -5,7 +5,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fstack/frames.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/limits.hpp"
 
 namespace fstack::cli {

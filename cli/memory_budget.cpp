@@ -119,7 +119,7 @@ std::uint64_t estimate_stack_memory(const StackerOptions& o, const ImageInfo& fr
                                     const FrameActionOptions& actions) {
     double per_pixel = 100;  // pyramid, depthmap
     if (o.stacker == "focusmeasure") {
-        const double s = o.focusmeasure.scale_factor;
+        const double s = o.value("scale_factor");
         per_pixel = 50 + 16 * s * s;
     }
     if (frame.depth == CV_16U) per_pixel += 10;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retouch_option.hpp"
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/error.hpp"
 #include "fstack/layers.hpp"
 #include "fstack/retouch_layers.hpp"

@@ -7,7 +7,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fstack/job.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/progress.hpp"
 #include "fstack/stacker.hpp"
 #include "output_check.hpp"

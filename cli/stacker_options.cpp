@@ -1,162 +1,149 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The stacker options of the CLI, walked from the stackers' parameter tables.
 #include "stacker_options.hpp"
 
-#include <iterator>
-#include <vector>
+#include <cstdlib>
 
 #include "fstack/error.hpp"
 
 namespace fstack::cli {
 namespace {
 
-const char* map_type_name(MapType t) { return t == MapType::Max ? "max" : "average"; }
-const char* energy_name(EnergyType e) { return e == EnergyType::Laplacian ? "laplacian" : "sobel"; }
+bool parse_number(const std::string& text, double& v) {
+    if (text.empty()) return false;
+    char* end = nullptr;
+    v = std::strtod(text.c_str(), &end);
+    return end != nullptr && *end == '\0';
+}
 
-// CLI11's Range is closed; the generating kernel parameter must stay strictly inside (0, 0.5)
-// or the kernel degenerates (a = 0.5 zeroes its tails, a = 0 its centre).
-CLI::Validator open_interval(double low, double high) {
+const ParamSpec& spec_of(const StackerInfo& s, const std::string& key) { return *find_param(*s.params, key); }
+
+// The value of a flag as the spec's number (a Choice's index); "" or the reason it is unusable.
+std::string flag_value(const StackerOptions::Flag& f, const ParamSpec& spec, double& v) {
+    if (f.kind == ParamKind::Bool) {
+        v = spec.default_value != 0 ? 0 : 1;  // the flag turns the default over
+        return {};
+    }
+    if (f.kind == ParamKind::Choice) {
+        const int i = spec.choice_index(f.text);
+        if (i < 0) return "must be one of " + spec.range_text() + ", got '" + f.text + "'";
+        v = i;
+        return {};
+    }
+    if (!parse_number(f.text, v)) return "'" + f.text + "' is not a number";
+    return spec.check(v);
+}
+
+// Refuses at parse time a value that no stacker declaring the flag accepts; a choice is
+// brought to its canonical spelling (--map-type AVERAGE).
+CLI::Validator flag_validator(StackerOptions::Flag& f) {
+    std::string description;
+    for (const StackerInfo* s : f.stackers)
+        description += (description.empty() ? "" : "; ") +
+                       (f.stackers.size() > 1 ? s->id + ": " : std::string()) + spec_of(*s, f.key).range_text();
     return CLI::Validator(
-        [low, high](std::string& value) -> std::string {
-            double v = 0;
-            if (!CLI::detail::lexical_cast(value, v)) return "'" + value + "' is not a number";
-            if (!(v > low && v < high))
-                return "must be greater than " + CLI::detail::to_string(low) + " and less than " +
-                       CLI::detail::to_string(high) + ", got " + value;
-            return {};
+        [&f](std::string& text) -> std::string {
+            std::string why;
+            for (const StackerInfo* s : f.stackers) {
+                StackerOptions::Flag probe = f;
+                probe.text = text;
+                double v = 0;
+                const ParamSpec& spec = spec_of(*s, f.key);
+                const std::string w = flag_value(probe, spec, v);
+                if (w.empty()) {
+                    if (f.kind == ParamKind::Choice) text = spec.choices[static_cast<size_t>(v)].id;
+                    return {};
+                }
+                if (why.empty()) why = w;
+            }
+            return why;
         },
-        "in (" + CLI::detail::to_string(low) + ", " + CLI::detail::to_string(high) + ")");
+        description);
+}
+
+std::string flag_help(const StackerOptions::Flag& f) {
+    if (f.stackers.size() == 1) return spec_of(*f.stackers.front(), f.key).help;
+    std::string help, defaults;
+    for (const StackerInfo* s : f.stackers) {
+        const ParamSpec& spec = spec_of(*s, f.key);
+        help += (help.empty() ? "" : "; ") + s->id + ": " + spec.help;
+        defaults += (defaults.empty() ? "" : ", ") + spec.default_text() + " (" + s->id + ")";
+    }
+    return help + " [default: " + defaults + "]";
 }
 
 }  // namespace
 
-void add_stacker_options(CLI::App& app, StackerOptions& o) {
-    const PyramidStackOptions pd;
-    const DepthMapStackOptions dd;
-    const FocusStackerOptions fd;
-    o.pyramid = pd;
-    o.depthmap = dd;
-    o.focusmeasure = fd;
-    o.map_type = map_type_name(dd.map_type);
-    o.energy = energy_name(dd.energy);
+double StackerOptions::value(const std::string& key) const {
+    auto it = values.find(key);
+    if (it != values.end()) return it->second;
+    const StackerInfo& s = info ? *info : stacker_info(stacker);
+    const ParamSpec* spec = find_param(*s.params, key);
+    if (!spec) throw Error(ErrorKind::Internal, "stacker " + s.id + " has no parameter " + key);
+    return spec->default_value;
+}
 
-    app.add_option("--stacker", o.stacker,
-                   "Fusion method: pyramid (Laplacian pyramid, sharpest detail), depthmap "
-                   "(per-pixel sharpest frame, smoother, also yields a depth map) or "
-                   "focusmeasure (the OpenScan stacker: windowed focus measure, supersampled)")
-        ->check(CLI::IsMember({"pyramid", "depthmap", "focusmeasure"}, CLI::ignore_case))
+void add_stacker_options(CLI::App& app, StackerOptions& o) {
+    std::vector<std::string> ids;
+    std::string help = "Fusion method:";
+    for (const StackerInfo& s : stacker_registry()) {
+        ids.push_back(s.id);
+        help += std::string(ids.size() > 1 ? ";" : "") + " " + s.id + " (" + s.help + ")";
+    }
+    app.add_option("--stacker", o.stacker, help)
+        ->check(CLI::IsMember(ids, CLI::ignore_case))
         ->capture_default_str()
         ->group("Stacker");
 
-    const std::string pyr = "Pyramid stacker";
-    const std::string dm = "Depth-map stacker";
-    o.pyramid_only[0] =
-        app.add_option("--pyramid-min-size", o.pyramid.pyramid_min_size,
-                       "Short side in pixels of the coarsest pyramid level")
-            ->check(CLI::Range(4, 65536))
-            ->capture_default_str()
-            ->group(pyr);
-    o.kernel_size_option = app.add_option("--kernel-size", o.kernel_size,
-                   "Window for the local energy (pyramid: 1..99; depthmap: odd, 1..31, the "
-                   "Laplacian/Sobel aperture) [default: " +
-                       std::to_string(pd.kernel_size) + " (pyramid), " +
-                       std::to_string(dd.kernel_size) + " (depthmap)]")
-        ->check(CLI::Range(1, 99))
-        ->group(pyr + " / " + dm);
-    o.pyramid_only[1] =
-        app.add_option("--gen-kernel", o.pyramid.gen_kernel,
-                       "Parameter a of the 5-tap generating kernel [1/4-a/2, 1/4, a, 1/4, 1/4-a/2]")
-            ->check(open_interval(0.0, 0.5))
-            ->capture_default_str()
-            ->group(pyr);
-    o.pyramid_only[2] =
-        app.add_flag("--no-cross-scale", o.no_cross_scale,
-                     "Pick coarse levels by their own energy only and average the base level (the "
-                     "seed's rules); by default the finer levels' energy counts too, which avoids "
-                     "halos at depth edges")
-            ->group(pyr);
-    o.pyramid_only[3] =
-        app.add_flag("--no-consistency", o.no_consistency,
-                     "One pass instead of two: skip the cleaning of the per-level choices "
-                     "(about half the time; more speckle and ringing)")
-            ->group(pyr);
-
-    o.depthmap_only[0] = app.add_option("--map-type", o.map_type,
-                                        "max: each pixel from its sharpest frame (smoothed); "
-                                        "average: energy-weighted mean of all frames")
-                             ->check(CLI::IsMember({"max", "average"}, CLI::ignore_case))
-                             ->capture_default_str()
-                             ->group(dm);
-    o.depthmap_only[1] = app.add_option("--energy", o.energy, "Focus measure")
-                             ->check(CLI::IsMember({"laplacian", "sobel"}, CLI::ignore_case))
-                             ->capture_default_str()
-                             ->group(dm);
-    o.depthmap_only[2] = app.add_option("--blur-size", o.depthmap.blur_size,
-                                        "Gaussian blur of the focus energy, pixels (0 or 1: none)")
-                             ->check(CLI::Range(0, 4096))
-                             ->capture_default_str()
-                             ->group(dm);
-    o.depthmap_only[3] = app.add_option("--smooth-size", o.depthmap.smooth_size,
-                                        "Smoothing of the frame weights with --map-type max, "
-                                        "pixels (0 or 1: hard seams)")
-                             ->check(CLI::Range(0, 4096))
-                             ->capture_default_str()
-                             ->group(dm);
-
-    const std::string fm = "Focus-measure stacker";
-    o.focusmeasure_only[0] = app.add_option("--radius", o.focusmeasure.radius,
-                                            "Focus measure window: (2 radius + 1) pixels square, "
-                                            "supersampled pixels; larger resists noise, smaller "
-                                            "keeps depth edges sharp")
-                                 ->check(CLI::Range(1, 20))
-                                 ->capture_default_str()
-                                 ->group(fm);
-    o.focusmeasure_only[1] = app.add_option("--smoothing", o.focusmeasure.smoothing,
-                                            "Gaussian sigma applied to the focus maps and to the "
-                                            "frame weights, supersampled pixels")
-                                 ->check(CLI::Range(1, 10))
-                                 ->capture_default_str()
-                                 ->group(fm);
-    o.focusmeasure_only[2] = app.add_option("--scale-factor", o.focusmeasure.scale_factor,
-                                            "Measure focus at 1-4x the resolution (finer seams; "
-                                            "time and memory grow with its square); the result "
-                                            "keeps the input size")
-                                 ->check(CLI::Range(1, 4))
-                                 ->capture_default_str()
-                                 ->group(fm);
+    // One flag per distinct CLI flag, in the order the tables declare them.
+    for (const StackerInfo& s : stacker_registry()) {
+        for (const ParamSpec& spec : *s.params) {
+            StackerOptions::Flag* flag = nullptr;
+            for (StackerOptions::Flag& f : o.flags)
+                if (f.flag == spec.cli_flag()) flag = &f;
+            if (!flag) {
+                o.flags.push_back({spec.cli_flag(), spec.key, spec.kind, {}, {}, false, nullptr});
+                flag = &o.flags.back();
+            }
+            flag->stackers.push_back(&s);
+        }
+    }
+    for (StackerOptions::Flag& f : o.flags) {
+        std::string group;
+        for (const StackerInfo* s : f.stackers) group += (group.empty() ? "" : " / ") + s->group;
+        if (f.kind == ParamKind::Bool) {
+            f.option = app.add_flag(f.flag, f.on, flag_help(f))->group(group);
+            continue;
+        }
+        f.option = app.add_option(f.flag, f.text, flag_help(f))
+                       ->transform(flag_validator(f))
+                       ->type_name(f.kind == ParamKind::Int ? "INT" : f.kind == ParamKind::Number ? "FLOAT" : "TEXT")
+                       ->group(group);
+        if (f.stackers.size() == 1) f.option->default_str(spec_of(*f.stackers.front(), f.key).default_text());
+    }
 }
 
 void check_stacker_options(StackerOptions& o) {
-    const bool pyramid = o.stacker == "pyramid";
-    // Options of a stacker not chosen would silently do nothing: refuse them.
-    const auto refuse_unless = [&o](bool applies, CLI::Option* const* begin, CLI::Option* const* end) {
-        if (applies) return;
-        for (CLI::Option* const* opt = begin; opt != end; ++opt) {
-            if (*opt != nullptr && (*opt)->count() > 0)
-                throw Error(ErrorKind::Usage, (*opt)->get_name() + " does not apply to --stacker " + o.stacker);
-        }
-    };
-    refuse_unless(pyramid, std::begin(o.pyramid_only), std::end(o.pyramid_only));
-    refuse_unless(o.stacker == "depthmap", std::begin(o.depthmap_only), std::end(o.depthmap_only));
-    refuse_unless(o.stacker == "focusmeasure", std::begin(o.focusmeasure_only), std::end(o.focusmeasure_only));
-    refuse_unless(o.stacker != "focusmeasure", &o.kernel_size_option, &o.kernel_size_option + 1);
-    if (o.kernel_size) {
-        if (!pyramid && (*o.kernel_size % 2 == 0 || *o.kernel_size > 31))
-            throw Error(ErrorKind::Usage,
-                        "--kernel-size must be odd and at most 31 with --stacker depthmap, got " +
-                            std::to_string(*o.kernel_size));
-        o.pyramid.kernel_size = *o.kernel_size;
-        o.depthmap.kernel_size = *o.kernel_size;
+    o.info = &stacker_info(o.stacker);
+    o.values.clear();
+    for (const StackerOptions::Flag& f : o.flags) {
+        if (f.option == nullptr || f.option->count() == 0) continue;
+        const ParamSpec* spec = find_param(*o.info->params, f.key);
+        // Options of a stacker not chosen would silently do nothing: refuse them.
+        if (!spec) throw Error(ErrorKind::Usage, f.flag + " does not apply to --stacker " + o.stacker);
+        double v = 0;
+        const std::string why = flag_value(f, *spec, v);
+        if (!why.empty()) throw Error(ErrorKind::Usage, f.flag + " " + why + " with --stacker " + o.stacker);
+        o.values[f.key] = v;
     }
-    if (o.no_cross_scale) o.pyramid.cross_scale = false;
-    if (o.no_consistency) o.pyramid.consistency = false;
-    o.depthmap.map_type = o.map_type == "average" ? MapType::Average : MapType::Max;
-    o.depthmap.energy = o.energy == "sobel" ? EnergyType::Sobel : EnergyType::Laplacian;
+    // The constructor's check is the one validation: make the stacker once now, before any file
+    // is read.
+    o.info->make(o.values);
 }
 
 std::unique_ptr<Stacker> make_stacker(const StackerOptions& o) {
-    if (o.stacker == "depthmap") return std::make_unique<DepthMapStack>(o.depthmap);
-    if (o.stacker == "focusmeasure") return std::make_unique<FocusStacker>(o.focusmeasure);
-    return std::make_unique<PyramidStack>(o.pyramid);
+    const StackerInfo& s = o.info ? *o.info : stacker_info(o.stacker);
+    return s.make(o.values);
 }
 
 }  // namespace fstack::cli

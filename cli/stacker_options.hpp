@@ -1,35 +1,40 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <list>
 #include <memory>
-#include <optional>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
-#include "fstack/depthmap_stack.hpp"
-#include "fstack/focus_stacker.hpp"
-#include "fstack/pyramid_stack.hpp"
+#include "fstack/stacker_registry.hpp"
 
 namespace fstack::cli {
 
-// The --stacker choice and its options under the seed's names, shared by every subcommand
-// that stacks (stack, layers, batch).
+// The --stacker choice and the options of every stacker, made from the stackers' parameter
+// tables (stacker_registry.hpp), shared by every subcommand that stacks (stack, layers, batch).
 struct StackerOptions {
-    std::string stacker = "pyramid";
-    PyramidStackOptions pyramid;
-    DepthMapStackOptions depthmap;
-    FocusStackerOptions focusmeasure;
-    std::optional<int> kernel_size;  // one option feeds both stackers' kernel_size
-    std::string map_type;
-    std::string energy;
-    bool no_cross_scale = false;
-    bool no_consistency = false;
+    // One per CLI flag of the tables. A flag that two stackers declare (--kernel-size: pyramid
+    // and depthmap) is one option, checked against the chosen stacker's range.
+    struct Flag {
+        std::string flag;  // "--kernel-size"
+        std::string key;   // "kernel_size"
+        ParamKind kind = ParamKind::Int;
+        std::vector<const StackerInfo*> stackers;
+        std::string text;  // the value given (Int, Number, Choice)
+        bool on = false;   // a Bool flag given
+        CLI::Option* option = nullptr;
+    };
 
-    // Set by add_stacker_options so that check() can tell which options were given.
-    CLI::Option* pyramid_only[4] = {};
-    CLI::Option* depthmap_only[4] = {};
-    CLI::Option* focusmeasure_only[3] = {};
-    CLI::Option* kernel_size_option = nullptr;  // pyramid and depthmap, not focusmeasure
+    std::string stacker = stacker_registry().front().id;
+    std::list<Flag> flags;  // a list: CLI11 keeps the values' addresses
+
+    // Set by check_stacker_options: the chosen stacker and the values given for it.
+    const StackerInfo* info = nullptr;
+    ParamValues values;
+
+    // The chosen stacker's value of `key`: given, else its default.
+    double value(const std::string& key) const;
 };
 
 void add_stacker_options(CLI::App& app, StackerOptions& options);

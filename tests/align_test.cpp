@@ -12,6 +12,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/align_frames.hpp"
 #include "fstack/error.hpp"

@@ -9,6 +9,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/balance_frames.hpp"
 #include "fstack/error.hpp"

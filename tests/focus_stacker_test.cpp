@@ -20,6 +20,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/split_into_stacks.hpp"
 #include "fstack/error.hpp"
 #include "fstack/focus_stacker.hpp"
 #include "fstack/image_io.hpp"

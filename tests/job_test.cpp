@@ -16,7 +16,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
-#include "fstack/frames.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/job.hpp"
 #include "fstack/pyramid_stack.hpp"

@@ -16,6 +16,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/depthmap_stack.hpp"
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/stack_frames.hpp"
 #include "test_util.hpp"
 
 #include <fcntl.h>

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
 #include "fstack/vignetting.hpp"

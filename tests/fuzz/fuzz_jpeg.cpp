@@ -2,7 +2,7 @@
 // Our libjpeg decoder (core/src/jpeg_reader.cpp): error manager, warning policy, scan limit,
 // CMYK conversion.
 #include "fuzz_common.hpp"
-#include "jpeg_reader.hpp"
+#include "io/jpeg_reader.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     fstack::fuzz::init();

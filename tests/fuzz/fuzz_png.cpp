@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Our libpng decoder (core/src/png_reader.cpp).
 #include "fuzz_common.hpp"
-#include "png_reader.hpp"
+#include "io/png_reader.hpp"
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
     fstack::fuzz::init();

@@ -15,9 +15,9 @@ unset DISPLAY; mkdir -p "$HOME"
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
 
 # Arguments after run-mode/image/drawable, in the order `pdb` lists them (docs/gimp-plugin.md):
-# layers stacker pyramid-min-size kernel-size gen-kernel cross-scale map-type energy blur-size
-# smooth-size radius smoothing scale-factor denoise vignetting align balance new-image depth-map
-# retouch-group keep-originals
+# layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy
+# blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance new-image
+# depth-map retouch-group keep-originals
 cat > "$SANDBOX/test.scm" <<SCHEME
 (define (load-stack n)
   (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
@@ -45,7 +45,7 @@ cat > "$SANDBOX/test.scm" <<SCHEME
   (file-png-save-defaults RUN-NONINTERACTIVE img drw (string-append "$OUT/" name) (string-append "$OUT/" name)))
 (define (stack img layers stacker new depth retouch keep)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-    layers stacker 32 5 0.4 1 0 0 5 32 8 4 2 0.0 0 0 0 new depth retouch keep))
+    layers stacker 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 new depth retouch keep))
 
 ; A: pyramid into the same image, with depth map and retouch group
 (let* ((img (load-stack 5))
@@ -104,7 +104,7 @@ SCHEME
 cat > "$SANDBOX/one.scm" <<SCHEME
 (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 0 32 5 0.4 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1))
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1))
 SCHEME
 
 LOG=$OUT/gimp.log

@@ -21,7 +21,7 @@ TEST(PluginParams, StackerOptionsNameRealStackers) {
         std::istringstream ids(d.stackers);
         for (std::string id; ids >> id;) EXPECT_GE(choice_index(stacker, id), 0) << d.name << ": " << id;
     }
-    EXPECT_EQ(tagged, 11);
+    EXPECT_EQ(tagged, 12);
     // Every stacker has options of its own.
     for (const Choice& c : stacker.choices) {
         int own = 0;

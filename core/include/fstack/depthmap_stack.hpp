@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include "fstack/params.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {
@@ -23,6 +24,9 @@ struct DepthMapStackOptions {
     int blur_size = 5;
     int smooth_size = 32;
 };
+
+// The parameters of DepthMapStackOptions: CLI, job files, GIMP and docs are made from it.
+const ParamTable<DepthMapStackOptions>& depthmap_stack_params();
 
 class DepthMapStack : public Stacker {
 public:

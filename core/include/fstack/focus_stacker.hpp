@@ -7,6 +7,7 @@
 
 #include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/params.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {
@@ -40,6 +41,9 @@ struct FocusStackerOptions {
     int smoothing = 4;     // 1..10
     int scale_factor = 2;  // 1..4
 };
+
+// The parameters of FocusStackerOptions: CLI, job files, GIMP and docs are made from it.
+const ParamTable<FocusStackerOptions>& focus_stacker_params();
 
 class FocusStacker : public Stacker {
 public:
@@ -76,16 +80,5 @@ private:
     cv::Mat best_measure_;        // pass 1: the highest focus measure so far (input size)
     cv::Mat acc_, weight_sum_;    // pass 2: weighted sum of the frames, and of the weights
 };
-
-// The seed's split_into_stacks(paths, stack_size): the paths in natural order of their file
-// names ("scan_2" before "scan_10"), cut into consecutive groups of `stack_size`.
-//
-// A count that is not a multiple of `stack_size` throws Error(Input) by default: in a scanner
-// run it means a frame is missing or extra, and every group after that point would mix two
-// positions, silently. With `keep_partial`, the short last group is kept and a warning is
-// logged instead. Throws Error(Usage) if stack_size < 1.
-std::vector<std::vector<std::filesystem::path>> split_into_stacks(
-    std::vector<std::filesystem::path> paths, int stack_size, bool keep_partial = false,
-    Progress& progress = null_progress());
 
 }  // namespace fstack

@@ -8,6 +8,7 @@
 
 #include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {
@@ -92,22 +93,5 @@ public:
 private:
     int frames_, overlap_;
 };
-
-// The in-memory core of FocusStack: stacks `frames` and returns the image, optionally denoised.
-// Used by FocusStack, the CLI and GIMP alike.
-struct StackResult {
-    cv::Mat image;
-    cv::Mat depth_map;  // CV_16U frame index of the sharpest frame
-};
-StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength = 0,
-                         Progress& progress = null_progress());
-
-// The depth map (frame index per pixel) as grey, near (frame 0) black to far (last frame) white,
-// CV_8U or CV_16U as `depth` says.
-cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth);
-
-// Writes a depth map as an 8- or 16-bit grey image: depth_map_image() in a file.
-void write_depth_map(const std::filesystem::path& path, const cv::Mat& depth_map, int frame_count,
-                     int depth = CV_8U, const WriteOptions& options = {});
 
 }  // namespace fstack

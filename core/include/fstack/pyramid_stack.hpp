@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include "fstack/params.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {
@@ -31,6 +32,9 @@ struct PyramidStackOptions {
     bool cross_scale = true;
     bool consistency = true;
 };
+
+// The parameters of PyramidStackOptions: CLI, job files, GIMP and docs are made from it.
+const ParamTable<PyramidStackOptions>& pyramid_stack_params();
 
 class PyramidStack : public Stacker {
 public:

@@ -9,7 +9,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "fstack/job.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/layers.hpp"
 
 namespace fstack {

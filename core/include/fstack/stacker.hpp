@@ -51,31 +51,4 @@ protected:
     int type_ = -1;
 };
 
-// Anything that can produce frame i of a stack, possibly more than once (files, GIMP layers,
-// frames in memory).
-class FrameSource {
-public:
-    virtual ~FrameSource() = default;
-    virtual int size() const = 0;
-    virtual cv::Mat frame(int index) = 0;
-    virtual std::string frame_name(int index) const = 0;
-};
-
-// Feeds every frame of `source` to `stacker`, for as many passes as it needs, and returns the
-// fused image. Reports one step per frame and pass, and honours cancellation.
-cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress = null_progress());
-
-// Frames held in memory (GIMP, tests).
-class MemoryFrameSource : public FrameSource {
-public:
-    explicit MemoryFrameSource(std::vector<cv::Mat> frames) : frames_(std::move(frames)) {}
-    int size() const override { return static_cast<int>(frames_.size()); }
-    cv::Mat frame(int index) override { return frames_.at(index); }
-    // No file: errors then name the frame by its index alone.
-    std::string frame_name(int) const override { return {}; }
-
-private:
-    std::vector<cv::Mat> frames_;
-};
-
 }  // namespace fstack

@@ -2,6 +2,7 @@
 #include "align_layers.hpp"
 
 #include "frame_actions.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/error.hpp"
 #include "host_progress.hpp"
 #include "layer_frames.hpp"

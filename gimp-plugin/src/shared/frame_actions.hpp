@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/progress.hpp"
 #include "fstack/stacker.hpp"
 #include "params.hpp"

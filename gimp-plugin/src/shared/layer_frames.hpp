@@ -5,6 +5,7 @@
 // layers, as the core promises for files.
 #include <vector>
 
+#include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
 #include "host.hpp"
 

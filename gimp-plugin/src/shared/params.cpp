@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "params.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <deque>
 #include <sstream>
 
-#include <cmath>
-
 #include "fstack/error.hpp"
+#include "fstack/stacker_registry.hpp"
 #include "frame_actions.hpp"
 
 namespace fstack::gimp {
@@ -13,43 +15,71 @@ namespace {
 
 using K = ParamKind;
 
-// The stacker options carry the core's names and defaults (PyramidStackOptions,
-// DepthMapStackOptions, FocusStackerOptions), so that a dialog value means what the same
-// `fstack stack` option means.
+// Strings made from the core's tables live as long as the plug-in (ParamDef holds pointers).
+const char* keep(std::string s) {
+    static std::deque<std::string> strings;
+    strings.push_back(std::move(s));
+    return strings.back().c_str();
+}
+
+ParamKind gimp_kind(fstack::ParamKind k) {
+    switch (k) {
+    case fstack::ParamKind::Int: return K::Int;
+    case fstack::ParamKind::Number: return K::Double;
+    case fstack::ParamKind::Bool: return K::Bool;
+    case fstack::ParamKind::Choice: return K::Choice;
+    }
+    return K::Int;
+}
+
+// The "stacker" choice and every stacker's options, walked from the core's stacker registry and
+// parameter tables (names: the seed's keys with dashes), so that a dialog value means what the
+// same `fstack stack` option and job-file key mean, with the same range and default. An option
+// that two stackers share (kernel-size) is one argument; its spin range covers both, and the
+// chosen stacker's own range is checked by validate().
+std::vector<ParamDef> stacker_params() {
+    ParamDef stacker{"stacker", "_Stacker", "Fusion method (as fstack stack --stacker)", K::Choice, 0, 0,
+                     double(stacker_registry().size() - 1), {}};
+    for (const StackerInfo& info : stacker_registry())
+        stacker.choices.push_back({info.id.c_str(), info.label.c_str()});
+    std::vector<ParamDef> p = {stacker};
+    std::map<std::string, std::string> users;  // argument name -> the stackers' ids
+    for (const StackerInfo& info : stacker_registry()) {
+        for (const ParamSpec& spec : *info.params) {
+            const std::string name = spec.dashed();
+            users[name] += (users[name].empty() ? "" : " ") + info.id;
+            auto same = std::find_if(p.begin(), p.end(), [&](const ParamDef& d) { return name == d.name; });
+            if (same != p.end()) {
+                same->min = std::min(same->min, spec.min);
+                same->max = std::max(same->max, spec.max);
+                continue;
+            }
+            ParamDef d{keep(name), spec.gimp_label.c_str(), keep(info.group + ": " + spec.help),
+                       gimp_kind(spec.kind), spec.default_value, spec.min, spec.max, {}};
+            if (spec.kind == fstack::ParamKind::Bool) d.max = 1;
+            if (spec.kind == fstack::ParamKind::Choice) {
+                d.max = double(spec.choices.size() - 1);
+                for (const ParamChoice& c : spec.choices) d.choices.push_back({c.id.c_str(), c.label.c_str()});
+            }
+            p.push_back(d);
+        }
+    }
+    for (ParamDef& d : p)
+        if (users.count(d.name)) d.stackers = keep(users[d.name]);
+    return p;
+}
+
 std::vector<ParamDef> make_stack_params() {
     std::vector<ParamDef> p = {
         {"layers", "_Layers", "Which layers are the frames: all of them, or only the visible ones",
          K::Choice, 1, 0, 1, {{"all", "All layers"}, {"visible", "Visible layers"}}},
-        {"stacker", "_Stacker", "Fusion method (as fstack stack --stacker)", K::Choice, 0, 0, 2,
-         {{"pyramid", "Pyramid (Laplacian pyramid)"},
-          {"depthmap", "Depth map"},
-          {"focusmeasure", "Focus measure (OpenScan)"}}},
-        {"pyramid-min-size", "Pyramid _min size", "Pyramid: short side of the coarsest level",
-         K::Int, 32, 4, 4096, {}, "pyramid"},
-        {"kernel-size", "_Kernel size",
-         "Pyramid: local-energy window; depth map: Laplacian/Sobel aperture (odd)", K::Int, 5, 1,
-         31, {}, "pyramid depthmap"},
-        {"gen-kernel", "_Generating kernel", "Pyramid: a of the kernel [1/4-a/2, 1/4, a, 1/4, 1/4-a/2]",
-         K::Double, 0.4, 0.0, 1.0, {}, "pyramid"},
-        {"cross-scale", "_Cross-scale decision",
-         "Pyramid: coarse levels also weigh the finer levels' energy (off: the seed's rule)",
-         K::Bool, 1, 0, 1, {}, "pyramid"},
-        {"map-type", "_Map type", "Depth map: sharpest frame per pixel, or energy-weighted mean",
-         K::Choice, 0, 0, 1, {{"max", "Max"}, {"average", "Average"}}, "depthmap"},
-        {"energy", "_Energy", "Depth map: focus measure", K::Choice, 0, 0, 1,
-         {{"laplacian", "Laplacian"}, {"sobel", "Sobel"}}, "depthmap"},
-        {"blur-size", "_Blur size", "Depth map: Gaussian blur of the focus energy", K::Int, 5, 0,
-         255, {}, "depthmap"},
-        {"smooth-size", "S_mooth size", "Depth map: smoothing of the per-frame weights", K::Int, 32,
-         0, 1024, {}, "depthmap"},
-        {"radius", "_Radius", "Focus measure: radius of the variance window", K::Int, 8, 1, 20, {}, "focusmeasure"},
-        {"smoothing", "Smoothin_g", "Focus measure: Gaussian smoothing of the measure", K::Int, 4, 1,
-         10, {}, "focusmeasure"},
-        {"scale-factor", "Sc_ale factor", "Focus measure: supersampling of the measure", K::Int, 2,
-         1, 4, {}, "focusmeasure"},
+    };
+    for (const ParamDef& d : stacker_params()) p.push_back(d);
+    const std::vector<ParamDef> rest = {
         {"denoise", "_Denoise", "Non-local-means strength on the result (0: off; 0.75-1 is mild)",
          K::Double, 0, 0, 20, {}},
     };
+    p.insert(p.end(), rest.begin(), rest.end());
     for (const ParamDef& d : frame_action_params()) p.push_back(d);
     const std::vector<ParamDef> outputs = {
         {"new-image", "_New image", "Put the results into a new image instead of on top of this one",
@@ -125,8 +155,25 @@ void validate(const std::vector<ParamDef>& defs, const ParamValues& values) {
         if (d.kind != ParamKind::Double && v != std::floor(v))
             throw Error(ErrorKind::Usage, std::string(d.name) + " must be a whole number");
     }
-    if (int(values.count("kernel-size") ? values.at("kernel-size") : 5) % 2 == 0)
-        throw Error(ErrorKind::Usage, "kernel-size must be odd");
+    // The chosen stacker's own ranges (kernel-size: 1..99 for the pyramid, odd 1..31 for the
+    // depth map), from its table.
+    auto chosen = values.find("stacker");
+    if (chosen == values.end()) return;
+    const StackerInfo& info = stacker_registry().at(size_t(chosen->second));
+    for (const ParamSpec& spec : *info.params) {
+        auto it = values.find(spec.dashed());
+        if (it == values.end()) continue;
+        const std::string why = spec.check(it->second);
+        if (!why.empty())
+            throw Error(ErrorKind::Usage, spec.dashed() + " " + why + " with the " + info.label + " stacker");
+    }
+}
+
+ParamValues stacker_values(const ParamValues& values) {
+    const StackerInfo& info = stacker_registry().at(size_t(values.at("stacker")));
+    ParamValues out;
+    for (const ParamSpec& spec : *info.params) out[spec.key] = values.at(spec.dashed());
+    return out;
 }
 
 }  // namespace fstack::gimp

@@ -45,6 +45,9 @@ int choice_index(const ParamDef& def, const std::string& id);
 // Checks ranges and odd kernel sizes; throws fstack::Error(Usage) naming the parameter.
 void validate(const std::vector<ParamDef>& defs, const ParamValues& values);
 
+// The chosen stacker's values by the core's keys (kernel_size), from the arguments (kernel-size).
+ParamValues stacker_values(const ParamValues& values);
+
 // True when the core has the frame actions (alignment, balance, vignetting) that the
 // "Align Layers..." procedure and the alignment options need.
 bool have_frame_actions();

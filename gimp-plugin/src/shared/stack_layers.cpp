@@ -4,11 +4,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "frame_actions.hpp"
-#include "fstack/depthmap_stack.hpp"
+#include "fstack/stack_frames.hpp"
+#include "fstack/stacker_registry.hpp"
 #include "fstack/error.hpp"
-#include "fstack/focus_stacker.hpp"
-#include "fstack/job.hpp"
-#include "fstack/pyramid_stack.hpp"
 #include "host_progress.hpp"
 #include "layer_frames.hpp"
 
@@ -44,32 +42,7 @@ private:
 }  // namespace
 
 std::unique_ptr<Stacker> make_stacker(const ParamValues& v) {
-    switch (ival(v, "stacker")) {
-    case 0: {
-        PyramidStackOptions o;
-        o.pyramid_min_size = ival(v, "pyramid-min-size");
-        o.kernel_size = ival(v, "kernel-size");
-        o.gen_kernel = v.at("gen-kernel");
-        o.cross_scale = bval(v, "cross-scale");
-        return std::make_unique<PyramidStack>(o);
-    }
-    case 1: {
-        DepthMapStackOptions o;
-        o.map_type = ival(v, "map-type") == 0 ? MapType::Max : MapType::Average;
-        o.energy = ival(v, "energy") == 0 ? EnergyType::Laplacian : EnergyType::Sobel;
-        o.kernel_size = ival(v, "kernel-size");
-        o.blur_size = ival(v, "blur-size");
-        o.smooth_size = ival(v, "smooth-size");
-        return std::make_unique<DepthMapStack>(o);
-    }
-    default: {
-        FocusStackerOptions o;
-        o.radius = ival(v, "radius");
-        o.smoothing = ival(v, "smoothing");
-        o.scale_factor = ival(v, "scale-factor");
-        return std::make_unique<FocusStacker>(o);
-    }
-    }
+    return stacker_registry().at(size_t(ival(v, "stacker"))).make(stacker_values(v));
 }
 
 std::vector<LayerInfo> frame_layers(Host& host, const ParamValues& v, const char* what) {

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fstack/frame_action.hpp"
+#include "fstack/frame_source.hpp"
+
+namespace fstack {
+
+// The seed's reference rules, shared by the in-memory pipeline and the Actions job.
+struct FramePipelineOptions {
+    std::optional<int> ref_idx;   // unset: the middle frame (count / 2)
+    bool step_process = true;     // against the neighbour towards the reference, else the reference
+    std::filesystem::path plot_path;  // empty: no plots
+    std::filesystem::path working_path;  // resolves relative action inputs (the noise mask)
+};
+
+// A frame's turn in the seed's order: the reference, the frames after it outward, then the
+// frames before it; `neighbour` is the frame it is processed against.
+struct FrameVisit { int index, neighbour; };
+std::vector<FrameVisit> visiting_order(int frame_count, int reference_index, bool step_process);
+int reference_index(int frame_count, const std::optional<int>& ref_idx);
+
+// The in-memory API: a FrameSource whose frames are those of `source` after the frame actions
+// in cascade (MaskNoise -> Vignetting -> AlignFrames -> BalanceFrames, as given). The first
+// request runs the analysing pass in the seed's order (one decode per frame, only the reference
+// and one neighbour's features held); every request then replays the actions on one frame,
+// so a stacker that reads the frames twice (DepthMapStack MAP_MAX) pays the warp, not the
+// feature matching, again. Frames come out with the depth and channels of `source`.
+class ProcessedFrameSource : public FrameSource {
+public:
+    ProcessedFrameSource(FrameSource& source, std::vector<std::unique_ptr<FrameAction>> actions,
+                         FramePipelineOptions options = {}, Progress& progress = null_progress());
+    int size() const override { return source_.size(); }
+    cv::Mat frame(int index) override;
+    std::string frame_name(int index) const override { return source_.frame_name(index); }
+
+    // Runs the analysing pass now (idempotent). `sink`, if given, receives every processed
+    // frame once, in the visiting order (the Actions job writes them to files).
+    void prepare(const std::function<void(int, const cv::Mat&)>& sink = {});
+    int reference() const { return reference_; }
+
+private:
+    FrameSource& source_;
+    std::vector<std::unique_ptr<FrameAction>> actions_;
+    FramePipelineOptions options_;
+    Progress& progress_;
+    int reference_ = 0;
+    int depth_ = -1;
+    bool prepared_ = false;
+};
+
+}  // namespace fstack

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+#include <filesystem>
+#include <vector>
+
+#include <string>
+
+#include <opencv2/core.hpp>
+
+#include "fstack/progress.hpp"
+
+namespace fstack {
+
+// Anything that can produce frame i of a stack, possibly more than once (files, GIMP layers,
+// frames in memory).
+class FrameSource {
+public:
+    virtual ~FrameSource() = default;
+    virtual int size() const = 0;
+    virtual cv::Mat frame(int index) = 0;
+    virtual std::string frame_name(int index) const = 0;
+};
+
+// Frames held in memory (GIMP, tests).
+class MemoryFrameSource : public FrameSource {
+public:
+    explicit MemoryFrameSource(std::vector<cv::Mat> frames) : frames_(std::move(frames)) {}
+    int size() const override { return static_cast<int>(frames_.size()); }
+    cv::Mat frame(int index) override { return frames_.at(index); }
+    // No file: errors then name the frame by its index alone.
+    std::string frame_name(int) const override { return {}; }
+
+private:
+    std::vector<cv::Mat> frames_;
+};
+
+// A view of frames [begin, end) of another source (a bunch of an aligned stack).
+class FrameRangeSource : public FrameSource {
+public:
+    FrameRangeSource(FrameSource& source, int begin, int end)
+        : source_(source), begin_(begin), end_(end) {}
+    int size() const override { return end_ - begin_; }
+    cv::Mat frame(int index) override { return source_.frame(begin_ + index); }
+    std::string frame_name(int index) const override { return source_.frame_name(begin_ + index); }
+
+private:
+    FrameSource& source_;
+    int begin_, end_;
+};
+
+// Frames read from files, decoded on demand (each pass re-decodes: memory stays constant).
+// The first frame fixes the size; a frame of another size is an Error(Input) naming it, unless
+// set_scale_mismatched(true): then it is resized to the first frame's size, with a note (an
+// aspect ratio more than 2% off is still an error: that is another picture, not a zoom
+// breathing). Frames of another bit depth or channel count are converted to the first frame's,
+// with a note. Warnings of a decoder (a JPEG's unknown JFIF revision) are reported once a frame.
+class FileFrameSource : public FrameSource {
+public:
+    explicit FileFrameSource(std::vector<std::filesystem::path> paths,
+                             Progress& progress = null_progress());
+    int size() const override { return static_cast<int>(paths_.size()); }
+    cv::Mat frame(int index) override;
+    std::string frame_name(int index) const override;
+    const std::vector<std::filesystem::path>& paths() const { return paths_; }
+
+    // Reads every frame header (not the pixels) and throws on the first unusable one, so that
+    // errors come before any work.
+    // Also checks the pixel limit (limits.hpp) and that the memory a stack of frames of this
+    // size needs is available.
+    void validate();
+
+    void set_scale_mismatched(bool on) { scale_mismatched_ = on; }
+
+private:
+    // Throws unless `s` is the first frame's size or may be scaled to it.
+    void check_size(int index, cv::Size s, cv::Size first) const;
+
+    std::vector<std::filesystem::path> paths_;
+    Progress& progress_;
+    cv::Size size_;
+    int type_ = -1;
+    std::vector<bool> noted_;
+    std::vector<bool> decoded_;  // decoder warnings are reported on a frame's first decode only
+    bool scale_mismatched_ = false;
+};
+
+}  // namespace fstack

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/align_frames.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include <opencv2/calib3d.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "actions/align/feature_matching.hpp"
+#include "actions/align/frame_warp.hpp"
+#include "fstack/error.hpp"
+#include "fstack/plot.hpp"
+
+namespace fstack {
+
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+// A transform that moves no corner by more than this is the identity: a motionless stack must
+// come out untouched, not resampled by a noise-level estimate.
+constexpr double kIdentityPx = 0.1;
+
+cv::Matx33d to33(const cv::Mat& m) {
+    cv::Matx33d out = cv::Matx33d::eye();
+    for (int r = 0; r < m.rows; ++r)
+        for (int c = 0; c < 3; ++c) out(r, c) = m.at<double>(r, c);
+    return out;
+}
+
+// Least-squares similarity (x' = a x - b y + tx, y' = b x + a y + ty) on the given pairs.
+cv::Matx33d fit_similarity(const std::vector<cv::Point2f>& src, const std::vector<cv::Point2f>& dst) {
+    const int n = static_cast<int>(src.size());
+    cv::Mat A(2 * n, 4, CV_64F), b(2 * n, 1, CV_64F);
+    for (int i = 0; i < n; ++i) {
+        const double x = src[i].x, y = src[i].y;
+        double* r0 = A.ptr<double>(2 * i);
+        double* r1 = A.ptr<double>(2 * i + 1);
+        r0[0] = x, r0[1] = -y, r0[2] = 1, r0[3] = 0;
+        r1[0] = y, r1[1] = x, r1[2] = 0, r1[3] = 1;
+        b.at<double>(2 * i) = dst[i].x;
+        b.at<double>(2 * i + 1) = dst[i].y;
+    }
+    cv::Mat p;
+    cv::solve(A, b, p, cv::DECOMP_SVD);
+    const double a = p.at<double>(0), s = p.at<double>(1);
+    return {a, -s, p.at<double>(2), s, a, p.at<double>(3), 0, 0, 1};
+}
+
+double residual(const cv::Matx33d& m, cv::Point2f s, cv::Point2f d) {
+    const cv::Vec3d q = m * cv::Vec3d(s.x, s.y, 1);
+    return std::hypot(q[0] / q[2] - d.x, q[1] / q[2] - d.y);
+}
+
+// Scale and rotation of the linear part, for the plausibility checks and the log.
+void scale_rotation(const cv::Matx33d& m, double& scale, double& degrees) {
+    const double a = m(0, 0) / m(2, 2), b = m(0, 1) / m(2, 2), c = m(1, 0) / m(2, 2), d = m(1, 1) / m(2, 2);
+    scale = std::sqrt(std::abs(a * d - b * c));
+    degrees = std::atan2(c - b, a + d) * 180.0 / kPi;
+}
+
+// Standard error (pixels) of where the fitted step puts the frame's corners: the residual
+// spread of the matches over the square root of their number, magnified by how far the corners
+// lie outside the matches' spread. A step below a few times this is indistinguishable from no
+// motion at all.
+double corner_uncertainty(const cv::Matx33d& m, const std::vector<cv::Point2f>& src, const std::vector<cv::Point2f>& dst,
+                          cv::Size2d size) {
+    const size_t n = src.size();
+    if (n < 3) return 0;
+    double sq = 0;
+    cv::Point2d centre(0, 0);
+    for (size_t i = 0; i < n; ++i) sq += std::pow(residual(m, src[i], dst[i]), 2), centre += cv::Point2d(src[i]);
+    centre *= 1.0 / static_cast<double>(n);
+    double spread = 0;
+    for (const auto& p : src) spread += std::pow(cv::norm(cv::Point2d(p) - centre), 2);
+    spread = std::sqrt(spread / static_cast<double>(n)) + 1e-9;
+    const double sigma = std::sqrt(sq / static_cast<double>(n));
+    const double corner = std::hypot(size.width / 2, size.height / 2);
+    return sigma * std::sqrt(2.0 / static_cast<double>(n)) * (1.0 + corner / spread);
+}
+
+std::string describe(const cv::Matx33d& m) {
+    double s, deg;
+    scale_rotation(m, s, deg);
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "scale %.5f, rotation %.3f deg, shift (%.2f, %.2f) px", s, deg, m(0, 2), m(1, 2));
+    return buf;
+}
+
+}  // namespace
+
+void check_align_options(const AlignFramesOptions& o) {
+    const auto& f = o.feature_config;
+    if (f.descriptor == Descriptor::Akaze && f.detector != Detector::Akaze)
+        throw Error(ErrorKind::Usage, "DESCRIPTOR_AKAZE needs DETECTOR_AKAZE (it uses AKAZE's own keypoints)");
+    if (o.matching_config.method == MatchingMethod::NormHamming && !is_binary(f.descriptor))
+        throw Error(ErrorKind::Usage,
+                    "MATCHING_NORM_HAMMING needs a binary descriptor (ORB, AKAZE or BRISK), not SIFT");
+    if (o.matching_config.threshold <= 0 || o.matching_config.threshold > 1)
+        throw Error(ErrorKind::Usage, "matching threshold must be in (0, 1]");
+    if (o.matching_config.flann_trees < 1 || o.matching_config.flann_checks < 1)
+        throw Error(ErrorKind::Usage, "flann_trees and flann_checks must be at least 1");
+    if (o.alignment_config.rans_threshold <= 0)
+        throw Error(ErrorKind::Usage, "rans_threshold must be positive");
+    if (o.alignment_config.border_blur < 0) throw Error(ErrorKind::Usage, "border_blur must not be negative");
+    make_detector(f.detector);  // SURF: says now, not at the first frame, that it is missing
+}
+
+AlignFrames::AlignFrames(AlignFramesOptions options) : options_(std::move(options)) {
+    check_align_options(options_);
+}
+
+std::unique_ptr<FrameAction> AlignFrames::clone() const { return std::make_unique<AlignFrames>(options_); }
+
+const FrameAlignment& AlignFrames::alignment(int index) const {
+    if (index < 0 || index >= static_cast<int>(known_.size()) || !known_[index])
+        throw Error(ErrorKind::Internal, "AlignFrames: frame " + std::to_string(index + 1) + " not aligned yet");
+    return alignments_[index];
+}
+
+AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
+    Features f;
+    cv::Mat grey;
+    luminosity(frame).convertTo(grey, CV_8U, 255.0 / context_.max_value);
+    const int longest = std::max(grey.cols, grey.rows);
+    const int limit = options_.alignment_config.max_feature_size;
+    if (limit > 0 && longest > limit) {
+        f.scale = static_cast<double>(limit) / longest;
+        cv::resize(grey, f.small, cv::Size(), f.scale, f.scale, cv::INTER_AREA);
+    } else {
+        f.small = grey;
+    }
+    const auto& fc = options_.feature_config;
+    const bool same = (fc.detector == Detector::Sift && fc.descriptor == Descriptor::Sift) ||
+                      (fc.detector == Detector::Orb && fc.descriptor == Descriptor::Orb) ||
+                      (fc.detector == Detector::Akaze && fc.descriptor == Descriptor::Akaze) ||
+                      (fc.detector == Detector::Brisk && fc.descriptor == Descriptor::Brisk);
+    if (same) {
+        detector_->detectAndCompute(f.small, cv::noArray(), f.keypoints, f.descriptors);
+    } else {
+        detector_->detect(f.small, f.keypoints);
+        extractor_->compute(f.small, f.keypoints, f.descriptors);
+    }
+    return f;
+}
+
+cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& context) {
+    context_ = context;
+    detector_ = make_detector(options_.feature_config.detector);
+    extractor_ = make_extractor(options_.feature_config.descriptor);
+    features_.clear();
+    alignments_.assign(static_cast<size_t>(context.frame_count), FrameAlignment{});
+    known_.assign(static_cast<size_t>(context.frame_count), false);
+    const int ref = context.reference_index;
+    features_[ref] = detect(reference);
+    known_[ref] = true;
+    return reference;
+}
+
+cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& fixed, int index, int neighbour,
+                                       FrameAlignment& result) const {
+    const auto& ac = options_.alignment_config;
+    Progress& progress = *context_.progress;
+    const std::vector<cv::DMatch> matches =
+        match_features(moving.descriptors, fixed.descriptors, options_.feature_config.descriptor,
+                       options_.matching_config);
+    std::vector<cv::Point2f> src, dst;
+    for (const auto& m : matches) {
+        src.push_back(moving.keypoints[m.queryIdx].pt / moving.scale);
+        dst.push_back(fixed.keypoints[m.trainIdx].pt / fixed.scale);
+    }
+    std::string problem;
+    cv::Matx33d step = cv::Matx33d::eye();
+    std::vector<uchar> inlier;
+    if (static_cast<int>(matches.size()) < ac.min_matches) {
+        problem = "only " + std::to_string(matches.size()) + " feature matches";
+    } else {
+        cv::Mat m;
+        if (ac.transform == AlignTransform::Rigid)
+            m = cv::estimateAffinePartial2D(src, dst, inlier, cv::RANSAC, ac.rans_threshold, 5000, 0.995, 10);
+        else
+            m = cv::findHomography(src, dst, cv::RANSAC, ac.rans_threshold, inlier, 5000, 0.995);
+        if (m.empty()) problem = "no transform fits the feature matches";
+        else step = to33(m);
+    }
+    if (problem.empty()) {
+        // Sub-pixel refit: RANSAC's tolerance (rans_threshold) admits matches a few pixels off;
+        // refit on the matches that agree to within a pixel of the detection scale.
+        const double tol = 1.0 / std::min(moving.scale, fixed.scale);
+        for (int round = 0; round < 2; ++round) {
+            std::vector<cv::Point2f> s, d;
+            for (size_t i = 0; i < src.size(); ++i)
+                if (residual(step, src[i], dst[i]) < (round == 0 ? 2 * tol : tol)) s.push_back(src[i]), d.push_back(dst[i]);
+            if (static_cast<int>(s.size()) < ac.min_matches) break;
+            if (ac.transform == AlignTransform::Rigid) step = fit_similarity(s, d);
+            else {
+                const cv::Mat h = cv::findHomography(s, d, 0);
+                if (!h.empty()) step = to33(h);
+            }
+            result.inliers = static_cast<int>(s.size());
+            result.step_noise_px = corner_uncertainty(step, s, d, cv::Size2d(moving.small.cols / moving.scale, moving.small.rows / moving.scale));
+        }
+        if (result.inliers < ac.min_matches)
+            problem = "only " + std::to_string(result.inliers) + " matches agree on one transform";
+    }
+    if (problem.empty()) {
+        double scale, degrees;
+        scale_rotation(step, scale, degrees);
+        if (std::abs(scale - 1) > ac.max_scale_change || std::abs(degrees) > ac.max_rotation_deg ||
+            cv::determinant(step) <= 0)
+            problem = "implausible estimate (" + describe(step) + ")";
+    }
+    if (plot_config_enabled() && !context_.plot_path.empty()) {
+        std::vector<cv::DMatch> shown;
+        for (size_t i = 0; i < matches.size(); ++i)
+            if (residual(step, src[i], dst[i]) < 1.0 / std::min(moving.scale, fixed.scale)) shown.push_back(matches[i]);
+        cv::Mat canvas;
+        cv::drawMatches(moving.small, moving.keypoints, fixed.small, fixed.keypoints, shown, canvas,
+                        cv::Scalar(0, 200, 0), cv::Scalar(0, 0, 255), {}, cv::DrawMatchesFlags::NOT_DRAW_SINGLE_POINTS);
+        write_plot(context_.plot_path / ("align-matches-" + context_.plot_stem(index) + ".png"), canvas);
+    }
+    if (problem.empty()) return step;
+
+    // The fallback: a shift by phase correlation, which needs no features and cannot invent a
+    // scale or a rotation.
+    result.fallback = true;
+    result.inliers = 0;
+    cv::Mat a, b, window;
+    moving.small.convertTo(a, CV_32F);
+    fixed.small.convertTo(b, CV_32F);
+    cv::createHanningWindow(window, a.size(), CV_32F);
+    double response = 0;
+    const cv::Point2d shift = cv::phaseCorrelate(a, b, window, &response);
+    cv::Matx33d t = cv::Matx33d::eye();
+    std::string how = "kept unaligned";
+    if (response > 0.02) {
+        t(0, 2) = shift.x / moving.scale;
+        t(1, 2) = shift.y / moving.scale;
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "shifted by (%.2f, %.2f) px from phase correlation", t(0, 2), t(1, 2));
+        how = buf;
+    }
+    progress.warn(context_.name_of(index) + ": alignment against " + context_.name_of(neighbour) + " failed (" +
+                  problem + "); " + how);
+    return t;
+}
+
+bool AlignFrames::plot_config_enabled() const { return options_.plot_config.enabled; }
+
+cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
+    auto nb = features_.find(neighbour_index);
+    if (nb == features_.end() || !known_.at(neighbour_index))
+        throw Error(ErrorKind::Internal, "AlignFrames: frames visited out of order");
+    Features moving = detect(frame);
+    FrameAlignment& result = alignments_.at(index);
+    cv::Matx33d step = estimate_step(moving, nb->second, index, neighbour_index, result);
+    // A step within its own noise is no motion: chaining such steps would add up the noise
+    // (a motionless stack drifting by a tenth of a pixel over ten frames).
+    if (!result.fallback && max_displacement(step, frame.size()) < 3 * result.step_noise_px) step = cv::Matx33d::eye();
+    result.estimated = alignments_[neighbour_index].estimated * step;
+    cv::Matx33d t = result.estimated;
+    if (max_displacement(t, frame.size()) < kIdentityPx) t = cv::Matx33d::eye();
+    result.to_reference = t;
+    known_[index] = true;
+    context_.progress->log(LogLevel::Debug, context_.name_of(index) + ": " + describe(t) + ", " +
+                                                std::to_string(result.inliers) + " inliers");
+    // Keep the reference's features and this frame's (the next frame's neighbour) only.
+    const int ref = context_.reference_index;
+    for (auto it = features_.begin(); it != features_.end();)
+        it = (it->first == ref) ? std::next(it) : features_.erase(it);
+    if (index != ref) features_[index] = std::move(moving);
+    return warp(frame, t);
+}
+
+cv::Mat AlignFrames::replay(const cv::Mat& frame, int index) { return warp(frame, alignment(index).to_reference); }
+
+cv::Mat AlignFrames::warp(const cv::Mat& frame, const cv::Matx33d& to_reference) const {
+    if (to_reference == cv::Matx33d::eye()) return frame;
+    return warp_frame(frame, to_reference, options_.alignment_config);
+}
+
+}  // namespace fstack

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <algorithm>
+
+#include "fstack/error.hpp"
+#include "fstack/image_io.hpp"
+#include "fstack/mask_noise.hpp"
+
+namespace fstack {
+
+void check_mask_noise_options(const MaskNoiseOptions& o) {
+    if (o.kernel_size < 3 || o.kernel_size % 2 == 0)
+        throw Error(ErrorKind::Usage, "MaskNoise: kernel_size must be odd and at least 3");
+    if (o.noise_mask.empty()) throw Error(ErrorKind::Usage, "MaskNoise: noise_mask must not be empty");
+}
+
+MaskNoise::MaskNoise(MaskNoiseOptions options) : options_(std::move(options)) { check_mask_noise_options(options_); }
+
+std::unique_ptr<FrameAction> MaskNoise::clone() const { return std::make_unique<MaskNoise>(options_); }
+
+cv::Mat MaskNoise::mask_pixels(const cv::Mat& frame, const cv::Mat& mask, int kernel_size, InterpolationMethod method) {
+    cv::Mat out = frame.clone();
+    const int cn = frame.channels();
+    std::vector<float> values;
+    for (int y = 0; y < mask.rows; ++y) {
+        const uchar* m = mask.ptr<uchar>(y);
+        for (int x = 0; x < mask.cols; ++x) {
+            if (!m[x]) continue;
+            // Widen the window until it holds clean pixels (a cluster of noisy ones).
+            for (int half = kernel_size / 2; half <= kernel_size / 2 + 8; ++half) {
+                bool any = false;
+                for (int c = 0; c < cn; ++c) {
+                    values.clear();
+                    for (int yy = std::max(0, y - half); yy <= std::min(mask.rows - 1, y + half); ++yy)
+                        for (int xx = std::max(0, x - half); xx <= std::min(mask.cols - 1, x + half); ++xx)
+                            if (!mask.at<uchar>(yy, xx)) values.push_back(frame.ptr<float>(yy)[xx * cn + c]);
+                    if (values.empty()) break;
+                    any = true;
+                    float v;
+                    if (method == InterpolationMethod::Mean) {
+                        double s = 0;
+                        for (float f : values) s += f;
+                        v = static_cast<float>(s / static_cast<double>(values.size()));
+                    } else {
+                        auto mid = values.begin() + static_cast<long>(values.size() / 2);
+                        std::nth_element(values.begin(), mid, values.end());
+                        v = *mid;
+                        if (values.size() % 2 == 0) v = 0.5f * (v + *std::max_element(values.begin(), mid));
+                    }
+                    out.ptr<float>(y)[x * cn + c] = v;
+                }
+                if (any) break;
+            }
+        }
+    }
+    return out;
+}
+
+cv::Mat MaskNoise::begin(const cv::Mat& reference, const FrameActionContext& context) {
+    std::filesystem::path path = options_.noise_mask;
+    if (path.is_relative() && !context.working_path.empty()) path = context.working_path / path;
+    const cv::Mat mask = read_image(path);
+    if (mask.size() != reference.size())
+        throw Error(ErrorKind::Input, path.string(), -1,
+                    "the noise mask is " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) +
+                        " but the frames are " + std::to_string(reference.cols) + "x" + std::to_string(reference.rows));
+    mask_ = convert_channels(mask, 1) != 0;
+    return process(reference, context.reference_index, context.reference_index);
+}
+
+cv::Mat MaskNoise::process(const cv::Mat& frame, int, int) {
+    return mask_pixels(frame, mask_, options_.kernel_size, options_.method);
+}
+
+}  // namespace fstack

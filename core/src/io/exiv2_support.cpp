@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "io/exiv2_support.hpp"
+
+#include <mutex>
+#include <string>
+
+namespace fstack::detail {
+namespace {
+
+bool is_layout_tag(uint16_t tag) {
+    // NewSubfileType, ImageWidth/Length, BitsPerSample, Compression, Photometric, StripOffsets,
+    // SamplesPerPixel, RowsPerStrip, StripByteCounts, PlanarConfiguration, Predictor, Tile*,
+    // SubIFDs, ExtraSamples, SampleFormat, XMP (700), ICC (34675), Photoshop layers (37724).
+    static const uint16_t tags[] = {0x00fe, 0x0100, 0x0101, 0x0102, 0x0103, 0x0106, 0x0111,
+                                    0x0115, 0x0116, 0x0117, 0x011c, 0x013d, 0x0142, 0x0143,
+                                    0x0144, 0x0145, 0x014a, 0x0152, 0x0153, 700, 34675, 37724};
+    for (uint16_t t : tags)
+        if (t == tag) return true;
+    return false;
+}
+
+}  // namespace
+
+void quiet_exiv2() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        Exiv2::LogMsg::setLevel(Exiv2::LogMsg::mute);
+        Exiv2::XmpParser::initialize();
+    });
+}
+
+void drop_layout_tags(Exiv2::ExifData& exif) {
+    for (auto it = exif.begin(); it != exif.end();) {
+        const bool ifd0 = it->ifdName() == std::string("IFD0");
+        const bool thumb = it->groupName() == "Thumbnail" || it->ifdName() == std::string("IFD1");
+        it = (ifd0 && is_layout_tag(it->tag())) || thumb ? exif.erase(it) : std::next(it);
+    }
+}
+
+#if EXIV2_TEST_VERSION(0, 28, 0)
+long metadatum_long(const Exiv2::Metadatum& m) { return static_cast<long>(m.toInt64()); }
+
+std::vector<unsigned char> icc_profile(Exiv2::Image& image) {
+    const Exiv2::DataBuf& b = image.iccProfile();
+    return {b.c_data(), b.c_data() + b.size()};
+}
+
+void set_icc_profile(Exiv2::Image& image, const std::vector<unsigned char>& icc) {
+    Exiv2::DataBuf b(icc.data(), icc.size());
+    image.setIccProfile(std::move(b));
+}
+#else
+long metadatum_long(const Exiv2::Metadatum& m) { return m.toLong(); }
+
+std::vector<unsigned char> icc_profile(Exiv2::Image& image) {
+    const Exiv2::DataBuf* b = image.iccProfile();
+    return {b->pData_, b->pData_ + b->size_};
+}
+
+void set_icc_profile(Exiv2::Image& image, const std::vector<unsigned char>& icc) {
+    Exiv2::DataBuf b(icc.data(), static_cast<long>(icc.size()));
+    image.setIccProfile(b);
+}
+#endif
+
+}  // namespace fstack::detail

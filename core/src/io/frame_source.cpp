@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Frames from files, decoded on demand, checked against the first frame.
+#include "fstack/frame_source.hpp"
+
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "fstack/error.hpp"
+#include "fstack/image_io.hpp"
+#include "fstack/limits.hpp"
+
+namespace fstack {
+
+FileFrameSource::FileFrameSource(std::vector<std::filesystem::path> paths, Progress& progress)
+    : paths_(std::move(paths)), progress_(progress), noted_(paths_.size(), false), decoded_(paths_.size(), false) {}
+
+std::string FileFrameSource::frame_name(int index) const { return paths_.at(index).string(); }
+
+void FileFrameSource::check_size(int index, cv::Size s, cv::Size first) const {
+    if (s == first) return;
+    const std::string sizes = "frame size " + std::to_string(s.width) + "x" + std::to_string(s.height) +
+                              " differs from the first frame's " + std::to_string(first.width) + "x" +
+                              std::to_string(first.height) + " (" + paths_[0].filename().string() + ")";
+    if (!scale_mismatched_)
+        throw Error(ErrorKind::Input, paths_[index].string(), index,
+                    sizes + "; use --scale-mismatched to resize such frames to the first frame's size");
+    const double aspect = double(s.width) / s.height, first_aspect = double(first.width) / first.height;
+    if (std::abs(aspect / first_aspect - 1.0) > 0.02)
+        throw Error(ErrorKind::Input, paths_[index].string(), index,
+                    sizes + " and its aspect ratio too: not scaled (a rotated or cropped frame?)");
+}
+
+void FileFrameSource::validate() {
+    cv::Size first;
+    for (int i = 0; i < size(); ++i) {
+        const ImageInfo info = read_image_info(paths_[i], i);
+        const cv::Size s(info.width, info.height);
+        if (i == 0) {
+            first = s;
+            check_stack_memory(s.width, s.height, paths_[i].string(), i);
+        } else {
+            check_size(i, s, first);
+        }
+    }
+}
+
+cv::Mat FileFrameSource::frame(int index) {
+    cv::Mat image = read_image(paths_.at(index), index, decoded_.at(index) ? null_progress() : progress_);
+    decoded_[index] = true;
+    if (type_ < 0) {
+        size_ = image.size();
+        type_ = image.type();
+        return image;
+    }
+    if (image.size() != size_) {
+        check_size(index, image.size(), size_);
+        if (!noted_[index])
+            progress_.info(paths_[index].string() + ": resized from " + std::to_string(image.cols) + "x" +
+                           std::to_string(image.rows) + " to the first frame's size");
+        cv::Mat scaled;
+        const bool shrink = image.cols > size_.width;
+        cv::resize(image, scaled, size_, 0, 0, shrink ? cv::INTER_AREA : cv::INTER_CUBIC);
+        image = scaled;
+    }
+    if (image.type() != type_) {
+        if (!noted_[index])
+            progress_.info(paths_[index].string() + ": converted to the first frame's bit depth and channels");
+        image = convert_channels(convert_depth(image, CV_MAT_DEPTH(type_)), CV_MAT_CN(type_));
+    }
+    noted_[index] = true;
+    return image;
+}
+
+}  // namespace fstack

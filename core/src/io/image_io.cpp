@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/image_io.hpp"
+
+#include <tiffio.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+#include <fstream>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "base/checked_write.hpp"
+#include "fstack/atomic_file.hpp"
+#include "fstack/error.hpp"
+#include "fstack/limits.hpp"
+#include "fstack/metadata.hpp"
+#include "io/jpeg_reader.hpp"
+#include "io/orientation.hpp"
+#include "io/png_reader.hpp"
+#include "io/tiff_header.hpp"
+
+namespace fstack {
+namespace {
+
+std::vector<unsigned char> read_bytes(const fs::path& path, int frame_index) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
+    if (fs::is_directory(path, ec))
+        throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
+    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(ErrorKind::Input, path.string(), frame_index, "read error");
+    return bytes;
+}
+
+FileFormat sniff_bytes(const unsigned char* b, size_t n) {
+    if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return FileFormat::Jpeg;
+    if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return FileFormat::Png;
+    if (n >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) ||
+                   (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42)))
+        return FileFormat::Tiff;
+    return FileFormat::Unknown;
+}
+
+// A JPEG cut short (half-copied from a card) decodes "successfully" in OpenCV with a grey
+// bottom. Most files end with their picture's end marker (EOI), which is the quick check.
+bool jpeg_ends_with_eoi(const unsigned char* b, size_t n) {
+    size_t end = n;
+    while (end > 2 && b[end - 1] == 0) --end;  // some writers pad with zeros
+    return end >= 4 && b[end - 2] == 0xFF && b[end - 1] == 0xD9;
+}
+
+// Phones append a video to the picture (Google and Samsung motion photos), cameras a second
+// JPEG (MPF previews), some tools their own data: the file then ends with something else. Walk
+// the marker structure of the first picture (segments by their lengths, entropy-coded data up to
+// the next marker) to its EOI; only a file that runs out before it is truncated. An EXIF
+// thumbnail's EOI sits inside an APP segment and is skipped with it.
+bool jpeg_picture_is_complete(const unsigned char* b, size_t n) {
+    if (n < 4 || b[0] != 0xFF || b[1] != 0xD8) return false;
+    size_t i = 2;
+    while (i + 1 < n) {
+        if (b[i] != 0xFF) return false;  // a marker was expected here
+        size_t j = i + 1;
+        while (j < n && b[j] == 0xFF) ++j;  // fill bytes
+        if (j >= n) return false;
+        const unsigned char m = b[j];
+        if (m == 0xD9) return true;
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) { i = j + 1; continue; }  // no length field
+        if (j + 2 >= n) return false;
+        const size_t len = (size_t(b[j + 1]) << 8) | b[j + 2];
+        if (len < 2) return false;
+        i = j + 1 + len;
+        if (i > n) return false;
+        if (m != 0xDA) continue;
+        // Entropy-coded data: FF 00 is a stuffed byte, FF D0..D7 a restart marker, FF FF fill.
+        while (i + 1 < n) {
+            if (b[i] == 0xFF) {
+                const unsigned char c = b[i + 1];
+                if (c == 0x00 || (c >= 0xD0 && c <= 0xD7)) { i += 2; continue; }
+                if (c != 0xFF) break;  // the next marker
+            }
+            ++i;
+        }
+    }
+    return false;
+}
+
+bool jpeg_picture_is_complete(const std::vector<unsigned char>& b) { return jpeg_picture_is_complete(b.data(), b.size()); }
+
+bool jpeg_is_complete(const std::vector<unsigned char>& b) {
+    return jpeg_ends_with_eoi(b.data(), b.size()) || jpeg_picture_is_complete(b);
+}
+
+uint32_t be32(const unsigned char* p) { return (uint32_t(p[0]) << 24) | (p[1] << 16) | (p[2] << 8) | p[3]; }
+uint16_t be16(const unsigned char* p) { return uint16_t((p[0] << 8) | p[1]); }
+
+ImageInfo png_info(const std::vector<unsigned char>& b) {
+    ImageInfo info;
+    if (b.size() < 33 || std::memcmp(&b[12], "IHDR", 4) != 0) return info;
+    info.width = int(be32(&b[16]));
+    info.height = int(be32(&b[20]));
+    const int bit_depth = b[24], colour = b[25];
+    info.depth = bit_depth == 16 ? CV_16U : CV_8U;
+    info.channels = colour == 0 ? 1 : colour == 2 ? 3 : colour == 3 ? 3 : colour == 4 ? 2 : colour == 6 ? 4 : 0;
+    if (colour == 4) info.channels = 4;  // grey+alpha decodes as BGRA
+    return info;
+}
+
+ImageInfo jpeg_info(const std::vector<unsigned char>& b) {
+    ImageInfo info;
+    size_t i = 2;
+    while (i + 9 < b.size()) {
+        if (b[i] != 0xFF) { ++i; continue; }
+        const unsigned char m = b[i + 1];
+        if (m == 0xFF) { ++i; continue; }
+        if (m == 0xD8 || (m >= 0xD0 && m <= 0xD7) || m == 0x01) { i += 2; continue; }
+        const uint16_t len = be16(&b[i + 2]);
+        const bool sof = (m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC;
+        if (sof) {
+            info.depth = CV_8U;  // 12-bit JPEG is decoded to 8-bit by OpenCV
+            info.height = be16(&b[i + 5]);
+            info.width = be16(&b[i + 7]);
+            info.channels = b[i + 9] == 1 ? 1 : 3;
+            return info;
+        }
+        i += 2 + len;
+    }
+    return info;
+}
+
+ImageInfo tiff_info(const fs::path& path) {
+    ImageInfo info;
+    TIFFSetWarningHandler(nullptr);
+    TIFFSetErrorHandler(nullptr);
+    TIFF* tif = TIFFOpen(path.c_str(), "r");
+    if (!tif) return info;
+    uint32_t w = 0, h = 0;
+    uint16_t bps = 8, spp = 1;
+    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
+    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
+    TIFFClose(tif);
+    info.width = int(w);
+    info.height = int(h);
+    info.depth = bps > 8 ? CV_16U : CV_8U;
+    info.channels = spp >= 4 ? 4 : spp == 2 ? 4 : spp == 1 ? 1 : 3;
+    return info;
+}
+
+}  // namespace
+
+const char* format_name(FileFormat f) {
+    switch (f) {
+        case FileFormat::Jpeg: return "JPEG";
+        case FileFormat::Png: return "PNG";
+        case FileFormat::Tiff: return "TIFF";
+        default: return "unknown";
+    }
+}
+
+FileFormat sniff_format(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char b[8] = {};
+    in.read(reinterpret_cast<char*>(b), sizeof b);
+    return sniff_bytes(b, static_cast<size_t>(in.gcount()));
+}
+
+FileFormat format_from_extension(const fs::path& path) {
+    std::string e = path.extension().string();
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (e == ".jpg" || e == ".jpeg" || e == ".jpe") return FileFormat::Jpeg;
+    if (e == ".png") return FileFormat::Png;
+    if (e == ".tif" || e == ".tiff") return FileFormat::Tiff;
+    return FileFormat::Unknown;
+}
+
+ImageInfo read_image_info(const fs::path& path, int frame_index) {
+    // Headers are small; reading the first 256 KiB covers JPEG APP segments before SOF.
+    std::error_code ec;
+    if (!fs::exists(path, ec)) throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
+    std::vector<unsigned char> head(256 * 1024);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    if (head.empty()) {
+        if (fs::is_directory(path, ec))
+            throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
+        throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty (0 bytes): was it fully copied?");
+    }
+    ImageInfo info;
+    const FileFormat f = sniff_bytes(head.data(), head.size());
+    if (f == FileFormat::Jpeg) {
+        // A half-copied JPEG is caught here, before any work, not mid-stack.
+        std::vector<unsigned char> tail(64);
+        in.clear();
+        in.seekg(0, std::ios::end);
+        const auto size = static_cast<std::streamoff>(in.tellg());
+        const std::streamoff n = std::min<std::streamoff>(size, 64);
+        in.seekg(size - n);
+        in.read(reinterpret_cast<char*>(tail.data()), n);
+        tail.resize(static_cast<size_t>(in.gcount()));
+        // Rarely (motion photos, appended data) the whole file must be walked.
+        if (!jpeg_ends_with_eoi(tail.data(), tail.size()) &&
+            !jpeg_picture_is_complete(read_bytes(path, frame_index)))
+            throw Error(ErrorKind::Input, path.string(), frame_index,
+                        "truncated JPEG (the file ends before the image data does; was it fully copied?)");
+    }
+    if (f == FileFormat::Png) info = png_info(head);
+    else if (f == FileFormat::Jpeg) info = jpeg_info(head);
+    else if (f == FileFormat::Tiff) info = tiff_info(path);
+    else if (format_from_extension(path) != FileFormat::Unknown)
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("not a JPEG, PNG or TIFF image, although its name says ") +
+                        format_name(format_from_extension(path)) + " (a damaged or incompletely copied file?)");
+    else throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
+    if (f == FileFormat::Jpeg && info.width == 0) {
+        // SOF beyond the first 256 KiB (huge APP segments): decode the header fully.
+        const cv::Mat m = read_image(path, frame_index);
+        info.width = m.cols; info.height = m.rows; info.channels = m.channels(); info.depth = m.depth();
+    }
+    info.format = f;
+    if (info.width <= 0 || info.height <= 0)
+        throw Error(ErrorKind::Input, path.string(), frame_index,
+                    std::string("corrupt ") + format_name(f) + " header");
+    check_pixel_limit(info.width, info.height, path.string(), frame_index);
+    // EXIF orientation 5..8 swaps width and height (read_image applies it to every format).
+    const int o = exif_orientation(path);
+    if (o >= 5 && o <= 8) std::swap(info.width, info.height);
+    return info;
+}
+
+cv::Mat read_image(const fs::path& path, int frame_index, Progress& progress) {
+    return decode_image(read_bytes(path, frame_index), path.string(), frame_index, progress);
+}
+
+cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string& name, int frame_index,
+                     Progress& progress) {
+    const FileFormat f = sniff_bytes(bytes.data(), bytes.size());
+    if (bytes.empty()) throw Error(ErrorKind::Input, name, frame_index, "the file is empty");
+    if (f == FileFormat::Unknown)
+        throw Error(ErrorKind::Input, name, frame_index, "not a JPEG, PNG or TIFF image");
+    if (f == FileFormat::Jpeg && !jpeg_is_complete(bytes))
+        throw Error(ErrorKind::Input, name, frame_index,
+                    "truncated JPEG (the file ends before the image data does; was it fully copied?)");
+    if (f == FileFormat::Tiff) {
+        // OpenCV allocates what the header declares: check it first (JPEG and PNG check theirs).
+        const TiffHeader h = read_tiff_header(bytes);
+        if (!h.ok) throw Error(ErrorKind::Input, name, frame_index, "corrupt TIFF header");
+        check_pixel_limit(h.width, h.height, name, frame_index);
+    }
+    cv::Mat image;
+    try {
+        image = f == FileFormat::Png    ? decode_png(bytes, name, frame_index)
+                : f == FileFormat::Jpeg ? decode_jpeg(bytes, name, frame_index, progress)
+                                        : cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& e) {
+        throw Error(ErrorKind::Input, name, frame_index,
+                    std::string("corrupt ") + format_name(f) + ": " + e.err);
+    }
+    if (image.empty())
+        throw Error(ErrorKind::Input, name, frame_index,
+                    std::string("corrupt or truncated ") + format_name(f) + " (the decoder failed)");
+    switch (image.depth()) {
+        case CV_8U: case CV_16U: break;
+        case CV_32F: case CV_64F:
+            image.convertTo(image, CV_16U, 65535.0);  // float data is taken as 0..1
+            break;
+        case CV_8S: case CV_16S:
+            image.convertTo(image, CV_16U, image.depth() == CV_8S ? 257.0 : 1.0, image.depth() == CV_8S ? 128 * 257 : 32768);
+            break;
+        default:
+            throw Error(ErrorKind::Input, name, frame_index, "unsupported sample type");
+    }
+    if (image.channels() == 2) cv::cvtColor(image, image, cv::COLOR_GRAY2BGRA);  // grey+alpha
+    if (image.channels() > 4)
+        throw Error(ErrorKind::Input, name, frame_index,
+                    "unsupported number of channels: " + std::to_string(image.channels()));
+    // OpenCV's TIFF decoder applies the orientation tag itself, even with IMREAD_UNCHANGED
+    // (checked for 8/16-bit, 1/3/4 channels, tags 3/6/8 on OpenCV 4.6): turning it again would
+    // undo it. Our own JPEG and PNG decoders leave it to us.
+    if (f != FileFormat::Tiff) apply_exif_orientation(image, exif_orientation_bytes(bytes));
+    return image;
+}
+
+bool natural_less(const std::string& a, const std::string& b) {
+    size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        const bool da = std::isdigit(static_cast<unsigned char>(a[i])), db = std::isdigit(static_cast<unsigned char>(b[j]));
+        if (da && db) {
+            size_t ie = i, je = j;
+            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
+            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
+            // Compare by value: strip leading zeros, then by length, then lexically.
+            size_t is = i, js = j;
+            while (is + 1 < ie && a[is] == '0') ++is;
+            while (js + 1 < je && b[js] == '0') ++js;
+            if (ie - is != je - js) return ie - is < je - js;
+            const int c = a.compare(is, ie - is, b, js, je - js);
+            if (c != 0) return c < 0;
+            if (ie - i != je - j) return ie - i < je - j;  // "01" after "1": stable, deterministic
+            i = ie; j = je;
+        } else {
+            const int ca = std::tolower(static_cast<unsigned char>(a[i])), cb = std::tolower(static_cast<unsigned char>(b[j]));
+            if (ca != cb) return ca < cb;
+            ++i; ++j;
+        }
+    }
+    if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
+    return a < b;
+}
+
+std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "folder not found");
+    if (!fs::is_directory(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "not a folder");
+    std::vector<fs::path> frames;
+    fs::directory_iterator it(dir, ec);
+    if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
+    for (; it != fs::directory_iterator(); it.increment(ec)) {
+        if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
+        const fs::path p = it->path();
+        const std::string name = p.filename().string();
+        // Hidden files, and our own temporaries: a run killed while writing (SIGKILL, power
+        // loss) leaves ".NAME.fstack-tmp-XXXXXXXXXXXXXXXX.EXT" behind, never a frame.
+        if (name.rfind(".", 0) == 0) continue;
+        std::error_code type_ec;
+        if (!it->is_regular_file(type_ec)) {
+            std::error_code link_ec;
+            if (it->is_symlink(link_ec))
+                progress.warn("skipping " + p.string() + ": a broken symbolic link" +
+                              (type_ec ? " (" + type_ec.message() + ")" : std::string()));
+            continue;  // sub-folders (an "out" folder beside the frames) are not frames
+        }
+        // A file named like an image whose content is not one (empty, half-copied, unreadable)
+        // is a frame that failed, not a sidecar: skipping it would leave a gap in the focus
+        // sweep, so it stays in the list and reading it says what is wrong.
+        if (sniff_format(p) == FileFormat::Unknown && format_from_extension(p) == FileFormat::Unknown) {
+            progress.warn("skipping " + p.string() + ": not a JPEG, PNG or TIFF image");
+            continue;
+        }
+        frames.push_back(p);
+    }
+    std::sort(frames.begin(), frames.end(), [](const fs::path& a, const fs::path& b) {
+        return natural_less(a.filename().string(), b.filename().string());
+    });
+    return frames;
+}
+
+std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progress& progress) {
+    std::vector<fs::path> out;
+    for (const fs::path& p : inputs) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            const auto frames = list_frames(p, progress);
+            out.insert(out.end(), frames.begin(), frames.end());
+        } else {
+            if (!fs::exists(p, ec))
+                throw Error(ErrorKind::Input, p.string(), -1,
+                            ec ? "cannot open: " + ec.message() : std::string("file not found"));
+            out.push_back(p);
+        }
+    }
+    return out;
+}
+
+cv::Mat convert_depth(const cv::Mat& image, int depth) {
+    if (image.depth() == depth) return image;
+    cv::Mat out;
+    if (depth == CV_8U && image.depth() == CV_16U) image.convertTo(out, CV_8U, 1.0 / 257.0);
+    else if (depth == CV_16U && image.depth() == CV_8U) image.convertTo(out, CV_16U, 257.0);
+    else if (depth == CV_32F) image.convertTo(out, CV_32F);
+    else throw Error(ErrorKind::Internal, "unsupported depth conversion");
+    return out;
+}
+
+cv::Mat convert_channels(const cv::Mat& image, int channels) {
+    const int have = image.channels();
+    if (have == channels) return image;
+    cv::Mat out;
+    if (have == 1 && channels == 3) cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
+    else if (have == 1 && channels == 4) cv::cvtColor(image, out, cv::COLOR_GRAY2BGRA);
+    else if (have == 3 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGR2GRAY);
+    else if (have == 3 && channels == 4) cv::cvtColor(image, out, cv::COLOR_BGR2BGRA);
+    else if (have == 4 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGRA2GRAY);
+    else if (have == 4 && channels == 3) cv::cvtColor(image, out, cv::COLOR_BGRA2BGR);
+    else throw Error(ErrorKind::Internal, "unsupported channel conversion");
+    return out;
+}
+
+void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions& options) {
+    const FileFormat f = format_from_extension(path);
+    if (f == FileFormat::Unknown)
+        throw Error(ErrorKind::Usage, path.string(), -1,
+                    "unknown output format: use a .jpg, .png or .tif file name");
+    if (image.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "empty image");
+    cv::Mat pixels = image;
+    std::vector<int> params;
+    switch (f) {
+        case FileFormat::Jpeg:
+            pixels = convert_depth(pixels, CV_8U);
+            if (pixels.channels() == 4) pixels = convert_channels(pixels, 3);  // JPEG has no alpha
+            params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
+            break;
+        case FileFormat::Png:
+            params = {cv::IMWRITE_PNG_COMPRESSION, options.compress ? 9 : 3};
+            break;
+        case FileFormat::Tiff:
+            params = {cv::IMWRITE_TIFF_COMPRESSION, options.compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE};
+            break;
+        default: break;
+    }
+    write_atomically(path, [&](const fs::path& tmp) {
+        // Encoded in memory and written by us: a full disk is reported with the system's words
+        // ("No space left on device"), and OpenCV prints nothing about our temporary file.
+        std::vector<unsigned char> encoded;
+        bool ok = false;
+        try {
+            ok = cv::imencode(f == FileFormat::Jpeg ? ".jpg" : f == FileFormat::Png ? ".png" : ".tif", pixels,
+                              encoded, params);
+        } catch (const cv::Exception& e) {
+            throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
+        }
+        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
+        write_bytes_checked(tmp, encoded, path.string());
+        if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
+    }, options.overwrite);
+}
+
+}  // namespace fstack

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/actions.hpp"
+
+#include "fstack/error.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
+#include "fstack/image_io.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+
+Actions::Actions(std::string name, std::vector<std::unique_ptr<FrameAction>> actions, ActionsOptions options)
+    : name_(std::move(name)), actions_(std::move(actions)), options_(std::move(options)) {
+    if (options_.resample < 1) throw Error(ErrorKind::Usage, "Actions " + name_ + ": resample must be at least 1");
+    for (const auto& a : actions_)
+        if (!a) throw Error(ErrorKind::Usage, "Actions " + name_ + ": empty frame action");
+}
+
+fs::path Actions::run(JobContext& context) {
+    Progress& progress = *context.progress;
+    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
+    const fs::path in_rel = !options_.input_path.empty()       ? options_.input_path
+                            : !context.last_output_path.empty() ? context.last_output_path
+                                                                : context.job_input_path;
+    if (in_rel.empty())
+        throw Error(ErrorKind::Usage, "Actions " + name_ + ": no input path: give the job or this action an input_path");
+    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    const fs::path input = working / in_rel, out_dir = working / out_rel;
+
+    const auto all = list_frames(input, progress);
+    std::vector<fs::path> paths;
+    for (size_t i = 0; i < all.size(); i += static_cast<size_t>(options_.resample)) paths.push_back(all[i]);
+    if (paths.empty()) throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
+    std::error_code ec;
+    if (fs::exists(out_dir, ec) && fs::equivalent(out_dir, input, ec))
+        throw Error(ErrorKind::Usage, out_dir.string(), -1, "Actions " + name_ + ": output_path is the input folder");
+    FileFrameSource frames(paths, progress);
+    frames.validate();
+    fs::create_directories(out_dir, ec);
+    if (!fs::is_directory(out_dir, ec))
+        throw Error(ErrorKind::Output, out_dir.string(), -1, "cannot create the output folder");
+
+    std::vector<std::unique_ptr<FrameAction>> fresh;
+    for (const auto& a : actions_) fresh.push_back(a->clone());
+    FramePipelineOptions po;
+    po.ref_idx = options_.ref_idx;
+    po.step_process = options_.step_process;
+    po.plot_path = options_.plot_path.empty() ? fs::path() : working / options_.plot_path;
+    po.working_path = working;
+    ProcessedFrameSource processed(frames, std::move(fresh), po, progress);
+    processed.prepare([&](int index, const cv::Mat& frame) {
+        WriteOptions w;
+        w.metadata_source = paths[static_cast<size_t>(index)];
+        write_image(out_dir / paths[static_cast<size_t>(index)].filename(), frame, w);
+    });
+    progress.info("Actions " + name_ + ": wrote " + std::to_string(paths.size()) + " frames to " + out_dir.string());
+    return out_rel;
+}
+
+}  // namespace fstack

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/job_file.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include <set>
+
+#include "fstack/actions.hpp"
+#include "fstack/align_frames.hpp"
+#include "fstack/balance_frames.hpp"
+#include "fstack/error.hpp"
+#include "fstack/mask_noise.hpp"
+#include "fstack/noise_detection.hpp"
+#include "fstack/stacker_registry.hpp"
+#include "fstack/vignetting.hpp"
+#include "job/job_file_multilayer.hpp"
+#include "job/job_file_reader.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+using jobfile::TableReader;
+
+namespace {
+
+// What earlier actions of the job will have written, so that a later input_path or noise_mask
+// that does not exist yet is not taken for a typo.
+struct PlannedOutputs {
+    std::set<fs::path> paths;
+    bool contains(const fs::path& p) const { return paths.count(p.lexically_normal()) > 0; }
+    void add(const fs::path& p) { paths.insert(p.lexically_normal()); }
+};
+
+// Runs a constructor's own validation and reports its Error(Usage) at the action's line.
+template <typename F>
+auto checked(TableReader& r, const std::string& key, F&& make) {
+    try {
+        return make();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::Usage) throw;
+        r.fail(key, e.reason());
+    }
+}
+
+class JobFileParser {
+public:
+    explicit JobFileParser(fs::path file) : file_(std::move(file)) {}
+    std::unique_ptr<StackJob> parse();
+
+private:
+    void missing(TableReader& r, const std::string& key, const fs::path& p, const char* what) const {
+        try {
+            r.fail(key, std::string(what) + " not found: " + p.string());
+        } catch (const Error& e) {
+            throw Error(ErrorKind::Input, e.file(), -1, e.reason());
+        }
+    }
+    void check_input(TableReader& r, const std::string& key, const fs::path& working, const fs::path& rel) const {
+        std::error_code ec;
+        if (!planned_.contains(working / rel) && !fs::is_directory(working / rel, ec))
+            missing(r, key, working / rel, "input folder");
+    }
+    fs::path working_of(TableReader& r);
+    std::unique_ptr<Action> actions(TableReader& r, const std::string& name);
+    std::unique_ptr<FrameAction> frame_action(TableReader& r, const fs::path& working);
+    std::unique_ptr<Stacker> stacker(TableReader& r);
+    std::unique_ptr<Action> focus_stack(TableReader& r, const std::string& type);
+    std::unique_ptr<Action> noise_detection(TableReader& r);
+    void default_input(TableReader& r, const fs::path& working);
+
+    fs::path file_;
+    fs::path working_;   // the job's working folder, absolute or relative to the current folder
+    fs::path job_input_;
+    bool first_action_ = true;
+    PlannedOutputs planned_;
+};
+
+fs::path JobFileParser::working_of(TableReader& r) {
+    const auto w = r.string("working_path");
+    if (!w) return working_;
+    fs::path p = *w;
+    if (p.is_relative()) p = (file_.parent_path() / p).lexically_normal();
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) missing(r, "working_path", p, "working folder");
+    return p;
+}
+
+// Without an input_path an action reads the previous action's output, or the job's input.
+void JobFileParser::default_input(TableReader& r, const fs::path&) {
+    if (first_action_ && job_input_.empty())
+        r.fail("input_path", "missing: the first action needs an input_path when [job] has none");
+}
+
+// A stacker table, read by walking the stacker's parameter table (stacker_registry.hpp).
+std::unique_ptr<Stacker> JobFileParser::stacker(TableReader& r) {
+    std::vector<std::string> types;
+    for (const StackerInfo& s : stacker_registry()) types.push_back(s.seed_name);
+    const std::string type = r.choice("type", types).value_or("");
+    if (type.empty()) r.fail("type", "missing: the stacker's type (" + jobfile::join(types, ", ") + ")");
+    const StackerInfo& info = stacker_info(type);
+    const ParamValues values = jobfile::read_params(r, *info.params);
+    std::unique_ptr<Stacker> s = checked(r, "type", [&] { return info.make(values); });
+    r.finish();
+    return s;
+}
+
+std::unique_ptr<FrameAction> JobFileParser::frame_action(TableReader& r, const fs::path& working) {
+    const auto type = r.choice("type", {"MaskNoise", "Vignetting", "AlignFrames", "BalanceFrames"});
+    if (!type) r.fail("type", "missing: MaskNoise, Vignetting, AlignFrames or BalanceFrames");
+    std::unique_ptr<FrameAction> a;
+    if (*type == "MaskNoise") {
+        MaskNoiseOptions o;
+        if (auto v = r.string("noise_mask")) o.noise_mask = *v;
+        if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
+        if (auto v = r.choice("method", {"INTERPOLATE_MEAN", "INTERPOLATE_MEDIAN"}))
+            o.method = *v == "INTERPOLATE_MEAN" ? InterpolationMethod::Mean : InterpolationMethod::Median;
+        const fs::path mask = o.noise_mask.is_relative() ? working / o.noise_mask : o.noise_mask;
+        std::error_code ec;
+        if (!planned_.contains(mask) && !fs::exists(mask, ec))
+            missing(r, "noise_mask", mask, "noise mask (run NoiseDetection first)");
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<MaskNoise>(o)); });
+    } else if (*type == "Vignetting") {
+        VignettingOptions o;
+        if (auto v = r.integer("r_steps")) o.r_steps = static_cast<int>(*v);
+        if (auto v = r.number("black_threshold")) o.black_threshold = *v;
+        if (auto v = r.number("max_correction")) o.max_correction = *v;
+        if (auto v = r.boolean("apply_correction")) o.apply_correction = *v;
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<Vignetting>(o)); });
+    } else if (*type == "AlignFrames") {
+        AlignFramesOptions o;
+        if (const toml::table* t = r.table("feature_config")) {
+            TableReader f(file_, *t, r.name("feature_config"));
+            if (auto v = f.choice("detector", {"DETECTOR_SIFT", "DETECTOR_ORB", "DETECTOR_SURF", "DETECTOR_AKAZE", "DETECTOR_BRISK"}))
+                o.feature_config.detector = *v == "DETECTOR_ORB" ? Detector::Orb : *v == "DETECTOR_SURF" ? Detector::Surf
+                                          : *v == "DETECTOR_AKAZE" ? Detector::Akaze : *v == "DETECTOR_BRISK" ? Detector::Brisk
+                                                                                                                : Detector::Sift;
+            if (auto v = f.choice("descriptor", {"DESCRIPTOR_SIFT", "DESCRIPTOR_ORB", "DESCRIPTOR_AKAZE", "DESCRIPTOR_BRISK"}))
+                o.feature_config.descriptor = *v == "DESCRIPTOR_ORB" ? Descriptor::Orb : *v == "DESCRIPTOR_AKAZE" ? Descriptor::Akaze
+                                            : *v == "DESCRIPTOR_BRISK" ? Descriptor::Brisk : Descriptor::Sift;
+            f.finish();
+        }
+        if (const toml::table* t = r.table("matching_config")) {
+            TableReader m(file_, *t, r.name("matching_config"));
+            auto& c = o.matching_config;
+            if (auto v = m.choice("method", {"MATCHING_KNN", "MATCHING_NORM_HAMMING"}))
+                c.method = *v == "MATCHING_KNN" ? MatchingMethod::Knn : MatchingMethod::NormHamming;
+            if (auto v = m.integer("flann_idx_kdtree")) c.flann_idx_kdtree = static_cast<int>(*v);
+            if (auto v = m.integer("flann_trees")) c.flann_trees = static_cast<int>(*v);
+            if (auto v = m.integer("flann_checks")) c.flann_checks = static_cast<int>(*v);
+            if (auto v = m.number("threshold")) c.threshold = *v;
+            m.finish();
+        }
+        if (const toml::table* t = r.table("alignment_config")) {
+            TableReader m(file_, *t, r.name("alignment_config"));
+            auto& c = o.alignment_config;
+            if (auto v = m.choice("transform", {"ALIGN_RIGID", "ALIGN_HOMOGRAPHY"}))
+                c.transform = *v == "ALIGN_RIGID" ? AlignTransform::Rigid : AlignTransform::Homography;
+            if (auto v = m.number("rans_threshold")) c.rans_threshold = *v;
+            if (auto v = m.choice("border_mode", {"BORDER_CONSTANT", "BORDER_REPLICATE", "BORDER_REPLICATE_BLUR"}))
+                c.border_mode = *v == "BORDER_CONSTANT" ? BorderMode::Constant : *v == "BORDER_REPLICATE" ? BorderMode::Replicate
+                                                                                                          : BorderMode::ReplicateBlur;
+            if (auto v = m.numbers("border_value")) {
+                m.check(!v->empty() && v->size() <= 4, "border_value", "expected 1 to 4 numbers");
+                for (size_t i = 0; i < v->size(); ++i) c.border_value[static_cast<int>(i)] = (*v)[i];
+            }
+            if (auto v = m.number("border_blur")) c.border_blur = *v;
+            if (auto v = m.integer("max_feature_size")) c.max_feature_size = static_cast<int>(*v);
+            if (auto v = m.integer("min_matches")) c.min_matches = static_cast<int>(*v);
+            if (auto v = m.number("max_scale_change")) c.max_scale_change = *v;
+            if (auto v = m.number("max_rotation_deg")) c.max_rotation_deg = *v;
+            m.finish();
+        }
+        if (const toml::table* t = r.table("plot_config")) {
+            TableReader m(file_, *t, r.name("plot_config"));
+            if (auto v = m.boolean("enabled")) o.plot_config.enabled = *v;
+            if (auto v = m.string("path")) o.plot_config.path = *v;
+            m.finish();
+        }
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<AlignFrames>(o)); });
+    } else {
+        BalanceFramesOptions o;
+        if (auto v = r.choice("channel", {"LUMI", "RGB", "HSV", "HLS"}))
+            o.channel = *v == "LUMI" ? BalanceChannel::Lumi : *v == "RGB" ? BalanceChannel::Rgb
+                      : *v == "HSV" ? BalanceChannel::Hsv : BalanceChannel::Hls;
+        if (auto v = r.number("mask_size")) o.mask_size = *v;
+        if (const toml::table* t = r.table("intensity_interval")) {
+            TableReader m(file_, *t, r.name("intensity_interval"));
+            if (auto v = m.integer("min")) o.intensity_interval.min = static_cast<int>(*v);
+            if (auto v = m.integer("max")) o.intensity_interval.max = static_cast<int>(*v);
+            m.finish();
+        }
+        // The seed's usage example spells the interval as i_min / i_max.
+        if (auto v = r.integer("i_min")) o.intensity_interval.min = static_cast<int>(*v);
+        if (auto v = r.integer("i_max")) o.intensity_interval.max = static_cast<int>(*v);
+        if (auto v = r.integer("img_scale")) o.img_scale = static_cast<int>(*v);
+        if (auto v = r.choice("corr_map", {"LINEAR", "GAMMA", "MATCH_HIST"}))
+            o.corr_map = *v == "LINEAR" ? CorrectionMap::Linear : *v == "GAMMA" ? CorrectionMap::Gamma : CorrectionMap::MatchHist;
+        if (auto v = r.boolean("plot_histograms")) o.plot_histograms = *v;
+        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<BalanceFrames>(o)); });
+    }
+    r.finish();
+    return a;
+}
+
+std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string& name) {
+    ActionsOptions o;
+    const fs::path working = working_of(r);
+    if (auto v = r.string("input_path")) {
+        o.input_path = *v;
+        check_input(r, "input_path", working, o.input_path);
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.string("plot_path")) o.plot_path = *v;
+    if (auto v = r.integer("resample")) o.resample = static_cast<int>(*v);
+    if (auto v = r.integer("ref_idx")) o.ref_idx = static_cast<int>(*v);
+    if (auto v = r.boolean("step_process")) o.step_process = *v;
+    std::vector<std::unique_ptr<FrameAction>> list;
+    const toml::array* arr = r.array("actions");
+    if (!arr || arr->empty()) r.fail("actions", "missing: the frame actions to run, e.g. [[action.actions]] type = \"AlignFrames\"");
+    for (size_t i = 0; i < arr->size(); ++i) {
+        const toml::table* t = (*arr)[i].as_table();
+        if (!t) r.fail("actions", "expected tables, e.g. [[action.actions]] type = \"AlignFrames\"");
+        TableReader fr(file_, *t, r.name("actions") + "[" + std::to_string(i + 1) + "]");
+        list.push_back(frame_action(fr, working));
+    }
+    r.finish();
+    planned_.add(working / (o.output_path.empty() ? fs::path(name) : o.output_path));
+    return checked(r, "type", [&] { return std::unique_ptr<Action>(std::make_unique<Actions>(name, std::move(list), o)); });
+}
+
+std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::string& type) {
+    const auto name = r.string("name");
+    if (!name) r.fail("name", "missing: the action's name (also its default output_path)");
+    FocusStackOptions o;
+    const fs::path working = working_of(r);
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.string("input_path")) {
+        o.input_path = *v;
+        check_input(r, "input_path", working, o.input_path);
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (auto v = r.string("exif_path")) o.exif_path = fs::path(*v);
+    if (auto v = r.string("postfix")) o.postfix = *v;
+    if (auto v = r.number("denoise")) {
+        r.check(*v >= 0, "denoise", "must not be negative");
+        o.denoise = *v;
+    }
+    const toml::table* st = r.table("stacker");
+    if (!st) r.fail("stacker", "missing: e.g. stacker = { type = \"PyramidStack\" }");
+    TableReader sr(file_, *st, r.name("stacker"));
+    std::unique_ptr<Stacker> s = stacker(sr);
+    std::unique_ptr<Action> action;
+    if (type == "FocusStackBunch") {
+        const int frames = static_cast<int>(r.integer("frames").value_or(10));
+        const int overlap = static_cast<int>(r.integer("overlap").value_or(0));
+        action = checked(r, "frames", [&] {
+            return std::unique_ptr<Action>(std::make_unique<FocusStackBunch>(*name, std::move(s), frames, overlap, o));
+        });
+    } else {
+        action = std::make_unique<FocusStack>(*name, std::move(s), o);
+    }
+    r.finish();
+    planned_.add(working / (o.output_path.empty() ? fs::path(*name) : o.output_path));
+    return action;
+}
+
+std::unique_ptr<Action> JobFileParser::noise_detection(TableReader& r) {
+    const std::string name = r.string("name").value_or("noise-map");
+    NoiseDetectionOptions o;
+    const fs::path working = working_of(r);
+    if (r.has("working_path")) o.working_path = working;
+    if (auto v = r.strings("input_path")) {
+        for (const auto& p : *v) {
+            check_input(r, "input_path", working, p);
+            o.input_path.emplace_back(p);
+        }
+    } else {
+        default_input(r, working);
+    }
+    if (auto v = r.string("output_path")) o.output_path = *v;
+    if (auto v = r.string("plot_path")) o.plot_path = *v;
+    if (auto v = r.numbers("channel_thresholds")) {
+        r.check(v->size() == 3, "channel_thresholds", "expected three numbers (R, G, B)");
+        for (int c = 0; c < 3; ++c) o.channel_thresholds[static_cast<size_t>(c)] = static_cast<int>((*v)[static_cast<size_t>(c)]);
+    }
+    if (auto v = r.integer("blur_size")) o.blur_size = static_cast<int>(*v);
+    if (auto v = r.string("file_name")) o.file_name = *v;
+    r.finish();
+    const fs::path out = working / (o.output_path.empty() ? fs::path(name) : o.output_path);
+    planned_.add(out);
+    for (const char* suffix : {"-rgb.png", "-r.png", "-g.png", "-b.png"}) planned_.add(out / (o.file_name + suffix));
+    return checked(r, "type", [&] { return std::unique_ptr<Action>(std::make_unique<NoiseDetection>(name, o)); });
+}
+
+namespace {
+
+// One UTF-8 sequence at text[i]: its code point and length, or false where it is not valid
+// UTF-8 (truncated, overlong, a surrogate, past U+10FFFF).
+bool decode_utf8(const std::string& text, size_t i, char32_t& cp, size_t& len) {
+    const auto b = [&](size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    const unsigned char c = b(0);
+    if (c < 0x80) { cp = c; len = 1; return true; }
+    len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (len == 0 || c > 0xF4 || i + len > text.size()) return false;
+    cp = c & (0xFF >> (len + 1));
+    for (size_t k = 1; k < len; ++k) {
+        if ((b(k) & 0xC0) != 0x80) return false;
+        cp = (cp << 6) | (b(k) & 0x3F);
+    }
+    const char32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+    return cp >= least[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+}
+
+std::string unicode_escape(char32_t cp) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, cp > 0xFFFF ? "\\U%08X" : "\\u%04X", static_cast<unsigned>(cp));
+    return buf;
+}
+
+// toml++ (3.3 in Debian 12, 3.4 in 13) classifies some non-ASCII characters outside strings by
+// way of an "unreachable" branch (unicode_autogenerated.h: every code point from U+00A1 to
+// U+0499 that is not whitespace): undefined behaviour, found by fuzz_job_file. So toml++ is given
+// ASCII only. The same document is rewritten: in basic strings each non-ASCII character becomes
+// its \uXXXX escape, every literal string becomes the equivalent basic string, in comments
+// it becomes '?'; outside strings and comments TOML allows none, and it is refused with
+// its line. Lines keep their numbers, so toml++'s messages still point at the right one. Where
+// this scan and toml++ disagree about where a string starts (only in malformed documents),
+// toml++ still sees ASCII only. Also refused here with their line, for clearer messages: a quote
+// inside a bare token, and a '[' that opens no table (toml++ 3.3 asserts on that one).
+std::string ascii_toml(const fs::path& file, const std::string& text) {
+    enum class State { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral } st = State::Code;
+    std::string out;
+    out.reserve(text.size());
+    int line = 1;
+    bool line_start = true;       // only blanks so far on this line, outside any string
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            char32_t cp = 0;
+            size_t len = 0;
+            if (!decode_utf8(text, i, cp, len)) jobfile::fail(file, line, "", "not valid UTF-8 text");
+            switch (st) {
+                case State::Code:
+                    jobfile::fail(file, line, "", "a non-ASCII character outside a string or comment");
+                case State::Comment: out += '?'; break;
+                default: out += unicode_escape(cp); break;  // strings (literal ones are basic here)
+            }
+            i += len - 1;
+            line_start = false;
+            continue;
+        }
+        if (c == '\n') {
+            ++line;
+            if (st == State::Comment) st = State::Code;
+            line_start = st == State::Code;
+            out += c;
+            continue;
+        }
+        const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+        if (st == State::Code && line_start && c == '[') {
+            size_t j = i + 1 + (i + 1 < text.size() && text[i + 1] == '[');
+            while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) ++j;
+            if (j >= text.size() || std::strchr("\r\n#", text[j]))
+                jobfile::fail(file, line, "", "a '[' that opens no table: the table's name is missing");
+        }
+        if (c != ' ' && c != '\t') line_start = false;
+        size_t take = 1;  // bytes of `text` copied to `out` as they are
+        switch (st) {
+            case State::Code:
+                if ((c == '"' || c == '\'') && i > 0 && !std::strchr(" \t\r\n=[{,.", text[i - 1]))
+                    // A quote inside a bare token is invalid TOML, and toml++ would read on
+                    // through what follows as part of that token.
+                    jobfile::fail(file, line, "", "a quote inside a bare key or value");
+                if (c == '#') st = State::Comment;
+                else if (c == '"') { st = triple ? State::MultiBasic : State::Basic; take = triple ? 3 : 1; }
+                else if (c == '\'') {
+                    // Given to toml++ as the equivalent basic string.
+                    st = triple ? State::MultiLiteral : State::Literal;
+                    out += triple ? "\"\"\"" : "\"";
+                    i += triple ? 2 : 0;
+                    continue;
+                }
+                break;
+            case State::Comment: break;
+            case State::Basic:
+            case State::MultiBasic:
+                if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+                    if (static_cast<unsigned char>(text[i + 1]) >= 0x80)
+                        jobfile::fail(file, line, "", "a backslash before a non-ASCII character (not a TOML escape)");
+                    take = 2;
+                } else if (c == '"' && (st == State::Basic || triple)) {
+                    take = st == State::Basic ? 1 : 3;
+                    st = State::Code;
+                }
+                break;
+            case State::Literal:
+            case State::MultiLiteral:
+                if (c == '\'' && (st == State::Literal || triple)) {
+                    const bool multi = st == State::MultiLiteral;
+                    st = State::Code;
+                    out += multi ? "\"\"\"" : "\"";
+                    i += multi ? 2 : 0;
+                    continue;
+                }
+                if (c == '\\' || c == '"') {  // literal in the original, escaped in a basic string
+                    out += '\\';
+                    out += c;
+                    continue;
+                }
+                break;
+        }
+        out.append(text, i, take);
+        i += take - 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::unique_ptr<StackJob> JobFileParser::parse() {
+    std::error_code ec;
+    if (!fs::is_regular_file(file_, ec)) throw Error(ErrorKind::Input, file_.string(), -1, "job file not found");
+    std::ifstream in(file_, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string ascii = ascii_toml(file_, text);
+    toml::table doc;
+    try {
+        doc = toml::parse(ascii, file_.string());
+    } catch (const toml::parse_error& e) {
+        jobfile::fail(file_, static_cast<int>(e.source().begin.line), "", "not valid TOML: " + std::string(e.description()));
+    } catch (const jobfile::TomlParserFault&) {
+        // toml++ 3.3 stopped at one of its internal checks (toml_guarded.hpp): malformed TOML
+        // it does not report itself, e.g. a '[' with no table name before the end of the line.
+        jobfile::fail(file_, 0, "", "not valid TOML (a malformed table header, key or value; the parser cannot say on which line)");
+    }
+    TableReader root(file_, doc, "");
+    const toml::table* jt = root.table("job");
+    if (!jt) jobfile::fail(file_, 1, "job", "missing: a [job] table with name, working_path and input_path");
+    TableReader job(file_, *jt, "job");
+    const std::string name = job.string("name").value_or("job");
+    working_ = file_.parent_path();
+    working_ = working_of(job);
+    if (working_.empty()) working_ = ".";
+    if (auto v = job.string("input_path")) {
+        job_input_ = *v;
+        check_input(job, "input_path", working_, job_input_);
+    }
+    job.finish();
+
+    auto result = std::make_unique<StackJob>(name, working_, job_input_);
+    const toml::array* actions_array = root.array("action");
+    if (!actions_array || actions_array->empty())
+        jobfile::fail(file_, root.line(), "action", "missing: at least one [[action]] table");
+    for (size_t i = 0; i < actions_array->size(); ++i) {
+        const toml::table* t = (*actions_array)[i].as_table();
+        if (!t) jobfile::fail(file_, 0, "action", "expected [[action]] tables");
+        TableReader r(file_, *t, "action[" + std::to_string(i + 1) + "]");
+        const auto type = r.choice("type", {"Actions", "FocusStack", "FocusStackBunch", "MultiLayer", "NoiseDetection"});
+        if (!type) r.fail("type", "missing: Actions, FocusStack, FocusStackBunch, MultiLayer or NoiseDetection");
+        std::unique_ptr<Action> action;
+        if (*type == "Actions") {
+            const auto n = r.string("name");
+            if (!n) r.fail("name", "missing: the action's name (also its default output_path)");
+            action = actions(r, *n);
+        } else if (*type == "FocusStack" || *type == "FocusStackBunch") {
+            action = focus_stack(r, *type);
+        } else if (*type == "NoiseDetection") {
+            action = noise_detection(r);
+        } else {
+            const std::string n = r.string("name").value_or("multilayer");
+            const fs::path working = working_of(r);
+            if (auto in = r.strings("input_path")) {
+                for (const auto& p : *in) check_input(r, "input_path", working, p);
+            } else {
+                default_input(r, working);
+            }
+            action = jobfile::make_multilayer_action(r, n, r.has("working_path") ? working : fs::path());
+            planned_.add(working / n);
+        }
+        result->add_action(std::move(action));
+        first_action_ = false;
+    }
+    root.finish();
+    return result;
+}
+
+}  // namespace
+
+std::unique_ptr<StackJob> load_job_file(const fs::path& path) { return JobFileParser(path).parse(); }
+
+}  // namespace fstack

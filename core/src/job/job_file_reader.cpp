@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "job/job_file_reader.hpp"
+
+#include "fstack/error.hpp"
+
+namespace fstack::jobfile {
+
+void fail(const std::filesystem::path& file, int line, const std::string& key, const std::string& what) {
+    std::string where = line > 0 ? "line " + std::to_string(line) : std::string();
+    if (!key.empty()) where += (where.empty() ? "" : ": ") + std::string("key '") + key + "'";
+    throw Error(ErrorKind::Usage, file.string(), -1, where + (where.empty() ? "" : ": ") + what);
+}
+
+TableReader::TableReader(const std::filesystem::path& file, const toml::table& table, std::string prefix)
+    : file_(file), table_(table), prefix_(std::move(prefix)) {}
+
+int TableReader::line() const { return static_cast<int>(table_.source().begin.line); }
+
+int TableReader::line(const std::string& key) const {
+    const toml::node* n = table_.get(key);
+    return n ? static_cast<int>(n->source().begin.line) : line();
+}
+
+void TableReader::fail(const std::string& key, const std::string& what) const {
+    jobfile::fail(file_, line(key), name(key), what);
+}
+
+const toml::node* TableReader::node(const std::string& key) {
+    used_.insert(key);
+    return table_.get(key);
+}
+
+std::optional<std::string> TableReader::string(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_string()) fail(key, "expected a string");
+    return n->value<std::string>();
+}
+
+std::optional<long long> TableReader::integer(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_integer()) fail(key, "expected an integer");
+    return n->value<long long>();
+}
+
+std::optional<double> TableReader::number(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_number()) fail(key, "expected a number");
+    return n->value<double>();
+}
+
+std::optional<bool> TableReader::boolean(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_boolean()) fail(key, "expected true or false");
+    return n->value<bool>();
+}
+
+std::optional<std::vector<std::string>> TableReader::strings(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (n->is_string()) return std::vector<std::string>{*n->value<std::string>()};
+    if (!n->is_array()) fail(key, "expected a string or an array of strings");
+    std::vector<std::string> out;
+    for (const auto& e : *n->as_array()) {
+        if (!e.is_string()) fail(key, "expected an array of strings");
+        out.push_back(*e.value<std::string>());
+    }
+    return out;
+}
+
+std::optional<std::vector<double>> TableReader::numbers(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return std::nullopt;
+    if (!n->is_array()) fail(key, "expected an array of numbers");
+    std::vector<double> out;
+    for (const auto& e : *n->as_array()) {
+        if (!e.is_number()) fail(key, "expected an array of numbers");
+        out.push_back(*e.value<double>());
+    }
+    return out;
+}
+
+const toml::table* TableReader::table(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return nullptr;
+    if (!n->is_table()) fail(key, "expected a table, e.g. { type = \"...\" }");
+    return n->as_table();
+}
+
+const toml::array* TableReader::array(const std::string& key) {
+    const toml::node* n = node(key);
+    if (!n) return nullptr;
+    if (!n->is_array()) fail(key, "expected an array");
+    return n->as_array();
+}
+
+std::optional<std::string> TableReader::choice(const std::string& key, std::initializer_list<const char*> choices) {
+    return choice(key, std::vector<std::string>(choices.begin(), choices.end()));
+}
+
+std::optional<std::string> TableReader::choice(const std::string& key, const std::vector<std::string>& choices) {
+    const auto v = string(key);
+    if (!v) return v;
+    for (const std::string& c : choices)
+        if (*v == c) return v;
+    fail(key, "'" + *v + "' is not one of " + join(choices, ", "));
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+    std::string s;
+    for (const std::string& i : items) s += (s.empty() ? "" : separator) + i;
+    return s;
+}
+
+ParamValues read_params(TableReader& r, const std::vector<ParamSpec>& specs) {
+    ParamValues values;
+    for (const ParamSpec& spec : specs) {
+        switch (spec.kind) {
+        case ParamKind::Int:
+            if (auto v = r.integer(spec.key)) values[spec.key] = static_cast<double>(*v);
+            break;
+        case ParamKind::Number:
+            if (auto v = r.number(spec.key)) values[spec.key] = *v;
+            break;
+        case ParamKind::Bool:
+            if (auto v = r.boolean(spec.key)) values[spec.key] = *v ? 1 : 0;
+            break;
+        case ParamKind::Choice: {
+            std::vector<std::string> names;
+            for (const ParamChoice& c : spec.choices) names.push_back(c.seed);
+            if (auto v = r.choice(spec.key, names)) values[spec.key] = spec.choice_index(*v);
+            break;
+        }
+        }
+    }
+    return values;
+}
+
+void TableReader::finish() const {
+    for (auto&& [k, v] : table_) {
+        const std::string key(k.str());
+        if (!used_.count(key))
+            jobfile::fail(file_, static_cast<int>(k.source().begin.line), name(key),
+                          "unknown key (misspelt, or not an option of this action)");
+    }
+}
+
+}  // namespace fstack::jobfile

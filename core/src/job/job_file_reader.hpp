@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+// Typed reading of one TOML table of a job file: every value is taken by name, with its type
+// checked, and finish() refuses the keys nobody asked for. Errors carry the file, the line and
+// the key's full name (action[2].stacker.kernel_size).
+#include <filesystem>
+#include <initializer_list>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fstack/params.hpp"
+#include "job/toml_guarded.hpp"
+
+namespace fstack::jobfile {
+
+[[noreturn]] void fail(const std::filesystem::path& file, int line, const std::string& key, const std::string& what);
+
+class TableReader {
+public:
+    TableReader(const std::filesystem::path& file, const toml::table& table, std::string prefix);
+
+    bool has(const std::string& key) const { return table_.contains(key); }
+    std::optional<std::string> string(const std::string& key);
+    std::optional<long long> integer(const std::string& key);
+    std::optional<double> number(const std::string& key);  // integer or float
+    std::optional<bool> boolean(const std::string& key);
+    // A string, or an array of strings (the seed's input_path=['batches', 'stack']).
+    std::optional<std::vector<std::string>> strings(const std::string& key);
+    std::optional<std::vector<double>> numbers(const std::string& key);
+    const toml::table* table(const std::string& key);
+    const toml::array* array(const std::string& key);
+    // One of `choices`, else an error listing them.
+    std::optional<std::string> choice(const std::string& key, std::initializer_list<const char*> choices);
+    std::optional<std::string> choice(const std::string& key, const std::vector<std::string>& choices);
+
+    // Value checks with the key's line in the message.
+    [[noreturn]] void fail(const std::string& key, const std::string& what) const;
+    void check(bool ok, const std::string& key, const std::string& what) const {
+        if (!ok) fail(key, what);
+    }
+    std::string name(const std::string& key) const { return prefix_.empty() ? key : prefix_ + "." + key; }
+    int line() const;
+    int line(const std::string& key) const;
+
+    // Refuses the keys not read (misspellings, options of another action).
+    void finish() const;
+
+private:
+    const toml::node* node(const std::string& key);
+    const std::filesystem::path& file_;
+    const toml::table& table_;
+    std::string prefix_;
+    std::set<std::string> used_;
+};
+
+// The values of `specs` found in the table, by their types (a Choice by its seed name). Their
+// ranges are the constructor's to check.
+ParamValues read_params(TableReader& r, const std::vector<ParamSpec>& specs);
+
+std::string join(const std::vector<std::string>& items, const std::string& separator);
+
+}  // namespace fstack::jobfile

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/depthmap_stack.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include "stackers/float_frame.hpp"
+#include "fstack/error.hpp"
+#include "fstack/kernels/stackers/blend.hpp"
+
+namespace fstack {
+namespace {
+
+int odd(int k) { return std::max(1, k | 1); }
+
+cv::Mat broadcast(const cv::Mat& plane, int channels) {
+    if (channels == 1) return plane;
+    cv::Mat out;
+    cv::merge(std::vector<cv::Mat>(channels, plane), out);
+    return out;
+}
+
+}  // namespace
+
+const ParamTable<DepthMapStackOptions>& depthmap_stack_params() {
+    using T = ParamTable<DepthMapStackOptions>;
+    using O = DepthMapStackOptions;
+    static const T table({
+        T::member(&O::map_type, {"map_type", "_Map type",
+                                "max: each pixel from its sharpest frame (smoothed); average: "
+                                "energy-weighted mean of all frames",
+                                {}, 0, 0, false, false, false,
+                                {{"MAP_MAX", "max", "Max"}, {"MAP_AVERAGE", "average", "Average"}}}),
+        T::member(&O::energy, {"energy", "_Energy", "Focus measure", {}, 0, 0, false, false, false,
+                              {{"ENERGY_LAPLACIAN", "laplacian", "Laplacian"}, {"ENERGY_SOBEL", "sobel", "Sobel"}}}),
+        T::member(&O::kernel_size, {"kernel_size", "_Kernel size", "Aperture of the Laplacian or Sobel operator",
+                                   {}, 1, 31, false, false, true}),
+        T::member(&O::blur_size, {"blur_size", "_Blur size",
+                                 "Gaussian blur of the focus energy, pixels (0 or 1: none)", {}, 0, 4096}),
+        T::member(&O::smooth_size, {"smooth_size", "S_mooth size",
+                                   "Smoothing of the frame weights with map type max, pixels (0 or 1: hard seams)",
+                                   {}, 0, 4096}),
+    });
+    return table;
+}
+
+DepthMapStack::DepthMapStack(DepthMapStackOptions options) : options_(options) {
+    depthmap_stack_params().check(options_);
+}
+
+std::unique_ptr<Stacker> DepthMapStack::clone() const { return std::make_unique<DepthMapStack>(options_); }
+
+void DepthMapStack::begin(int frame_count) {
+    Stacker::begin(frame_count);
+    best_energy_.release();
+    acc_.release();
+    weight_sum_.release();
+}
+
+cv::Mat DepthMapStack::focus_energy(const cv::Mat& frame) const {
+    const cv::Mat grey = float_luma(frame.depth() == CV_32F ? frame : to_float(frame));
+    cv::Mat e;
+    if (options_.energy == EnergyType::Laplacian) {
+        cv::Laplacian(grey, e, CV_32F, options_.kernel_size, 1, 0, cv::BORDER_REFLECT101);
+        e = cv::abs(e);
+    } else {
+        const int k = options_.kernel_size == 1 ? 3 : options_.kernel_size;
+        cv::Mat gx, gy;
+        cv::Sobel(grey, gx, CV_32F, 1, 0, k, 1, 0, cv::BORDER_REFLECT101);
+        cv::Sobel(grey, gy, CV_32F, 0, 1, k, 1, 0, cv::BORDER_REFLECT101);
+        cv::magnitude(gx, gy, e);
+    }
+    if (options_.blur_size > 1)
+        cv::GaussianBlur(e, e, cv::Size(odd(options_.blur_size), odd(options_.blur_size)), 0, 0,
+                         cv::BORDER_REFLECT101);
+    return e;
+}
+
+void DepthMapStack::begin_pass(int pass) {
+    Stacker::begin_pass(pass);
+    if (pass == 1 && !depth_map_.empty()) clean_depth_map();
+}
+
+// The per-pixel argmax is speckled wherever frames are nearly as sharp (noise, flat areas, focus
+// breathing); smoothing speckled one-hot weights mixes many frames and softens the result. A
+// median of the index map (window smooth_size/2) keeps the depth edges and removes the speckle.
+// Measured on synth.py: PSNR 36.07 -> 39.24 dB (medium), 34.17 -> 36.04 dB (large).
+void DepthMapStack::clean_depth_map() {
+    if (options_.smooth_size <= 1) return;
+    const int k = std::max(3, (options_.smooth_size / 2) | 1);
+    if (frame_count_ <= 256) {  // OpenCV's large-window median is 8-bit only
+        cv::Mat d8;
+        depth_map_.convertTo(d8, CV_8U);
+        cv::medianBlur(d8, d8, k);
+        d8.convertTo(depth_map_, CV_16U);
+    } else {
+        for (int r = 0; r < k / 4 + 1; ++r) cv::medianBlur(depth_map_, depth_map_, 5);
+    }
+}
+
+void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
+    const cv::Mat f = to_float(frame);
+    if (pass_ == 0) {
+        const cv::Mat e = focus_energy(f);
+        if (best_energy_.empty()) {
+            best_energy_ = cv::Mat(e.size(), CV_32F, cv::Scalar(-1.0f));
+            depth_map_ = cv::Mat::zeros(e.size(), CV_16U);
+            acc_ = cv::Mat::zeros(f.size(), f.type());
+            weight_sum_ = cv::Mat::zeros(f.size(), CV_32F);
+        }
+        if (options_.map_type == MapType::Average) {
+            // Energy-weighted average; a small floor keeps flat areas defined.
+            const cv::Mat w = e + 1e-6f;
+            acc_ += f.mul(broadcast(w, f.channels()));
+            weight_sum_ += w;
+        }
+        const cv::Mat better = e > best_energy_;
+        e.copyTo(best_energy_, better);
+        depth_map_.setTo(index, better);
+        return;
+    }
+    // Pass 2 (MAP_MAX): blend each frame with its smoothed one-hot weight.
+    cv::Mat mask = depth_map_ == index;
+    if (cv::countNonZero(mask) == 0) return;
+    cv::Mat w;
+    mask.convertTo(w, CV_32F, 1.0 / 255.0);
+    if (options_.smooth_size > 1) {
+        const double sigma = options_.smooth_size / 4.0;
+        cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    }
+    acc_ += f.mul(broadcast(w, f.channels()));
+    weight_sum_ += w;
+}
+
+cv::Mat DepthMapStack::finish() {
+    if (acc_.empty()) throw Error(ErrorKind::Input, "no frames were added");
+    cv::Mat out(acc_.size(), acc_.type());
+    const int cn = acc_.channels();
+    for (int y = 0; y < acc_.rows; ++y) {
+        const float* a = acc_.ptr<float>(y);
+        const float* w = weight_sum_.ptr<float>(y);
+        float* o = out.ptr<float>(y);
+        for (int x = 0; x < acc_.cols; ++x) kernels::normalise_weighted(a + x * cn, w[x], cn, o + x * cn);
+    }
+    best_energy_.release();
+    acc_.release();
+    weight_sum_.release();
+    return from_float(out, type_);
+}
+
+}  // namespace fstack

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/focus_stacker.hpp"
+
+#include <algorithm>
+
+#include <opencv2/imgproc.hpp>
+
+#include "stackers/float_frame.hpp"
+#include "fstack/error.hpp"
+#include "fstack/frame_source.hpp"
+#include "fstack/stack_frames.hpp"
+#include "fstack/kernels/stackers/blend.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+const ParamTable<FocusStackerOptions>& focus_stacker_params() {
+    using T = ParamTable<FocusStackerOptions>;
+    using O = FocusStackerOptions;
+    static const T table({
+        T::member(&O::radius, {"radius", "_Radius",
+                              "Focus measure window: (2 radius + 1) pixels square, supersampled pixels; larger "
+                              "resists noise, smaller keeps depth edges sharp", {}, 1, 20}),
+        T::member(&O::smoothing, {"smoothing", "Smoothin_g",
+                                 "Gaussian sigma of the focus maps and of the frame weights, supersampled pixels",
+                                 {}, 1, 10}),
+        T::member(&O::scale_factor, {"scale_factor", "Sc_ale factor",
+                                    "Measure focus at 1-4x the resolution (finer seams; time and memory grow with "
+                                    "its square); the result keeps the input size", {}, 1, 4}),
+    });
+    return table;
+}
+
+FocusStacker::FocusStacker(FocusStackerOptions options) : options_(options) {
+    focus_stacker_params().check(options_);
+}
+
+FocusStacker::FocusStacker(int radius, int smoothing, int scale_factor)
+    : FocusStacker(FocusStackerOptions{radius, smoothing, scale_factor}) {}
+
+double FocusStacker::blend_sigma() const {
+    // smoothing counts supersampled pixels, like radius; the blend runs at the input size.
+    return static_cast<double>(options_.smoothing) / options_.scale_factor;
+}
+
+std::unique_ptr<Stacker> FocusStacker::clone() const { return std::make_unique<FocusStacker>(options_); }
+
+void FocusStacker::begin(int frame_count) {
+    Stacker::begin(frame_count);
+    best_measure_.release();
+    acc_.release();
+    weight_sum_.release();
+}
+
+cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
+    const cv::Mat f = frame.depth() == CV_32F ? frame : to_float(frame);
+    cv::Mat grey = float_luma(f);
+    const int s = options_.scale_factor;
+    // Luma is linear in the channels and so is cubic resampling: upsampling the luma alone is
+    // the same as taking the luma of the upsampled frame, at a third of the memory.
+    if (s > 1) {
+        cv::Mat up;
+        cv::resize(grey, up, cv::Size(), s, s, cv::INTER_CUBIC);
+        grey = up;
+    }
+    // Local variance of the Laplacian (Pech-Pacheco et al. 2000): the Laplacian alone flips sign
+    // across every edge and is zero on the flat side of it; its variance over a window is a
+    // stable "how much fine detail is here" that does not depend on the edge's direction.
+    cv::Mat lap;
+    cv::Laplacian(grey, lap, CV_32F, 3, 1, 0, cv::BORDER_REFLECT101);
+    grey.release();
+    const int r = options_.radius;
+    const cv::Size box(2 * r + 1, 2 * r + 1);
+    cv::Mat mean, var;
+    cv::boxFilter(lap, mean, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
+    cv::multiply(lap, lap, lap);
+    cv::boxFilter(lap, var, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
+    lap.release();
+    cv::multiply(mean, mean, mean);
+    cv::subtract(var, mean, var);
+    mean.release();
+    var = cv::max(var, 0.0);  // rounding can leave tiny negatives
+    const double sigma = options_.smoothing;
+    cv::GaussianBlur(var, var, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    if (s > 1) {
+        cv::Mat down;
+        cv::resize(var, down, frame.size(), 0, 0, cv::INTER_AREA);
+        var = down;
+    }
+    return var;
+}
+
+void FocusStacker::add_frame(const cv::Mat& frame, int index) {
+    const cv::Mat f = to_float(frame);
+    if (pass_ == 0) {
+        const cv::Mat m = focus_measure(f);
+        if (index == 0) {
+            best_measure_ = m;
+            depth_map_ = cv::Mat::zeros(f.size(), CV_16U);
+            return;
+        }
+        // Strictly greater: of equally sharp frames (flat areas) the first one wins, as in
+        // DepthMapStack, so that the depth map is stable where nothing is in focus.
+        const cv::Mat better = m > best_measure_;
+        m.copyTo(best_measure_, better);
+        depth_map_.setTo(index, better);
+        return;
+    }
+    if (index == 0) {
+        best_measure_.release();  // pass 1's measure is not needed any more
+        acc_ = cv::Mat::zeros(f.size(), f.type());
+        weight_sum_ = cv::Mat::zeros(f.size(), CV_32F);
+    }
+    const cv::Mat mask = depth_map_ == index;
+    if (cv::countNonZero(mask) == 0) return;
+    cv::Mat w;
+    mask.convertTo(w, CV_32F, 1.0 / 255.0);
+    const double sigma = blend_sigma();
+    cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    const int cn = f.channels();
+    cv::parallel_for_(cv::Range(0, f.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* fp = f.ptr<float>(y);
+            const float* wp = w.ptr<float>(y);
+            float* ap = acc_.ptr<float>(y);
+            float* sp = weight_sum_.ptr<float>(y);
+            for (int x = 0; x < f.cols; ++x) {
+                kernels::accumulate_weighted(wp[x], fp + x * cn, cn, ap + x * cn, sp + x);
+            }
+        }
+    });
+}
+
+cv::Mat FocusStacker::finish() {
+    if (acc_.empty()) throw Error(ErrorKind::Input, "no frames were added");
+    cv::Mat fused(acc_.size(), acc_.type());
+    const int cn = acc_.channels();
+    for (int y = 0; y < acc_.rows; ++y) {
+        const float* a = acc_.ptr<float>(y);
+        const float* w = weight_sum_.ptr<float>(y);
+        float* o = fused.ptr<float>(y);
+        for (int x = 0; x < acc_.cols; ++x) kernels::normalise_weighted(a + x * cn, w[x], cn, o + x * cn);
+    }
+    acc_.release();
+    weight_sum_.release();
+    return from_float(fused, type_);
+}
+
+cv::Mat FocusStacker::process_stack(const std::vector<fs::path>& paths, Progress& progress) {
+    FileFrameSource frames(paths, progress);
+    frames.validate();
+    return stack_frames(*this, frames, 0, progress).image;
+}
+
+void FocusStacker::save_image(const cv::Mat& image, const fs::path& path, const WriteOptions& options) {
+    write_image(path, image, options);
+}
+
+}  // namespace fstack

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/pyramid_stack.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include "stackers/float_frame.hpp"
+#include "fstack/error.hpp"
+#include "fstack/kernels/stackers/pyramid/select.hpp"
+#include "stackers/pyramid/pyramid.hpp"
+
+namespace fstack {
+namespace {
+
+// Local energy of a band: squared coefficients summed over channels, averaged over a
+// kernel_size window (the seed's region energy).
+cv::Mat band_energy(const cv::Mat& band, int kernel_size) {
+    cv::Mat sq;
+    cv::multiply(band, band, sq);
+    if (sq.channels() > 1) cv::transform(sq, sq, cv::Mat::ones(1, sq.channels(), CV_32F));
+    cv::Mat e;
+    const int k = std::max(1, kernel_size | 1);
+    cv::GaussianBlur(sq, e, cv::Size(k, k), 0, 0, cv::BORDER_REFLECT101);
+    return e;
+}
+
+// Local standard deviation of the luma, for the base-level weights.
+cv::Mat local_deviation(const cv::Mat& base, int kernel_size) {
+    const cv::Mat y = float_luma(base);
+    const int k = std::max(3, kernel_size | 1);
+    cv::Mat mean, mean_sq, sq;
+    cv::blur(y, mean, cv::Size(k, k), cv::Point(-1, -1), cv::BORDER_REFLECT101);
+    cv::multiply(y, y, sq);
+    cv::blur(sq, mean_sq, cv::Size(k, k), cv::Point(-1, -1), cv::BORDER_REFLECT101);
+    cv::Mat var = mean_sq - mean.mul(mean);
+    cv::max(var, 0, var);
+    cv::Mat dev;
+    cv::sqrt(var, dev);
+    return dev;
+}
+
+}  // namespace
+
+const ParamTable<PyramidStackOptions>& pyramid_stack_params() {
+    using T = ParamTable<PyramidStackOptions>;
+    using O = PyramidStackOptions;
+    static const T table({
+        T::member(&O::pyramid_min_size, {"pyramid_min_size", "Pyramid _min size",
+                                        "Short side in pixels of the coarsest pyramid level", {}, 4, 65536}),
+        T::member(&O::kernel_size, {"kernel_size", "_Kernel size",
+                                   "Window of the local energy that picks each coefficient", {}, 1, 99}),
+        T::member(&O::gen_kernel, {"gen_kernel", "_Generating kernel",
+                                  "Parameter a of the 5-tap generating kernel [1/4-a/2, 1/4, a, 1/4, 1/4-a/2]",
+                                  {}, 0, 0.5, true, true}),
+        T::member(&O::cross_scale, {"cross_scale", "_Cross-scale decision",
+                                   "Coarse levels also weigh the finer levels' energy, and the base level is "
+                                   "chosen by it (off: the seed's per-level rule and averaged base; more halos "
+                                   "at depth edges)"}),
+        T::member(&O::consistency, {"consistency", "C_onsistency pass",
+                                   "Second pass that cleans the per-level choices with a median (off: one "
+                                   "pass, about half the time, more speckle and ringing)"}),
+    });
+    return table;
+}
+
+PyramidStack::PyramidStack(PyramidStackOptions options) : options_(options) {
+    pyramid_stack_params().check(options_);
+}
+
+PyramidStack::PyramidStack(int pyramid_min_size, int kernel_size, double gen_kernel)
+    : PyramidStack(PyramidStackOptions{pyramid_min_size, kernel_size, gen_kernel, true, true}) {}
+
+std::unique_ptr<Stacker> PyramidStack::clone() const { return std::make_unique<PyramidStack>(options_); }
+
+void PyramidStack::begin(int frame_count) {
+    Stacker::begin(frame_count);
+    fused_.clear();
+    energy_.clear();
+    choice_.clear();
+    base_sum_.release();
+    base_weight_.release();
+}
+
+void PyramidStack::begin_pass(int pass) {
+    Stacker::begin_pass(pass);
+    if (pass != 1) return;
+    energy_.clear();  // pass 2 needs only the choices
+    for (cv::Mat& c : choice_) {
+        if (frame_count_ <= 256) {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
+            cv::Mat c8;
+            c.convertTo(c8, CV_8U);
+            cv::medianBlur(c8, c8, 5);
+            c8.convertTo(c, CV_16U);
+        } else {
+            cv::medianBlur(c, c, 5);
+        }
+    }
+}
+
+void PyramidStack::add_frame(const cv::Mat& frame, int index) {
+    const cv::Mat f = to_float(frame);
+    channels_ = f.channels();
+    const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
+    const std::vector<cv::Mat> pyr = PyramidKernel(options_.gen_kernel).laplacian(f, levels);
+    if (fused_.empty()) {
+        for (const cv::Mat& level : pyr) {
+            fused_.push_back(cv::Mat::zeros(level.size(), level.type()));
+            energy_.push_back(cv::Mat(level.size(), CV_32F, cv::Scalar(-1.0f)));
+            choice_.push_back(cv::Mat::zeros(level.size(), CV_16U));
+        }
+    }
+    if (pass_ == 0) choose(pyr, index);
+    else take_chosen(pyr, index);
+}
+
+void PyramidStack::choose(const std::vector<cv::Mat>& pyr, int index) {
+    const PyramidKernel kernel(options_.gen_kernel);
+    const int bands = static_cast<int>(pyr.size()) - 1;
+    cv::Mat carried;  // decision energy of the finer level
+    for (int l = 0; l <= bands; ++l) {
+        const bool base = l == bands;
+        if (base && (!options_.cross_scale || carried.empty())) {  // seed's rule, or no bands
+            average_base(pyr[l]);
+            break;
+        }
+        cv::Mat e = base ? cv::Mat() : band_energy(pyr[l], options_.kernel_size);
+        if (options_.cross_scale && !carried.empty()) {
+            // Max-pool before reducing: a thin sharp edge must keep its weight at the coarser
+            // level (an average would dilute it 4x per level).
+            cv::Mat pooled;
+            cv::dilate(carried, pooled, cv::Mat());
+            cv::Mat down = kernel.reduce(pooled);
+            if (down.size() != pyr[l].size()) cv::resize(down, down, pyr[l].size(), 0, 0, cv::INTER_LINEAR);
+            if (e.empty()) e = down; else cv::add(e, down, e);
+        }
+        carried = e;
+        CV_Assert(e.isContinuous() && pyr[l].isContinuous());
+        kernels::cpu_select_max_energy(e.ptr<float>(), pyr[l].ptr<float>(), static_cast<int>(e.total()),
+                                       channels_, index, energy_[l].ptr<float>(), fused_[l].ptr<float>(),
+                                       choice_[l].ptr<unsigned short>());
+    }
+}
+
+void PyramidStack::take_chosen(const std::vector<cv::Mat>& pyr, int index) {
+    const size_t chosen_levels = base_sum_.empty() ? pyr.size() : pyr.size() - 1;
+    for (size_t l = 0; l < chosen_levels; ++l) pyr[l].copyTo(fused_[l], choice_[l] == index);
+}
+
+// The seed's base: contrast-weighted average of all frames.
+void PyramidStack::average_base(const cv::Mat& base) {
+    cv::Mat w = local_deviation(base, options_.kernel_size) + 1e-3f;
+    if (base_sum_.empty()) {
+        base_sum_ = cv::Mat::zeros(base.size(), base.type());
+        base_weight_ = cv::Mat::zeros(base.size(), CV_32F);
+    }
+    cv::Mat wc;
+    if (channels_ > 1) cv::merge(std::vector<cv::Mat>(channels_, w), wc); else wc = w;
+    base_sum_ += base.mul(wc);
+    base_weight_ += w;
+}
+
+cv::Mat PyramidStack::finish() {
+    if (fused_.empty()) throw Error(ErrorKind::Input, "no frames were added");
+    std::vector<cv::Mat> pyr = fused_;
+    if (!base_sum_.empty()) {
+        cv::Mat wc;
+        if (channels_ > 1) cv::merge(std::vector<cv::Mat>(channels_, base_weight_), wc); else wc = base_weight_;
+        cv::divide(base_sum_, wc, pyr.back());
+    }
+    const cv::Mat fused = PyramidKernel(options_.gen_kernel).collapse(pyr);
+    // The finest level's choice is the sharpest frame per pixel; a median makes it a usable map
+    // where no frame has detail.
+    depth_map_ = choice_.front().clone();
+    cv::medianBlur(depth_map_, depth_map_, 5);
+    fused_.clear();
+    energy_.clear();
+    choice_.clear();
+    base_sum_.release();
+    base_weight_.release();
+    return from_float(fused, type_);
+}
+
+}  // namespace fstack

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The stacking step: frames through a stacker into a result; the bunch plan; the depth map picture.
+#include "fstack/stack_frames.hpp"
+
+#include "fstack/denoise.hpp"
+#include "fstack/error.hpp"
+#include "fstack/kernels/stackers/blend.hpp"
+#include "fstack/runtime.hpp"
+
+namespace fstack {
+namespace fs = std::filesystem;
+
+cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
+    const int n = source.size();
+    if (n < 1) throw Error(ErrorKind::Input, "no frames to stack");
+    tune_allocator();
+    stacker.begin(n);
+    const int passes = stacker.passes();
+    for (int pass = 0; pass < passes; ++pass) {
+        // One stage per pass, so that a bar reads "3/10" frames rather than a total of passes.
+        std::string stage = "stack (" + stacker.name() + ")";
+        if (passes > 1) stage += " pass " + std::to_string(pass + 1) + "/" + std::to_string(passes);
+        progress.stage(stage, n);
+        stacker.begin_pass(pass);
+        for (int i = 0; i < n; ++i) {
+            progress.check_cancel();
+            cv::Mat frame = source.frame(i);
+            try {
+                stacker.add(frame);
+            } catch (const Error& e) {
+                if (!e.file().empty()) throw;
+                throw Error(e.kind(), source.frame_name(i), i, e.reason());
+            }
+            progress.step(i + 1);
+        }
+    }
+    progress.check_cancel();
+    return stacker.finish();
+}
+
+StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength, Progress& progress) {
+    if (frames.size() == 0) throw Error(ErrorKind::Input, "no frames to stack");
+    if (frames.size() == 1)
+        throw Error(ErrorKind::Input, frames.frame_name(0), 0,
+                    "only one frame: a focus stack needs at least two frames");
+    StackResult result;
+    result.image = run_stacker(stacker, frames, progress);
+    result.depth_map = stacker.depth_map();
+    if (denoise_strength > 0) {
+        progress.stage("denoise", 1);
+        result.image = denoise(result.image, denoise_strength);
+        progress.step(1);
+    }
+    return result;
+}
+
+cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth) {
+    cv::Mat out(depth_map.size(), depth == CV_16U ? CV_16U : CV_8U);
+    const float max_value = depth == CV_16U ? 65535.0f : 255.0f;
+    for (int y = 0; y < out.rows; ++y) {
+        const unsigned short* s = depth_map.ptr<unsigned short>(y);
+        for (int x = 0; x < out.cols; ++x) {
+            const float v = kernels::depth_value(s[x], frame_count, max_value) + 0.5f;
+            if (depth == CV_16U) out.ptr<unsigned short>(y)[x] = static_cast<unsigned short>(v);
+            else out.ptr<unsigned char>(y)[x] = static_cast<unsigned char>(v);
+        }
+    }
+    return out;
+}
+
+void write_depth_map(const fs::path& path, const cv::Mat& depth_map, int frame_count, int depth,
+                     const WriteOptions& options) {
+    if (depth_map.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "no depth map to write");
+    const cv::Mat out = depth_map_image(depth_map, frame_count, depth);
+    WriteOptions o = options;
+    o.metadata_source.clear();
+    write_image(path, out, o);
+}
+
+std::vector<FrameRange> bunch_ranges(int frame_count, int frames, int overlap) {
+    if (frames < 1) throw Error(ErrorKind::Usage, "bunch size (frames) must be at least 1");
+    if (overlap < 0 || overlap >= frames)
+        throw Error(ErrorKind::Usage, "overlap must be at least 0 and less than the bunch size (" +
+                                          std::to_string(frames) + ")");
+    std::vector<FrameRange> ranges;
+    const int step = frames - overlap;
+    for (int begin = 0; begin < frame_count; begin += step) {
+        const int end = std::min(begin + frames, frame_count);
+        ranges.push_back({begin, end});
+        if (end == frame_count) break;
+    }
+    return ranges;
+}
+
+}  // namespace fstack
