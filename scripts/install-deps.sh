@@ -7,6 +7,8 @@ PACKAGES=(
   libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2
   libcli11-dev libfmt-dev libtomlplusplus-dev libzip-dev
   libgtest-dev googletest
+  # pugixml parses OpenRaster's stack.xml (core/src/layers/ora_reader.cpp).
+  libpugixml-dev
   # JPEG decoding through libjpeg-turbo directly; clang + its runtime for the libFuzzer targets
   # (scripts/fuzz.sh), util-linux's setpriv for the permission tests run as root.
   libjpeg62-turbo-dev clang libclang-rt-14-dev util-linux

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// OpenRaster reading with libzip: stack.xml's <layer> elements (top first, nested stacks
-// flattened), each PNG decoded with OpenCV and placed at its x/y offset, and mergedimage.png.
+// OpenRaster reading with libzip and pugixml: stack.xml's <layer> elements (top first, nested
+// stacks flattened), each PNG decoded with OpenCV and placed at its x/y offset, and mergedimage.png.
+#include <pugixml.hpp>
 #include <zip.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -12,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <regex>
 #include <vector>
 
 #include "fstack/error.hpp"
@@ -27,55 +27,69 @@ struct ZipCloser {
     void operator()(zip_t* z) const { zip_discard(z); }
 };
 
+// A value from the file as it goes into a message: a crafted stack.xml may hold megabytes in one.
+std::string shorten(const std::string& v) {
+    constexpr size_t kMax = 64;
+    return v.size() <= kMax ? v : v.substr(0, kMax) + "... (" + std::to_string(v.size()) + " characters)";
+}
+
 std::vector<uint8_t> entry(zip_t* z, const std::string& name, const std::string& shown, uint64_t archive_size) {
     zip_stat_t st;
     if (zip_stat(z, name.c_str(), 0, &st) != 0)
-        throw Error(ErrorKind::Input, shown, -1, "OpenRaster file without " + name);
+        throw Error(ErrorKind::Input, shown, -1, "OpenRaster file without " + shorten(name));
     // The sizes come from the zip's own directory: before allocating what it declares, check it
     // against what deflate can make of the compressed bytes (at most 1032 to 1), the compressed
     // bytes against the archive itself, and the memory.
     const uint64_t memory = available_memory();
     if (!(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE) || st.comp_size > archive_size ||
         st.size > st.comp_size * 1032 + 1024 || (memory > 0 && st.size > memory))
-        throw Error(ErrorKind::Input, shown, -1, "corrupt OpenRaster file: implausible size of " + name);
+        throw Error(ErrorKind::Input, shown, -1, "corrupt OpenRaster file: implausible size of " + shorten(name));
     std::vector<uint8_t> data(st.size);
     zip_file_t* f = zip_fopen(z, name.c_str(), 0);
-    if (!f) throw Error(ErrorKind::Input, shown, -1, "cannot open " + name + " in the OpenRaster file");
+    if (!f) throw Error(ErrorKind::Input, shown, -1, "cannot open " + shorten(name) + " in the OpenRaster file");
     const zip_int64_t got = zip_fread(f, data.data(), data.size());
     zip_fclose(f);
     if (got != static_cast<zip_int64_t>(data.size()))
-        throw Error(ErrorKind::Input, shown, -1, "cannot read " + name + " in the OpenRaster file");
+        throw Error(ErrorKind::Input, shown, -1, "cannot read " + shorten(name) + " in the OpenRaster file");
     return data;
 }
 
-std::string attribute(const std::string& element, const std::string& name) {
-    const std::regex re("\\s" + name + "\\s*=\\s*\"([^\"]*)\"");
-    std::smatch m;
-    if (!std::regex_search(element, m, re)) return {};
-    std::string v = m[1];
-    // The five XML entities, enough for names fstack (and Krita, GIMP) write.
-    static const std::pair<const char*, const char*> entities[] = {
-        {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}};
-    for (const auto& [from, to] : entities)
-        for (size_t p; (p = v.find(from)) != std::string::npos;) v.replace(p, std::strlen(from), to);
-    return v;
+// An attribute's value, entities decoded by pugixml; empty when absent.
+std::string attribute(const pugi::xml_node& element, const char* name) {
+    return element.attribute(name).value();
 }
 
 // A layer's PNG through fstack's own reader: the pixel limit, the decoder's errors in words.
 cv::Mat decode(const std::vector<uint8_t>& bytes, const std::string& shown, const std::string& src) {
-    return decode_image(bytes, shown + ": " + src);
+    return decode_image(bytes, shown + ": " + shorten(src));
 }
 
 // A non-negative integer attribute (0 when absent); out of int range is a corrupt file.
-int int_attribute(const std::string& element, const char* name, const std::string& shown) {
+int int_attribute(const pugi::xml_node& element, const char* name, const std::string& shown) {
     const std::string v = attribute(element, name);
     if (v.empty()) return 0;
     errno = 0;
     char* end = nullptr;
     const long long n = std::strtoll(v.c_str(), &end, 10);
     if (errno != 0 || end == v.c_str() || n < INT32_MIN || n > INT32_MAX)
-        throw Error(ErrorKind::Input, shown, -1, std::string("corrupt stack.xml: ") + name + "=\"" + v + "\"");
+        throw Error(ErrorKind::Input, shown, -1, std::string("corrupt stack.xml: ") + name + "=\"" + shorten(v) + "\"");
     return int(n);
+}
+
+// Every <layer> under <image>, in document order (top first), however deep the <stack>s nest:
+// walked without recursion, so that a crafted file nesting 100000 stacks costs no stack space.
+std::vector<pugi::xml_node> layer_elements(const pugi::xml_node& root) {
+    std::vector<pugi::xml_node> layers;
+    for (pugi::xml_node n = root.first_child(); n && n != root;) {
+        if (n.type() == pugi::node_element && std::strcmp(n.name(), "layer") == 0) layers.push_back(n);
+        if (n.first_child()) {
+            n = n.first_child();
+            continue;
+        }
+        while (n != root && !n.next_sibling()) n = n.parent();
+        if (n != root) n = n.next_sibling();
+    }
+    return layers;
 }
 
 }  // namespace
@@ -88,23 +102,24 @@ LayeredImage read_ora(const std::filesystem::path& path) {
     std::error_code ec;
     const uint64_t archive_size = std::filesystem::file_size(path, ec);
     if (ec) throw Error(ErrorKind::Input, shown, -1, "cannot read the file size: " + ec.message());
-    const std::vector<uint8_t> xml_bytes = entry(z.get(), "stack.xml", shown, archive_size);
-    const std::string xml(xml_bytes.begin(), xml_bytes.end());
+    std::vector<uint8_t> xml = entry(z.get(), "stack.xml", shown, archive_size);
+    pugi::xml_document doc;  // parses in place: `xml` must outlive `doc`
+    const pugi::xml_parse_result parsed = doc.load_buffer_inplace(xml.data(), xml.size());
+    if (!parsed)
+        throw Error(ErrorKind::Input, shown, -1,
+                    std::string("malformed stack.xml: ") + parsed.description() + " at offset " +
+                        std::to_string(parsed.offset));
+    const pugi::xml_node root = doc.child("image");
+    if (!root) throw Error(ErrorKind::Input, shown, -1, "stack.xml without an <image> element");
     LayeredImage image;
-    std::smatch m;
-    if (std::regex_search(xml, m, std::regex("<image\\b[^>]*>"))) {
-        image.width = int_attribute(m[0], "w", shown);
-        image.height = int_attribute(m[0], "h", shown);
-    }
+    image.width = int_attribute(root, "w", shown);
+    image.height = int_attribute(root, "h", shown);
     if (image.width <= 0 || image.height <= 0) throw Error(ErrorKind::Input, shown, -1, "stack.xml without the image size");
     check_pixel_limit(image.width, image.height, shown, -1);
-    const std::regex layer_re("<layer\\b[^>]*>");
-    std::vector<std::string> elements;
-    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), layer_re); it != std::sregex_iterator(); ++it)
-        elements.push_back((*it)[0]);
+    const std::vector<pugi::xml_node> elements = layer_elements(root);
     // Many layers may name one small PNG: the canvases are what costs.
     check_layers_fit(elements.size(), image.width, image.height, CV_16U, shown);
-    for (const std::string& element : elements) {
+    for (const pugi::xml_node& element : elements) {
         ReadLayer layer;
         layer.name = attribute(element, "name");
         layer.visible = attribute(element, "visibility") != "hidden";
