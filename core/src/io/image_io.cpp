@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Image reading: format sniffing, header info without decoding, JPEG completeness checks, and
+// decoding of JPEG, PNG and TIFF to 8/16-bit BGR(A) or grey with the EXIF orientation applied.
 #include "fstack/image_io.hpp"
 
 #include <tiffio.h>
@@ -11,8 +13,6 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "base/checked_write.hpp"
-#include "fstack/atomic_file.hpp"
 #include "fstack/error.hpp"
 #include "fstack/limits.hpp"
 #include "fstack/metadata.hpp"
@@ -286,150 +286,6 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
     // undo it. Our own JPEG and PNG decoders leave it to us.
     if (f != FileFormat::Tiff) apply_exif_orientation(image, exif_orientation_bytes(bytes));
     return image;
-}
-
-bool natural_less(const std::string& a, const std::string& b) {
-    size_t i = 0, j = 0;
-    while (i < a.size() && j < b.size()) {
-        const bool da = std::isdigit(static_cast<unsigned char>(a[i])), db = std::isdigit(static_cast<unsigned char>(b[j]));
-        if (da && db) {
-            size_t ie = i, je = j;
-            while (ie < a.size() && std::isdigit(static_cast<unsigned char>(a[ie]))) ++ie;
-            while (je < b.size() && std::isdigit(static_cast<unsigned char>(b[je]))) ++je;
-            // Compare by value: strip leading zeros, then by length, then lexically.
-            size_t is = i, js = j;
-            while (is + 1 < ie && a[is] == '0') ++is;
-            while (js + 1 < je && b[js] == '0') ++js;
-            if (ie - is != je - js) return ie - is < je - js;
-            const int c = a.compare(is, ie - is, b, js, je - js);
-            if (c != 0) return c < 0;
-            if (ie - i != je - j) return ie - i < je - j;  // "01" after "1": stable, deterministic
-            i = ie; j = je;
-        } else {
-            const int ca = std::tolower(static_cast<unsigned char>(a[i])), cb = std::tolower(static_cast<unsigned char>(b[j]));
-            if (ca != cb) return ca < cb;
-            ++i; ++j;
-        }
-    }
-    if (a.size() - i != b.size() - j) return a.size() - i < b.size() - j;
-    return a < b;
-}
-
-std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "folder not found");
-    if (!fs::is_directory(dir, ec)) throw Error(ErrorKind::Input, dir.string(), -1, "not a folder");
-    std::vector<fs::path> frames;
-    fs::directory_iterator it(dir, ec);
-    if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
-    for (; it != fs::directory_iterator(); it.increment(ec)) {
-        if (ec) throw Error(ErrorKind::Input, dir.string(), -1, "cannot read the folder: " + ec.message());
-        const fs::path p = it->path();
-        const std::string name = p.filename().string();
-        // Hidden files, and our own temporaries: a run killed while writing (SIGKILL, power
-        // loss) leaves ".NAME.fstack-tmp-XXXXXXXXXXXXXXXX.EXT" behind, never a frame.
-        if (name.rfind(".", 0) == 0) continue;
-        std::error_code type_ec;
-        if (!it->is_regular_file(type_ec)) {
-            std::error_code link_ec;
-            if (it->is_symlink(link_ec))
-                progress.warn("skipping " + p.string() + ": a broken symbolic link" +
-                              (type_ec ? " (" + type_ec.message() + ")" : std::string()));
-            continue;  // sub-folders (an "out" folder beside the frames) are not frames
-        }
-        // A file named like an image whose content is not one (empty, half-copied, unreadable)
-        // is a frame that failed, not a sidecar: skipping it would leave a gap in the focus
-        // sweep, so it stays in the list and reading it says what is wrong.
-        if (sniff_format(p) == FileFormat::Unknown && format_from_extension(p) == FileFormat::Unknown) {
-            progress.warn("skipping " + p.string() + ": not a JPEG, PNG or TIFF image");
-            continue;
-        }
-        frames.push_back(p);
-    }
-    std::sort(frames.begin(), frames.end(), [](const fs::path& a, const fs::path& b) {
-        return natural_less(a.filename().string(), b.filename().string());
-    });
-    return frames;
-}
-
-std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progress& progress) {
-    std::vector<fs::path> out;
-    for (const fs::path& p : inputs) {
-        std::error_code ec;
-        if (fs::is_directory(p, ec)) {
-            const auto frames = list_frames(p, progress);
-            out.insert(out.end(), frames.begin(), frames.end());
-        } else {
-            if (!fs::exists(p, ec))
-                throw Error(ErrorKind::Input, p.string(), -1,
-                            ec ? "cannot open: " + ec.message() : std::string("file not found"));
-            out.push_back(p);
-        }
-    }
-    return out;
-}
-
-cv::Mat convert_depth(const cv::Mat& image, int depth) {
-    if (image.depth() == depth) return image;
-    cv::Mat out;
-    if (depth == CV_8U && image.depth() == CV_16U) image.convertTo(out, CV_8U, 1.0 / 257.0);
-    else if (depth == CV_16U && image.depth() == CV_8U) image.convertTo(out, CV_16U, 257.0);
-    else if (depth == CV_32F) image.convertTo(out, CV_32F);
-    else throw Error(ErrorKind::Internal, "unsupported depth conversion");
-    return out;
-}
-
-cv::Mat convert_channels(const cv::Mat& image, int channels) {
-    const int have = image.channels();
-    if (have == channels) return image;
-    cv::Mat out;
-    if (have == 1 && channels == 3) cv::cvtColor(image, out, cv::COLOR_GRAY2BGR);
-    else if (have == 1 && channels == 4) cv::cvtColor(image, out, cv::COLOR_GRAY2BGRA);
-    else if (have == 3 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGR2GRAY);
-    else if (have == 3 && channels == 4) cv::cvtColor(image, out, cv::COLOR_BGR2BGRA);
-    else if (have == 4 && channels == 1) cv::cvtColor(image, out, cv::COLOR_BGRA2GRAY);
-    else if (have == 4 && channels == 3) cv::cvtColor(image, out, cv::COLOR_BGRA2BGR);
-    else throw Error(ErrorKind::Internal, "unsupported channel conversion");
-    return out;
-}
-
-void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions& options) {
-    const FileFormat f = format_from_extension(path);
-    if (f == FileFormat::Unknown)
-        throw Error(ErrorKind::Usage, path.string(), -1,
-                    "unknown output format: use a .jpg, .png or .tif file name");
-    if (image.empty()) throw Error(ErrorKind::Internal, path.string(), -1, "empty image");
-    cv::Mat pixels = image;
-    std::vector<int> params;
-    switch (f) {
-        case FileFormat::Jpeg:
-            pixels = convert_depth(pixels, CV_8U);
-            if (pixels.channels() == 4) pixels = convert_channels(pixels, 3);  // JPEG has no alpha
-            params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
-            break;
-        case FileFormat::Png:
-            params = {cv::IMWRITE_PNG_COMPRESSION, options.compress ? 9 : 3};
-            break;
-        case FileFormat::Tiff:
-            params = {cv::IMWRITE_TIFF_COMPRESSION, options.compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE};
-            break;
-        default: break;
-    }
-    write_atomically(path, [&](const fs::path& tmp) {
-        // Encoded in memory and written by us: a full disk is reported with the system's words
-        // ("No space left on device"), and OpenCV prints nothing about our temporary file.
-        std::vector<unsigned char> encoded;
-        bool ok = false;
-        try {
-            ok = cv::imencode(f == FileFormat::Jpeg ? ".jpg" : f == FileFormat::Png ? ".png" : ".tif", pixels,
-                              encoded, params);
-        } catch (const cv::Exception& e) {
-            throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
-        }
-        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
-        write_bytes_checked(tmp, encoded, path.string());
-        if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
-    }, options.overwrite);
 }
 
 }  // namespace fstack
