@@ -79,7 +79,7 @@ const char* const kNotes =
 
 void check_usage(BatchArgs& a) {
     check_stacker_options(a.stacker);
-    make_frame_actions(a.actions);  // refuses bad action options now, not in every stack
+    frame_pipeline(a.actions);  // refuses bad action options now, not in every stack
     if ((a.stack_size > 0) == !a.group_by.empty())
         throw Error(ErrorKind::Usage, "give either --stack-size N or --group-by REGEX");
     if (a.keep_partial && a.stack_size == 0)
@@ -134,13 +134,10 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     configure_source(a.input_options, files);
     files.validate();
     // The frame actions run on the fly, as in `fstack stack`; each stack has its own.
-    FramePipelineOptions pipeline = pipeline_options(a.actions);
-    if (!pipeline.plot_path.empty()) pipeline.plot_path /= s.name;  // one plot folder per stack
-    ProcessedFrameSource processed(files, make_frame_actions(a.actions), pipeline, progress);
-    if (a.actions.any()) processed.prepare();
-    FrameSource& source = a.actions.any() ? static_cast<FrameSource&>(processed) : files;
+    FramePipeline pipeline = frame_pipeline(a.actions);
+    if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
-    const StackResult result = stack_frames(*stacker, source, a.output_options.denoise, progress);
+    const StackResult result = stack(files, pipeline, *stacker, {a.output_options.denoise}, progress);
     write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
     return s.output.string();
 }

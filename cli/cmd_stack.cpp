@@ -108,10 +108,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     configure_source(a.input_options, source);
     source.validate();
     // The frame actions run on the fly: aligned frames are never written anywhere.
-    ProcessedFrameSource processed(source, make_frame_actions(a.actions), pipeline_options(a.actions), progress);
-    processed.prepare();
-
-    const StackResult result = stack_frames(stacker, processed, o.denoise, progress);
+    const StackResult result = stack(source, frame_pipeline(a.actions), stacker, {o.denoise}, progress);
     progress.finish();
     write_image(out, result.image, write_options(o, frames.front()));
     if (!a.depth_map.empty()) {
@@ -129,7 +126,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     }
     try {
         // From the frames the stacker saw (aligned, if alignment ran), read again one at a time.
-        write_retouch(a.retouch, processed, result, o.no_metadata ? fs::path() : frames.front(),
+        write_retouch(a.retouch, *result.frames, result, o.no_metadata ? fs::path() : frames.front(),
                       o.compress, o.overwrite, progress);
     } catch (...) {
         std::error_code ec;
@@ -157,7 +154,7 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
     check_output_folder(dir);
     for (const FrameRange& r : ranges) {
         const fs::path& first = frames[static_cast<size_t>(r.begin)];
-        const fs::path out = dir / (first.stem().string() + a.postfix + ext);
+        const fs::path out = bunch_output(dir, first, a.postfix, ext);
         if (!planned.insert(out).second)
             throw Error(ErrorKind::Output, out.string(), -1,
                         "two bunches would write this file (frames with the same name in "
@@ -176,34 +173,12 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
     configure_source(a.input_options, all);
     all.validate();
     make_output_folder(dir);
-    // One alignment for all bunches, so that their results share the reference's geometry.
-    ProcessedFrameSource processed(all, make_frame_actions(a.actions), pipeline_options(a.actions), progress);
-    processed.prepare();
-
-    for (size_t b = 0; b < ranges.size(); ++b) {
-        progress.check_cancel();
-        const FrameRange r = ranges[b];
-        const std::vector<fs::path> bunch(frames.begin() + r.begin, frames.begin() + r.end);
-        const WriteOptions w = write_options(o, bunch.front());
-        progress.info("bunch " + std::to_string(b + 1) + "/" + std::to_string(ranges.size()) +
-                      ": " + bunch.front().filename().string() + " .. " +
-                      bunch.back().filename().string());
-        if (bunch.size() == 1) {
-            progress.warn("the last bunch has one frame only (" + bunch.front().string() +
-                          "): written unchanged");
-            write_image(outs[b], a.actions.any() ? processed.frame(r.begin) : read_image(bunch.front(), r.begin), w);
-            continue;
-        }
-        auto stacker = prototype.clone();
-        FileFrameSource bunch_files(bunch, progress);
-        configure_source(a.input_options, bunch_files);
-        FrameRangeSource bunch_processed(processed, r.begin, r.end);
-        FrameSource& source = a.actions.any() ? static_cast<FrameSource&>(bunch_processed) : bunch_files;
-        const StackResult result = stack_frames(*stacker, source, o.denoise, progress);
-        progress.finish();
-        write_image(outs[b], result.image, w);
-        progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) + ")");
-    }
+    stack_bunches(all, frame_pipeline(a.actions), prototype, ranges, {o.denoise}, progress,
+                  [&](size_t b, const StackResult& result) {
+                      progress.finish();
+                      write_image(outs[b], result.image, write_options(o, frames[size_t(ranges[b].begin)]));
+                      progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) + ")");
+                  });
     return kExitOk;
 }
 

@@ -59,8 +59,9 @@ void add_frame_action_options(CLI::App& app, FrameActionOptions& o) {
         ->group(group);
 }
 
-std::vector<std::unique_ptr<FrameAction>> make_frame_actions(const FrameActionOptions& o) {
-    std::vector<std::unique_ptr<FrameAction>> actions;
+FramePipeline frame_pipeline(const FrameActionOptions& o) {
+    FramePipeline pipeline;
+    std::vector<std::unique_ptr<FrameAction>>& actions = pipeline.actions;
     if (!o.noise_mask.empty()) {
         MaskNoiseOptions m;
         m.noise_mask = o.noise_mask;
@@ -90,15 +91,10 @@ std::vector<std::unique_ptr<FrameAction>> make_frame_actions(const FrameActionOp
         b.plot_histograms = !o.plots.empty();
         actions.push_back(std::make_unique<BalanceFrames>(b));
     }
-    return actions;
-}
-
-FramePipelineOptions pipeline_options(const FrameActionOptions& o) {
-    FramePipelineOptions p;
-    p.ref_idx = o.ref_idx;
-    p.step_process = !o.no_step;
-    p.plot_path = o.plots;
-    return p;
+    pipeline.options.ref_idx = o.ref_idx;
+    pipeline.options.step_process = !o.no_step;
+    pipeline.options.plot_path = o.plots;
+    return pipeline;
 }
 
 }  // namespace fstack::cli

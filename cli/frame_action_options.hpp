@@ -33,8 +33,8 @@ struct FrameActionOptions {
 
 void add_frame_action_options(CLI::App& app, FrameActionOptions& options);
 
-// The actions in pipeline order (empty: none requested). Throws Error(Usage).
-std::vector<std::unique_ptr<FrameAction>> make_frame_actions(const FrameActionOptions& options);
-FramePipelineOptions pipeline_options(const FrameActionOptions& options);
+// The actions in pipeline order (none: an empty pipeline) with the reference rules. Throws
+// Error(Usage).
+FramePipeline frame_pipeline(const FrameActionOptions& options);
 
 }  // namespace fstack::cli

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The plug-in's parameter table without GIMP: which stacker uses which option (the dialogs grey
-// out the others), and that every such tag names a real stacker choice.
+// out the others), that every such tag names a real stacker choice, and that the stacker
+// arguments are the core's parameter tables.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
+#include "fstack/error.hpp"
+#include "fstack/stacker_registry.hpp"
 #include "params.hpp"
 
 namespace {
@@ -45,3 +49,67 @@ TEST(PluginParams, WhichStackerUsesWhat) {
 }
 
 }  // namespace
+
+// The GIMP arguments of both hosts (GIMP 3 by choice id, GIMP 2.10 by choice index: the same
+// table, walked by host3.cpp and host2.cpp) against the core's stacker tables: same names, kinds,
+// defaults, ranges and choices, and validate() refuses what the chosen stacker's table refuses.
+TEST(PluginParams, StackerArgumentsAreTheCoreTables) {
+    const auto& defs = stack_params();
+    const ParamDef& stacker = param(defs, "stacker");
+    ASSERT_EQ(stacker.choices.size(), fstack::stacker_registry().size());
+    for (size_t i = 0; i < stacker.choices.size(); ++i)
+        EXPECT_EQ(std::string(stacker.choices[i].id), fstack::stacker_registry()[i].id);
+    int checked = 0;
+    for (const fstack::StackerInfo& s : fstack::stacker_registry()) {
+        for (const fstack::ParamSpec& spec : *s.params) {
+            const ParamDef& d = param(defs, spec.dashed());
+            ++checked;
+            EXPECT_TRUE(used_by_stacker(d, s.id)) << d.name;
+            EXPECT_EQ(d.def, spec.default_value) << d.name;
+            switch (spec.kind) {
+            case fstack::ParamKind::Bool: EXPECT_EQ(d.kind, ParamKind::Bool) << d.name; break;
+            case fstack::ParamKind::Int: EXPECT_EQ(d.kind, ParamKind::Int) << d.name; break;
+            case fstack::ParamKind::Number: EXPECT_EQ(d.kind, ParamKind::Double) << d.name; break;
+            case fstack::ParamKind::Choice:
+                EXPECT_EQ(d.kind, ParamKind::Choice) << d.name;
+                ASSERT_EQ(d.choices.size(), spec.choices.size()) << d.name;
+                for (size_t i = 0; i < d.choices.size(); ++i)
+                    EXPECT_EQ(std::string(d.choices[i].id), spec.choices[i].id) << d.name;
+                break;
+            }
+            if (spec.kind == fstack::ParamKind::Int || spec.kind == fstack::ParamKind::Number) {
+                // The spin range holds every stacker's range that shares the argument, and no more.
+                double lo = spec.min, hi = spec.max;
+                for (const fstack::StackerInfo& o : fstack::stacker_registry())
+                    if (const fstack::ParamSpec* q = fstack::find_param(*o.params, spec.key)) {
+                        lo = std::min(lo, q->min);
+                        hi = std::max(hi, q->max);
+                    }
+                EXPECT_EQ(d.min, lo) << d.name;
+                EXPECT_EQ(d.max, hi) << d.name;
+                // The chosen stacker's own limits hold (kernel-size 4 passes the spin, not the depth map).
+                ParamValues v = defaults(defs);
+                v["stacker"] = double(&s - fstack::stacker_registry().data());
+                const double top = spec.max_open ? spec.max - (spec.max - spec.min) * 1e-3 : spec.max;
+                v[d.name] = top;
+                EXPECT_NO_THROW(validate(defs, v)) << d.name << " " << top;
+                if (!spec.max_open && spec.kind == fstack::ParamKind::Int && spec.max < hi) {
+                    v[d.name] = spec.max + 1;
+                    EXPECT_THROW(validate(defs, v), fstack::Error) << d.name;
+                }
+                if (spec.odd) {
+                    v[d.name] = spec.min + 1;
+                    EXPECT_THROW(validate(defs, v), fstack::Error) << d.name << " even";
+                }
+                if (spec.min_open || spec.max_open) {
+                    v[d.name] = spec.max_open ? spec.max : spec.min;
+                    EXPECT_THROW(validate(defs, v), fstack::Error) << d.name << " open end";
+                }
+            }
+        }
+    }
+    EXPECT_EQ(checked, 13);
+    // The pyramid's consistency pass is offered because its table has it.
+    EXPECT_TRUE(used_by_stacker(param(defs, "consistency"), "pyramid"));
+    EXPECT_FALSE(used_by_stacker(param(defs, "consistency"), "depthmap"));
+}

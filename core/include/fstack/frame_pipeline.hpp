@@ -20,6 +20,18 @@ struct FramePipelineOptions {
     std::filesystem::path working_path;  // resolves relative action inputs (the noise mask)
 };
 
+// The frame actions of a stack, in pipeline order (MaskNoise -> Vignetting -> AlignFrames ->
+// BalanceFrames), with the reference rules. Empty: the frames reach the stacker as they are.
+// stack() clones the actions, so one pipeline serves any number of stacks.
+struct FramePipeline {
+    std::vector<std::unique_ptr<FrameAction>> actions;
+    FramePipelineOptions options;
+
+    bool empty() const { return actions.empty(); }
+    // Fresh copies of the actions (no per-stack state).
+    std::vector<std::unique_ptr<FrameAction>> clone_actions() const;
+};
+
 // A frame's turn in the seed's order: the reference, the frames after it outward, then the
 // frames before it; `neighbour` is the frame it is processed against.
 struct FrameVisit { int index, neighbour; };
@@ -39,6 +51,7 @@ public:
     int size() const override { return source_.size(); }
     cv::Mat frame(int index) override;
     std::string frame_name(int index) const override { return source_.frame_name(index); }
+    int origin(int index) const override { return source_.origin(index); }
 
     // Runs the analysing pass now (idempotent). `sink`, if given, receives every processed
     // frame once, in the visiting order (the Actions job writes them to files).

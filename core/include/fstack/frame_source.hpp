@@ -19,6 +19,9 @@ public:
     virtual int size() const = 0;
     virtual cv::Mat frame(int index) = 0;
     virtual std::string frame_name(int index) const = 0;
+    // Frame `index`'s position in the whole stack it comes from, for messages (a bunch's frame 0
+    // is the stack's frame 10).
+    virtual int origin(int index) const { return index; }
 };
 
 // Frames held in memory (GIMP, tests).
@@ -42,6 +45,7 @@ public:
     int size() const override { return end_ - begin_; }
     cv::Mat frame(int index) override { return source_.frame(begin_ + index); }
     std::string frame_name(int index) const override { return source_.frame_name(begin_ + index); }
+    int origin(int index) const override { return source_.origin(begin_ + index); }
 
 private:
     FrameSource& source_;

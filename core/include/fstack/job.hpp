@@ -21,6 +21,19 @@ struct JobContext {
     std::filesystem::path job_input_path;   // StackJob's input_path (relative to working_path)
     std::filesystem::path last_output_path; // output of the previous action ("" if none)
     Progress* progress = &null_progress();
+
+    // The seed's path rules, written once for every action:
+    // an action's working folder is its own working_path, else the job's;
+    std::filesystem::path working(const std::filesystem::path& own) const;
+    // its input folders are its own input_path, else the previous action's output, else the
+    // job's input_path (relative to the working folder). Error(Usage) naming `action` if none.
+    std::vector<std::filesystem::path> inputs(const std::vector<std::filesystem::path>& own,
+                                              const std::string& action) const;
+    std::filesystem::path input(const std::filesystem::path& own, const std::string& action) const;
+    // Its output folder `dir` is created (Error(Output) when it cannot be) and may not be one of
+    // its input folders (Error(Usage)): a job never writes over its own frames.
+    static void make_output_folder(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& inputs,
+                                   const std::string& action);
 };
 
 class Action {

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "fstack/frame_pipeline.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
@@ -16,12 +20,29 @@ namespace fstack {
 // fused image. Reports one step per frame and pass, and honours cancellation.
 cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress = null_progress());
 
-// The in-memory core of FocusStack: stacks `frames` and returns the image, optionally denoised.
-// Used by FocusStack, the CLI and GIMP alike.
+// What a stack gives: the fused image, the depth map, and the frames the stacker saw.
 struct StackResult {
     cv::Mat image;
     cv::Mat depth_map;  // CV_16U frame index of the sharpest frame
+    int frame_count = 0;
+    // The frames after the frame actions (aligned, balanced...), read again one at a time on
+    // request (the retouch layers); the source given to stack() must outlive it.
+    std::shared_ptr<FrameSource> frames;
 };
+
+struct StackOptions {
+    double denoise = 0;  // non-local-means strength on the result (0: off)
+};
+
+// The one stacking step of every front end (CLI, batches, job files, GIMP): the frames of
+// `source` through `pipeline` (each frame once, in the seed's order; its actions are cloned, so
+// the pipeline can be reused) into `stacker`, and the result denoised as `options` says. Peak
+// memory depends on the frame size, not on the number of frames. Throws Error(Input) for fewer
+// than two frames.
+StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker,
+                  const StackOptions& options = {}, Progress& progress = null_progress());
+
+// The same without frame actions, for a source already processed (or needing none).
 StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength = 0,
                          Progress& progress = null_progress());
 
@@ -38,5 +59,18 @@ void write_depth_map(const std::filesystem::path& path, const cv::Mat& depth_map
 // 1 <= frames and 0 <= overlap < frames.
 struct FrameRange { int begin, end; };
 std::vector<FrameRange> bunch_ranges(int frame_count, int frames, int overlap);
+
+// The seed's name of a bunch's output: <first frame's stem><postfix><extension> in `dir`.
+std::filesystem::path bunch_output(const std::filesystem::path& dir, const std::filesystem::path& first_frame,
+                                   const std::string& postfix, const std::string& extension);
+
+// Stacks every bunch of `bunches` (from bunch_ranges) with a fresh clone of `prototype`. The
+// pipeline runs once over all the frames, so that the bunches share the reference's geometry.
+// A bunch of one frame comes out as that frame (after the actions), with a warning. `emit(b,
+// result)` receives each bunch's result in order; an error names the frame by its index in
+// `source`.
+void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Stacker& prototype,
+                   const std::vector<FrameRange>& bunches, const StackOptions& options, Progress& progress,
+                   const std::function<void(size_t, const StackResult&)>& emit);
 
 }  // namespace fstack

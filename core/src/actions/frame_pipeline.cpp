@@ -23,6 +23,12 @@ std::vector<FrameVisit> visiting_order(int frame_count, int reference, bool step
     return order;
 }
 
+std::vector<std::unique_ptr<FrameAction>> FramePipeline::clone_actions() const {
+    std::vector<std::unique_ptr<FrameAction>> fresh;
+    for (const auto& a : actions) fresh.push_back(a->clone());
+    return fresh;
+}
+
 ProcessedFrameSource::ProcessedFrameSource(FrameSource& source, std::vector<std::unique_ptr<FrameAction>> actions,
                                            FramePipelineOptions options, Progress& progress)
     : source_(source), actions_(std::move(actions)), options_(std::move(options)), progress_(progress) {

@@ -18,12 +18,8 @@ Actions::Actions(std::string name, std::vector<std::unique_ptr<FrameAction>> act
 
 fs::path Actions::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    const fs::path in_rel = !options_.input_path.empty()       ? options_.input_path
-                            : !context.last_output_path.empty() ? context.last_output_path
-                                                                : context.job_input_path;
-    if (in_rel.empty())
-        throw Error(ErrorKind::Usage, "Actions " + name_ + ": no input path: give the job or this action an input_path");
+    const fs::path working = context.working(options_.working_path);
+    const fs::path in_rel = context.input(options_.input_path, "Actions " + name_);
     const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
     const fs::path input = working / in_rel, out_dir = working / out_rel;
 
@@ -31,14 +27,9 @@ fs::path Actions::run(JobContext& context) {
     std::vector<fs::path> paths;
     for (size_t i = 0; i < all.size(); i += static_cast<size_t>(options_.resample)) paths.push_back(all[i]);
     if (paths.empty()) throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
-    std::error_code ec;
-    if (fs::exists(out_dir, ec) && fs::equivalent(out_dir, input, ec))
-        throw Error(ErrorKind::Usage, out_dir.string(), -1, "Actions " + name_ + ": output_path is the input folder");
     FileFrameSource frames(paths, progress);
     frames.validate();
-    fs::create_directories(out_dir, ec);
-    if (!fs::is_directory(out_dir, ec))
-        throw Error(ErrorKind::Output, out_dir.string(), -1, "cannot create the output folder");
+    JobContext::make_output_folder(out_dir, {input}, "Actions " + name_);
 
     std::vector<std::unique_ptr<FrameAction>> fresh;
     for (const auto& a : actions_) fresh.push_back(a->clone());

@@ -25,16 +25,33 @@ void StackJob::run(Progress& progress) {
     }
 }
 
-namespace {
+fs::path JobContext::working(const fs::path& own) const { return own.empty() ? working_path : own; }
 
-fs::path resolve_input(const FocusStackOptions& o, const JobContext& c, const fs::path& working) {
-    fs::path in = !o.input_path.empty() ? o.input_path
-                  : !c.last_output_path.empty() ? c.last_output_path
-                                                : c.job_input_path;
+std::vector<fs::path> JobContext::inputs(const std::vector<fs::path>& own, const std::string& action) const {
+    if (!own.empty()) return own;
+    const fs::path in = !last_output_path.empty() ? last_output_path : job_input_path;
     if (in.empty())
-        throw Error(ErrorKind::Usage, "no input path: give the job or its first action an input_path");
-    return working / in;
+        throw Error(ErrorKind::Usage, action + ": no input path: give the job or this action an input_path");
+    return {in};
 }
+
+fs::path JobContext::input(const fs::path& own, const std::string& action) const {
+    return inputs(own.empty() ? std::vector<fs::path>{} : std::vector<fs::path>{own}, action).front();
+}
+
+void JobContext::make_output_folder(const fs::path& dir, const std::vector<fs::path>& inputs, const std::string& action) {
+    std::error_code ec;
+    for (const fs::path& in : inputs)
+        if (fs::exists(dir, ec) && fs::equivalent(dir, in, ec))
+            throw Error(ErrorKind::Usage, dir.string(), -1,
+                        action + ": output_path is an input folder; the job would write over its own frames");
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir, ec))
+        throw Error(ErrorKind::Output, dir.string(), -1, "cannot create the output folder" +
+                                                             (ec ? ": " + ec.message() : std::string()));
+}
+
+namespace {
 
 // The file whose metadata goes into the outputs (the seed's exif_path rules).
 fs::path resolve_metadata_source(const FocusStackOptions& o, const JobContext& c, const fs::path& working,
@@ -58,14 +75,7 @@ fs::path resolve_metadata_source(const FocusStackOptions& o, const JobContext& c
 
 fs::path output_file(const fs::path& dir, const fs::path& first_frame, const FocusStackOptions& o) {
     const std::string ext = o.output_extension.empty() ? first_frame.extension().string() : o.output_extension;
-    return dir / (first_frame.stem().string() + o.postfix + ext);
-}
-
-void make_output_dir(const fs::path& dir) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec || !fs::is_directory(dir))
-        throw Error(ErrorKind::Output, dir.string(), -1, "cannot create the output folder: " + ec.message());
+    return bunch_output(dir, first_frame, o.postfix, ext);
 }
 
 }  // namespace
@@ -78,8 +88,8 @@ FocusStack::FocusStack(std::string name, std::unique_ptr<Stacker> stacker, Focus
 FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
     Progress& progress = *context.progress;
     Prepared p;
-    p.working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    const fs::path input = resolve_input(options_, context, p.working);
+    p.working = context.working(options_.working_path);
+    const fs::path input = p.working / context.input(options_.input_path, "FocusStack " + name_);
     p.out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
     p.frames = list_frames(input, progress);
     if (p.frames.empty())
@@ -88,7 +98,7 @@ FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
     p.write = options_.write;
     p.write.metadata_source = resolve_metadata_source(options_, context, p.working, p.frames.front(), progress);
     p.out_dir = p.working / p.out_rel;
-    make_output_dir(p.out_dir);
+    JobContext::make_output_folder(p.out_dir, {input}, "FocusStack " + name_);
     return p;
 }
 
@@ -97,7 +107,7 @@ fs::path FocusStack::run(JobContext& context) {
     const Prepared p = prepare(context);
     FileFrameSource frames(p.frames, progress);
     const fs::path out = output_file(p.out_dir, p.frames.front(), options_);
-    const StackResult result = stack_frames(*stacker_, frames, options_.denoise, progress);
+    const StackResult result = stack(frames, FramePipeline{}, *stacker_, {options_.denoise}, progress);
     write_image(out, result.image, p.write);
     progress.info("wrote " + out.string());
     if (!options_.depth_map_path.empty())
@@ -114,31 +124,13 @@ FocusStackBunch::FocusStackBunch(std::string name, std::unique_ptr<Stacker> stac
 fs::path FocusStackBunch::run(JobContext& context) {
     Progress& progress = *context.progress;
     const Prepared p = prepare(context);
-    const std::vector<fs::path>& paths = p.frames;
-    const WriteOptions& write = p.write;
-    const fs::path& out_dir = p.out_dir;
-    const auto ranges = bunch_ranges(static_cast<int>(paths.size()), frames_, overlap_);
-    for (size_t b = 0; b < ranges.size(); ++b) {
-        const FrameRange r = ranges[b];
-        std::vector<fs::path> bunch(paths.begin() + r.begin, paths.begin() + r.end);
-        const fs::path out = output_file(out_dir, bunch.front(), options_);
-        progress.info("bunch " + std::to_string(b + 1) + "/" + std::to_string(ranges.size()) + ": frames " +
-                      std::to_string(r.begin) + ".." + std::to_string(r.end - 1));
-        FileFrameSource frames(bunch, progress);
-        try {
-            if (bunch.size() == 1) {
-                progress.warn("the last bunch has one frame only (" + bunch.front().string() + "): written unchanged");
-                write_image(out, frames.frame(0), write);
-                continue;
-            }
-            const StackResult result = stack_frames(*stacker_, frames, options_.denoise, progress);
-            write_image(out, result.image, write);
-        } catch (const Error& e) {
-            // The bunch's source counts from 0: report the frame's index in the whole folder.
-            if (e.frame_index() < 0) throw;
-            throw Error(e.kind(), e.file(), e.frame_index() + r.begin, e.reason());
-        }
-    }
+    const auto ranges = bunch_ranges(static_cast<int>(p.frames.size()), frames_, overlap_);
+    FileFrameSource frames(p.frames, progress);
+    stack_bunches(frames, FramePipeline{}, *stacker_, ranges, {options_.denoise}, progress,
+                  [&](size_t b, const StackResult& result) {
+                      write_image(output_file(p.out_dir, p.frames[size_t(ranges[b].begin)], options_), result.image,
+                                  p.write);
+                  });
     return p.out_rel;
 }
 

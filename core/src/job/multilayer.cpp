@@ -27,14 +27,8 @@ std::vector<fs::path> images_of(const fs::path& p, Progress& progress) {
 
 fs::path MultiLayer::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    std::vector<fs::path> inputs = options_.input_path;
-    if (inputs.empty()) {
-        const fs::path in = !context.last_output_path.empty() ? context.last_output_path : context.job_input_path;
-        if (in.empty())
-            throw Error(ErrorKind::Usage, "MultiLayer " + name_ + ": no input path: give the job or the action an input_path");
-        inputs.push_back(in);
-    }
+    const fs::path working = context.working(options_.working_path);
+    const std::vector<fs::path> inputs = context.inputs(options_.input_path, "MultiLayer " + name_);
     // Layers bottom first: the first folder at the bottom, the last (the stacked result) on
     // top; within a folder its first image (natural order) is the highest.
     std::vector<fs::path> bottom_first;
@@ -76,10 +70,9 @@ fs::path MultiLayer::run(JobContext& context) {
 
     const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
     const fs::path out_dir = working / out_rel;
-    std::error_code ec;
-    fs::create_directories(out_dir, ec);
-    if (!fs::is_directory(out_dir))
-        throw Error(ErrorKind::Output, out_dir.string(), -1, "cannot create the output folder: " + ec.message());
+    std::vector<fs::path> input_dirs;
+    for (const fs::path& in : inputs) input_dirs.push_back(working / in);
+    JobContext::make_output_folder(out_dir, input_dirs, "MultiLayer " + name_);
     const fs::path out = out_dir / (bottom_first.back().stem().string() + layer_format_extension(options_.format));
     write_layered_file(out, options_.format, spec,
                        [&](int i) { return LayerPixels{read_image(bottom_first[static_cast<size_t>(i)]), {}}; },

@@ -81,9 +81,7 @@ NoiseMaps detect_noise(FrameSource& frames, std::array<int, 3> thresholds, int b
 }
 
 void write_noise_maps(const NoiseMaps& maps, const fs::path& dir, const std::string& file_name, const fs::path& plot_dir) {
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (!fs::is_directory(dir, ec)) throw Error(ErrorKind::Output, dir.string(), -1, "cannot create the noise map folder");
+    JobContext::make_output_folder(dir, {}, "NoiseDetection");
     write_image(dir / (file_name + "-rgb.png"), maps.rgb);
     write_image(dir / (file_name + "-r.png"), maps.r);
     write_image(dir / (file_name + "-g.png"), maps.g);
@@ -110,13 +108,8 @@ NoiseDetection::NoiseDetection(std::string name, NoiseDetectionOptions options)
 
 fs::path NoiseDetection::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = options_.working_path.empty() ? context.working_path : options_.working_path;
-    std::vector<fs::path> inputs = options_.input_path;
-    if (inputs.empty()) {
-        const fs::path in = !context.last_output_path.empty() ? context.last_output_path : context.job_input_path;
-        if (in.empty()) throw Error(ErrorKind::Usage, "NoiseDetection " + name_ + ": no input path: give the job or this action an input_path");
-        inputs.push_back(in);
-    }
+    const fs::path working = context.working(options_.working_path);
+    const std::vector<fs::path> inputs = context.inputs(options_.input_path, "NoiseDetection " + name_);
     std::vector<fs::path> paths;
     for (const auto& in : inputs) {
         const auto frames = list_frames(working / in, progress);
@@ -127,6 +120,9 @@ fs::path NoiseDetection::run(JobContext& context) {
     frames.validate();
     const NoiseMaps maps = detect_noise(frames, options_.channel_thresholds, options_.blur_size, progress);
     const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    std::vector<fs::path> input_dirs;
+    for (const fs::path& in : inputs) input_dirs.push_back(working / in);
+    JobContext::make_output_folder(working / out_rel, input_dirs, "NoiseDetection " + name_);
     write_noise_maps(maps, working / out_rel, options_.file_name,
                      options_.plot_path.empty() ? fs::path() : working / options_.plot_path);
     progress.info("NoiseDetection " + name_ + ": " + std::to_string(cv::countNonZero(maps.rgb)) +

@@ -29,7 +29,7 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
                 stacker.add(frame);
             } catch (const Error& e) {
                 if (!e.file().empty()) throw;
-                throw Error(e.kind(), source.frame_name(i), i, e.reason());
+                throw Error(e.kind(), source.frame_name(i), source.origin(i), e.reason());
             }
             progress.step(i + 1);
         }
@@ -46,12 +46,76 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
     StackResult result;
     result.image = run_stacker(stacker, frames, progress);
     result.depth_map = stacker.depth_map();
+    result.frame_count = frames.size();
     if (denoise_strength > 0) {
         progress.stage("denoise", 1);
         result.image = denoise(result.image, denoise_strength);
         progress.step(1);
     }
     return result;
+}
+
+namespace {
+
+// A source that shares another's lifetime with no ownership (the caller's source).
+struct BorrowedSource : FrameSource {
+    explicit BorrowedSource(FrameSource& s) : source(s) {}
+    int size() const override { return source.size(); }
+    cv::Mat frame(int index) override { return source.frame(index); }
+    std::string frame_name(int index) const override { return source.frame_name(index); }
+    int origin(int index) const override { return source.origin(index); }
+    FrameSource& source;
+};
+
+// `source` as the stacker sees it: processed by the pipeline's actions (analysed now), or as is.
+std::shared_ptr<FrameSource> through(FrameSource& source, const FramePipeline& pipeline, Progress& progress) {
+    if (pipeline.empty()) return std::make_shared<BorrowedSource>(source);
+    auto processed = std::make_shared<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options, progress);
+    processed->prepare();
+    return processed;
+}
+
+}  // namespace
+
+StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker, const StackOptions& options,
+                  Progress& progress) {
+    if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
+    std::shared_ptr<FrameSource> frames = through(source, pipeline, progress);
+    StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
+    result.frames = std::move(frames);
+    return result;
+}
+
+void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Stacker& prototype,
+                   const std::vector<FrameRange>& bunches, const StackOptions& options, Progress& progress,
+                   const std::function<void(size_t, const StackResult&)>& emit) {
+    const std::shared_ptr<FrameSource> frames = through(source, pipeline, progress);
+    for (size_t b = 0; b < bunches.size(); ++b) {
+        progress.check_cancel();
+        const FrameRange r = bunches[b];
+        progress.info("bunch " + std::to_string(b + 1) + "/" + std::to_string(bunches.size()) + ": frames " +
+                      std::to_string(r.begin + 1) + ".." + std::to_string(r.end) + " (" +
+                      fs::path(frames->frame_name(r.begin)).filename().string() + " .. " +
+                      fs::path(frames->frame_name(r.end - 1)).filename().string() + ")");
+        auto bunch = std::make_shared<FrameRangeSource>(*frames, r.begin, r.end);
+        StackResult result;
+        if (r.end - r.begin == 1) {
+            progress.warn("the last bunch has one frame only (" + frames->frame_name(r.begin) +
+                          "): written unchanged");
+            result.image = bunch->frame(0);
+            result.frame_count = 1;
+        } else {
+            const std::unique_ptr<Stacker> stacker = prototype.clone();
+            result = stack_frames(*stacker, *bunch, options.denoise, progress);
+        }
+        result.frames = bunch;
+        emit(b, result);
+    }
+}
+
+fs::path bunch_output(const fs::path& dir, const fs::path& first_frame, const std::string& postfix,
+                      const std::string& extension) {
+    return dir / (first_frame.stem().string() + postfix + extension);
 }
 
 cv::Mat depth_map_image(const cv::Mat& depth_map, int frame_count, int depth) {

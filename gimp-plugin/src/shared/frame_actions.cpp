@@ -31,11 +31,11 @@ bool wants_frame_actions(const ParamValues& v) {
     return on("vignetting") || on("align") || on("balance");
 }
 
-std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const ParamValues& v,
-                                                 Progress& progress) {
-    if (!wants_frame_actions(v)) return nullptr;
+FramePipeline frame_pipeline(const ParamValues& v) {
+    FramePipeline pipeline;
+    if (!wants_frame_actions(v)) return pipeline;
     // The seed's order: Vignetting -> AlignFrames -> BalanceFrames.
-    std::vector<std::unique_ptr<FrameAction>> actions;
+    std::vector<std::unique_ptr<FrameAction>>& actions = pipeline.actions;
     if (v.at("vignetting") != 0) actions.push_back(std::make_unique<Vignetting>());
     if (const int align = int(v.at("align")); align != 0) {
         AlignFramesOptions o;
@@ -49,9 +49,15 @@ std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const Para
         o.channel = channels[balance - 1];
         actions.push_back(std::make_unique<BalanceFrames>(o));
     }
-    // Analyses once in the seed's order, then replays per request: a two-pass stacker pays the
-    // warp again, not the feature matching, and no frame is held in memory.
-    auto processed = std::make_unique<ProcessedFrameSource>(source, std::move(actions), FramePipelineOptions{},
+    return pipeline;
+}
+
+std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const ParamValues& v,
+                                                 Progress& progress) {
+    const FramePipeline pipeline = frame_pipeline(v);
+    if (pipeline.empty()) return nullptr;
+    // Analyses once in the seed's order, then replays per request: no frame is held in memory.
+    auto processed = std::make_unique<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options,
                                                             progress);
     processed->prepare();
     return processed;

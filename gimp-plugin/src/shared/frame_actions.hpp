@@ -19,6 +19,10 @@ std::vector<ParamDef> frame_action_params();
 // True when `values` asks for any frame action.
 bool wants_frame_actions(const ParamValues& values);
 
+// The actions `values` asks for, in the seed's order, with the core's reference rules (the
+// middle frame); empty when none is asked for.
+FramePipeline frame_pipeline(const ParamValues& values);
+
 // Runs the actions `values` asks for over `source` (reference: the middle frame, as the core)
 // and returns the processed frames, or nullptr when none is asked for. The frames are held in
 // memory: alignment must see them all before the stacker does.

@@ -7,6 +7,7 @@
 #include "fstack/stack_frames.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "fstack/error.hpp"
+#include "fstack/retouch_layers.hpp"
 #include "host_progress.hpp"
 #include "layer_frames.hpp"
 
@@ -16,13 +17,23 @@ namespace {
 int ival(const ParamValues& v, const char* name) { return int(v.at(name)); }
 bool bval(const ParamValues& v, const char* name) { return v.at(name) != 0; }
 
-// Depth map as write_depth_map() draws it: frame 0 (bottom layer, near) black, last white.
-cv::Mat depth_picture(const cv::Mat& depth_map, int frames, int depth) {
-    const double top = depth == CV_16U ? 65535 : 255;
-    cv::Mat out;
-    depth_map.convertTo(out, depth, frames > 1 ? top / (frames - 1) : 0);
-    return out;
-}
+// The core's stages on GIMP's bar: the frame actions fill 0..30 %, the stacking the rest up
+// to 90 % (all of it when no action runs); the output stage has the last 10 %.
+class StackProgress : public Progress {
+public:
+    StackProgress(Host& host, bool actions)
+        : actions_(host, 0.0, 0.3), stacking_(host, actions ? 0.3 : 0.0, 0.9) {}
+    void stage(const std::string& name, int total) override {
+        current_ = name.rfind("frame actions", 0) == 0 ? &actions_ : &stacking_;
+        current_->stage(name, total);
+    }
+    void step(int done) override { current_->step(done); }
+    void log(LogLevel level, const std::string& message) override { current_->log(level, message); }
+
+private:
+    HostProgress actions_, stacking_;
+    HostProgress* current_ = &stacking_;
+};
 
 // Ends the output stage on every path out of it, so an exception cannot leave GIMP's undo
 // group open or a half-built image behind.
@@ -73,12 +84,12 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
 
     // Work: read, act, stack. Nothing here changes the image.
     LayerFrameSource layer_source(host, layers, info);
-    HostProgress actions_progress(host, 0.0, 0.3);
-    std::unique_ptr<FrameSource> acted = apply_frame_actions(layer_source, v, actions_progress);
-    FrameSource& frames = acted ? *acted : layer_source;
-    HostProgress stack_progress(host, acted ? 0.3 : 0.0, 0.9);
+    const FramePipeline pipeline = frame_pipeline(v);
+    const bool acted = !pipeline.empty();
+    StackProgress progress(host, acted);
     std::unique_ptr<Stacker> stacker = make_stacker(v);
-    StackResult r = stack_frames(*stacker, frames, v.at("denoise"), stack_progress);
+    StackResult r = stack(layer_source, pipeline, *stacker, {v.at("denoise")}, progress);
+    FrameSource& frames = *r.frames;
 
     // Aligned frames are whole (the alignment fills its borders): the unaligned layers'
     // transparency no longer says where the picture is.
@@ -86,7 +97,7 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
     if (alpha.empty()) alpha = cv::Mat(r.image.size(), r.image.depth(),
                                        cv::Scalar(r.image.depth() == CV_16U ? 65535 : 255));
     const cv::Mat result = to_host_pixels(r.image, alpha);
-    const cv::Mat depth = bval(v, "depth-map") ? depth_picture(r.depth_map, n, r.image.depth()) : cv::Mat();
+    const cv::Mat depth = bval(v, "depth-map") ? depth_map_image(r.depth_map, n, r.image.depth()) : cv::Mat();
 
     // Output: the only part that changes GIMP's state, one undo step.
     host.progress("Creating layers...", 0.9);
@@ -99,7 +110,7 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
             const LayerId copy = acted
                 ? host.add_layer(layers[k].name, to_host_pixels(frames.frame(k), cv::Mat()), group, 0)
                 : host.copy_layer(layers[k].id, group, 0);
-            cv::Mat mask = r.depth_map == k;  // 255 where frame k is the sharpest
+            const cv::Mat mask = retouch_mask(r.depth_map, k);  // 255 where frame k is the sharpest
             host.set_mask(copy, mask);
         }
     }
