@@ -9,6 +9,7 @@
 #include <opencv2/features2d.hpp>
 
 #include "fstack/frame_action.hpp"
+#include "fstack/params.hpp"
 
 namespace fstack {
 
@@ -66,8 +67,14 @@ struct AlignFramesOptions {
     AlignPlotConfig plot_config;
 };
 
-// Throws Error(Usage) for combinations OpenCV cannot run (AKAZE descriptors without the AKAZE
-// detector, Hamming matching of SIFT descriptors, SURF where OpenCV was built without it).
+// The job-file keys of AlignFrames that are scalars, each in its section (feature_config,
+// matching_config, alignment_config, plot_config). alignment_config.border_value (an array) and
+// plot_config.path (a string) are read by each front end itself (frame_action_registry.hpp).
+const ParamTable<AlignFramesOptions>& align_frames_params();
+
+// The constructor's validation: align_frames_params().check(), then the combinations OpenCV
+// cannot run (AKAZE descriptors without the AKAZE detector, Hamming matching of SIFT
+// descriptors, SURF where OpenCV was built without it). Throws Error(Usage).
 void check_align_options(const AlignFramesOptions& options);
 
 // How one frame was aligned: the 3x3 map from its pixels to the reference's.

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fstack/frame_action.hpp"
+#include "fstack/params.hpp"
 
 namespace fstack {
 
@@ -30,6 +31,12 @@ struct BalanceFramesOptions {
     bool plot_histograms = false;          // a PNG of the histograms per frame
 };
 
+// The job-file keys of BalanceFrames; intensity_interval's are in that section, and also read
+// as the seed example's i_min / i_max.
+const ParamTable<BalanceFramesOptions>& balance_frames_params();
+
+// The constructor's validation: balance_frames_params().check(), and intensity_interval's max
+// above its min (or -1). Throws Error(Usage).
 void check_balance_options(const BalanceFramesOptions& options);
 
 // The seed's BalanceFrames: brings every frame's luminosity (or colour) statistics to those of

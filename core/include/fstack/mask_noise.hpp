@@ -9,6 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "fstack/frame_action.hpp"
+#include "fstack/params.hpp"
 
 namespace fstack {
 
@@ -21,6 +22,11 @@ struct MaskNoiseOptions {
     InterpolationMethod method = InterpolationMethod::Mean;
 };
 
+// The job-file keys of MaskNoise that are scalars (noise_mask, a path, is read by each front end
+// itself; frame_action_registry.hpp declares it).
+const ParamTable<MaskNoiseOptions>& mask_noise_params();
+
+// The constructor's validation: mask_noise_params().check(), and a noise_mask. Throws Error(Usage).
 void check_mask_noise_options(const MaskNoiseOptions& options);
 
 // The seed's MaskNoise: replaces every pixel of the mask by the mean or median of the clean

@@ -31,8 +31,18 @@ struct ParamSpec {
     double min = 0, max = 0;               // the range (Int, Number); closed unless *_open
     bool min_open = false, max_open = false;
     bool odd = false;                      // Int: odd values only
-    std::vector<ParamChoice> choices;      // Choice: the value is the index
+    std::vector<ParamChoice> choices = {}; // Choice: the value is the index
     double default_value = 0;              // read from the options struct by the table
+    // The sub-table the key sits in ("feature_config" for AlignFrames' feature_config.detector);
+    // empty for a top-level key. Set by ParamTable::member_of.
+    std::string section{};
+    // A second, top-level job-file name for the key (the seed's example spells BalanceFrames'
+    // intensity_interval.min as i_min); empty if none. It wins over the sectioned key.
+    std::string alias{};
+
+    // "feature_config.detector": the section and the key, the name of its ParamValues entry
+    // and of its errors; the key alone when there is no section.
+    std::string name() const { return section.empty() ? key : section + "." + key; }
 
     // "gen-kernel": the key with dashes (GIMP's argument name, the CLI flag's stem).
     std::string dashed() const;
@@ -64,16 +74,17 @@ public:
     // One entry per member; the member's type gives the kind unless the spec has choices.
     template <class T>
     static Entry member(T Options::*m, ParamSpec spec) {
-        if constexpr (std::is_same_v<T, bool>) spec.kind = ParamKind::Bool;
-        else if constexpr (std::is_enum_v<T>) spec.kind = ParamKind::Choice;
-        else if constexpr (std::is_integral_v<T>) spec.kind = ParamKind::Int;
-        else spec.kind = ParamKind::Number;
-        return Entry{std::move(spec), [m](const Options& o) { return static_cast<double>(o.*m); },
-                     [m](Options& o, double v) {
-                         if constexpr (std::is_same_v<T, bool>) o.*m = v != 0;
-                         else if constexpr (std::is_enum_v<T>) o.*m = static_cast<T>(static_cast<int>(v));
-                         else o.*m = static_cast<T>(v);
-                     }};
+        return entry<T>(std::move(spec), [m](const Options& o) -> const T& { return o.*m; },
+                        [m](Options& o) -> T& { return o.*m; });
+    }
+
+    // A member `m` of the member `s` (AlignFramesOptions::feature_config.detector), in the
+    // sub-table `section` of the job file.
+    template <class S, class T>
+    static Entry member_of(S Options::*s, T S::*m, std::string section, ParamSpec spec) {
+        spec.section = std::move(section);
+        return entry<T>(std::move(spec), [s, m](const Options& o) -> const T& { return o.*s.*m; },
+                        [s, m](Options& o) -> T& { return o.*s.*m; });
     }
 
     explicit ParamTable(std::vector<Entry> entries) : entries_(std::move(entries)) {
@@ -90,7 +101,7 @@ public:
     Options options(const ParamValues& values) const {
         Options o{};
         for (const Entry& e : entries_) {
-            auto it = values.find(e.spec.key);
+            auto it = values.find(e.spec.name());
             if (it != values.end()) e.set(o, it->second);
         }
         return o;
@@ -98,24 +109,40 @@ public:
 
     ParamValues values(const Options& o) const {
         ParamValues v;
-        for (const Entry& e : entries_) v[e.spec.key] = e.get(o);
+        for (const Entry& e : entries_) v[e.spec.name()] = e.get(o);
         return v;
     }
 
-    // The constructor's validation: throws Error(Usage) "kernel_size must be odd, got 4".
+    // The constructor's validation: throws Error(Usage) "kernel_size must be odd, got 4"
+    // ("matching_config.threshold must be in (0, 1], got 2" for a key in a section).
     void check(const Options& o) const {
         for (const Entry& e : entries_) {
             const std::string why = e.spec.check(e.get(o));
-            if (!why.empty()) throw Error(ErrorKind::Usage, e.spec.key + " " + why);
+            if (!why.empty()) throw Error(ErrorKind::Usage, e.spec.name() + " " + why);
         }
     }
 
 private:
+    template <class T, class Get, class Ref>
+    static Entry entry(ParamSpec spec, Get get, Ref ref) {
+        if constexpr (std::is_same_v<T, bool>) spec.kind = ParamKind::Bool;
+        else if constexpr (std::is_enum_v<T>) spec.kind = ParamKind::Choice;
+        else if constexpr (std::is_integral_v<T>) spec.kind = ParamKind::Int;
+        else spec.kind = ParamKind::Number;
+        return Entry{std::move(spec), [get](const Options& o) { return static_cast<double>(get(o)); },
+                     [ref](Options& o, double v) {
+                         if constexpr (std::is_same_v<T, bool>) ref(o) = v != 0;
+                         else if constexpr (std::is_enum_v<T>) ref(o) = static_cast<T>(static_cast<int>(v));
+                         else ref(o) = static_cast<T>(v);
+                     }};
+    }
+
     std::vector<Entry> entries_;
     std::vector<ParamSpec> specs_;
 };
 
-// The spec of `key` in `specs`, or nullptr.
+// The spec named `key` in `specs` (its name(): "feature_config.detector" for a key in a
+// section), or nullptr.
 const ParamSpec* find_param(const std::vector<ParamSpec>& specs, const std::string& key);
 
 }  // namespace fstack

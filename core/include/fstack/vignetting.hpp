@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fstack/frame_action.hpp"
+#include "fstack/params.hpp"
 
 namespace fstack {
 
@@ -30,6 +31,10 @@ struct VignettingOptions {
     bool apply_correction = true;
 };
 
+// The job-file keys of Vignetting (DESIGN.md, "One table per operation").
+const ParamTable<VignettingOptions>& vignetting_params();
+
+// The constructor's validation: vignetting_params().check(). Throws Error(Usage).
 void check_vignetting_options(const VignettingOptions& options);
 
 // The seed's Vignetting: fits the model on each frame and divides the fall-off out (relative

@@ -49,12 +49,49 @@ float apply_curve(float x, const std::vector<float>& lut, float max_value) {
 
 }  // namespace
 
+const ParamTable<BalanceFramesOptions>& balance_frames_params() {
+    using T = ParamTable<BalanceFramesOptions>;
+    using O = BalanceFramesOptions;
+    using I = IntensityInterval;
+    // The seed's usage example spells the interval as i_min / i_max.
+    const auto aliased = [](ParamSpec s, std::string alias) {
+        s.alias = std::move(alias);
+        return s;
+    };
+    static const T table({
+        T::member(&O::channel, {"channel", "_Channel",
+                                "What is balanced: luminosity (one correction for all channels), each RGB "
+                                "channel, or saturation and value / lightness in HSV / HLS",
+                                {}, 0, 0, false, false, false,
+                                {{"LUMI", "lumi", "Luminosity"}, {"RGB", "rgb", "RGB"}, {"HSV", "hsv", "HSV"},
+                                 {"HLS", "hls", "HLS"}}}),
+        T::member(&O::mask_size, {"mask_size", "_Mask size",
+                                  "Statistics from the centred disc of this diameter, as a fraction of the "
+                                  "short side, only (0: the whole frame)", {}, 0, 10}),
+        T::member_of(&O::intensity_interval, &I::min, "intensity_interval",
+                     aliased({"min", "Intensity mi_n", "Darkest code value used for the statistics (not by "
+                                                       "match-hist)", {}, 0, 65535}, "i_min")),
+        T::member_of(&O::intensity_interval, &I::max, "intensity_interval",
+                     aliased({"max", "Intensity ma_x", "Brightest code value used for the statistics (-1: the "
+                                                       "largest; not by match-hist)", {}, -1, 65535}, "i_max")),
+        T::member(&O::img_scale, {"img_scale", "_Image scale",
+                                  "Statistics from every n-th pixel in x and y", {}, 1, 1024}),
+        T::member(&O::corr_map, {"corr_map", "Correction _map",
+                                 "linear: a gain; gamma: a gamma (no clipped highlights); match-hist: the "
+                                 "histogram mapped onto the reference's (ignores intensity_interval)",
+                                 {}, 0, 0, false, false, false,
+                                 {{"LINEAR", "linear", "Linear"}, {"GAMMA", "gamma", "Gamma"},
+                                  {"MATCH_HIST", "match-hist", "Match histogram"}}}),
+        T::member(&O::plot_histograms, {"plot_histograms", "_Plot histograms",
+                                        "Write a PNG of each frame's histograms before and after"}),
+    });
+    return table;
+}
+
 void check_balance_options(const BalanceFramesOptions& o) {
-    if (o.mask_size < 0) throw Error(ErrorKind::Usage, "BalanceFrames: mask_size must not be negative");
-    if (o.img_scale < 1) throw Error(ErrorKind::Usage, "BalanceFrames: img_scale must be at least 1");
-    if (o.intensity_interval.min < 0) throw Error(ErrorKind::Usage, "BalanceFrames: intensity_interval min must not be negative");
+    balance_frames_params().check(o);
     if (o.intensity_interval.max >= 0 && o.intensity_interval.max <= o.intensity_interval.min)
-        throw Error(ErrorKind::Usage, "BalanceFrames: intensity_interval max must be above min (or -1)");
+        throw Error(ErrorKind::Usage, "intensity_interval.max must be above intensity_interval.min (or -1)");
 }
 
 BalanceFrames::BalanceFrames(BalanceFramesOptions options) : options_(options) { check_balance_options(options_); }

@@ -7,10 +7,22 @@
 
 namespace fstack {
 
+const ParamTable<MaskNoiseOptions>& mask_noise_params() {
+    using T = ParamTable<MaskNoiseOptions>;
+    using O = MaskNoiseOptions;
+    static const T table({
+        T::member(&O::kernel_size, {"kernel_size", "_Kernel size",
+                                    "Window around a noisy pixel whose clean pixels replace it", {}, 3, 99, false,
+                                    false, true}),
+        T::member(&O::method, {"method", "_Method", "How the clean neighbours are combined", {}, 0, 0, false, false,
+                               false, {{"INTERPOLATE_MEAN", "mean", "Mean"}, {"INTERPOLATE_MEDIAN", "median", "Median"}}}),
+    });
+    return table;
+}
+
 void check_mask_noise_options(const MaskNoiseOptions& o) {
-    if (o.kernel_size < 3 || o.kernel_size % 2 == 0)
-        throw Error(ErrorKind::Usage, "MaskNoise: kernel_size must be odd and at least 3");
-    if (o.noise_mask.empty()) throw Error(ErrorKind::Usage, "MaskNoise: noise_mask must not be empty");
+    mask_noise_params().check(o);
+    if (o.noise_mask.empty()) throw Error(ErrorKind::Usage, "noise_mask must not be empty");
 }
 
 MaskNoise::MaskNoise(MaskNoiseOptions options) : options_(std::move(options)) { check_mask_noise_options(options_); }

@@ -107,11 +107,26 @@ VignettingProfile fit_vignetting(const cv::Mat& lum, int r_steps, double black_t
     return out;
 }
 
-void check_vignetting_options(const VignettingOptions& o) {
-    if (o.r_steps < 4) throw Error(ErrorKind::Usage, "Vignetting: r_steps must be at least 4");
-    if (o.max_correction < 0 || o.max_correction > 1)
-        throw Error(ErrorKind::Usage, "Vignetting: max_correction must be in [0, 1]");
+const ParamTable<VignettingOptions>& vignetting_params() {
+    using T = ParamTable<VignettingOptions>;
+    using O = VignettingOptions;
+    static const T table({
+        T::member(&O::r_steps, {"r_steps", "_Radial steps",
+                                "Rings from the centre to the corners in which the mean luminosity is measured",
+                                {}, 4, 10000}),
+        T::member(&O::black_threshold, {"black_threshold", "_Black threshold",
+                                        "Pixels at or below this luminosity (code values) are neither measured nor "
+                                        "corrected", {}, 0, 65535}),
+        T::member(&O::max_correction, {"max_correction", "_Max correction",
+                                       "Deepest fall-off divided out, as a fraction of the centre (below 1: no "
+                                       "pixel is brightened by more than 1 / (1 - max_correction))", {}, 0, 1}),
+        T::member(&O::apply_correction, {"apply_correction", "_Apply correction",
+                                         "Divide the fitted fall-off out (off: fit and plot it only)"}),
+    });
+    return table;
 }
+
+void check_vignetting_options(const VignettingOptions& o) { vignetting_params().check(o); }
 
 Vignetting::Vignetting(VignettingOptions options) : options_(options) { check_vignetting_options(options_); }
 

@@ -94,7 +94,7 @@ int ParamSpec::choice_index(const std::string& name) const {
 
 const ParamSpec* find_param(const std::vector<ParamSpec>& specs, const std::string& key) {
     for (const ParamSpec& s : specs)
-        if (s.key == key) return &s;
+        if (s.name() == key) return &s;
     return nullptr;
 }
 

@@ -5,17 +5,12 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
 #include <set>
 
 #include "fstack/actions.hpp"
-#include "fstack/align_frames.hpp"
-#include "fstack/balance_frames.hpp"
 #include "fstack/error.hpp"
-#include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/stacker_registry.hpp"
-#include "fstack/vignetting.hpp"
 #include "job/job_file_multilayer.hpp"
 #include "job/job_file_reader.hpp"
 
@@ -64,7 +59,6 @@ private:
     }
     fs::path working_of(TableReader& r);
     std::unique_ptr<Action> actions(TableReader& r, const std::string& name);
-    std::unique_ptr<FrameAction> frame_action(TableReader& r, const fs::path& working);
     std::unique_ptr<Stacker> stacker(TableReader& r);
     std::unique_ptr<Action> focus_stack(TableReader& r, const std::string& type);
     std::unique_ptr<Action> noise_detection(TableReader& r);
@@ -106,104 +100,6 @@ std::unique_ptr<Stacker> JobFileParser::stacker(TableReader& r) {
     return s;
 }
 
-std::unique_ptr<FrameAction> JobFileParser::frame_action(TableReader& r, const fs::path& working) {
-    const auto type = r.choice("type", {"MaskNoise", "Vignetting", "AlignFrames", "BalanceFrames"});
-    if (!type) r.fail("type", "missing: MaskNoise, Vignetting, AlignFrames or BalanceFrames");
-    std::unique_ptr<FrameAction> a;
-    if (*type == "MaskNoise") {
-        MaskNoiseOptions o;
-        if (auto v = r.string("noise_mask")) o.noise_mask = *v;
-        if (auto v = r.integer("kernel_size")) o.kernel_size = static_cast<int>(*v);
-        if (auto v = r.choice("method", {"INTERPOLATE_MEAN", "INTERPOLATE_MEDIAN"}))
-            o.method = *v == "INTERPOLATE_MEAN" ? InterpolationMethod::Mean : InterpolationMethod::Median;
-        const fs::path mask = o.noise_mask.is_relative() ? working / o.noise_mask : o.noise_mask;
-        std::error_code ec;
-        if (!planned_.contains(mask) && !fs::exists(mask, ec))
-            missing(r, "noise_mask", mask, "noise mask (run NoiseDetection first)");
-        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<MaskNoise>(o)); });
-    } else if (*type == "Vignetting") {
-        VignettingOptions o;
-        if (auto v = r.integer("r_steps")) o.r_steps = static_cast<int>(*v);
-        if (auto v = r.number("black_threshold")) o.black_threshold = *v;
-        if (auto v = r.number("max_correction")) o.max_correction = *v;
-        if (auto v = r.boolean("apply_correction")) o.apply_correction = *v;
-        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<Vignetting>(o)); });
-    } else if (*type == "AlignFrames") {
-        AlignFramesOptions o;
-        if (const toml::table* t = r.table("feature_config")) {
-            TableReader f(file_, *t, r.name("feature_config"));
-            if (auto v = f.choice("detector", {"DETECTOR_SIFT", "DETECTOR_ORB", "DETECTOR_SURF", "DETECTOR_AKAZE", "DETECTOR_BRISK"}))
-                o.feature_config.detector = *v == "DETECTOR_ORB" ? Detector::Orb : *v == "DETECTOR_SURF" ? Detector::Surf
-                                          : *v == "DETECTOR_AKAZE" ? Detector::Akaze : *v == "DETECTOR_BRISK" ? Detector::Brisk
-                                                                                                                : Detector::Sift;
-            if (auto v = f.choice("descriptor", {"DESCRIPTOR_SIFT", "DESCRIPTOR_ORB", "DESCRIPTOR_AKAZE", "DESCRIPTOR_BRISK"}))
-                o.feature_config.descriptor = *v == "DESCRIPTOR_ORB" ? Descriptor::Orb : *v == "DESCRIPTOR_AKAZE" ? Descriptor::Akaze
-                                            : *v == "DESCRIPTOR_BRISK" ? Descriptor::Brisk : Descriptor::Sift;
-            f.finish();
-        }
-        if (const toml::table* t = r.table("matching_config")) {
-            TableReader m(file_, *t, r.name("matching_config"));
-            auto& c = o.matching_config;
-            if (auto v = m.choice("method", {"MATCHING_KNN", "MATCHING_NORM_HAMMING"}))
-                c.method = *v == "MATCHING_KNN" ? MatchingMethod::Knn : MatchingMethod::NormHamming;
-            if (auto v = m.integer("flann_idx_kdtree")) c.flann_idx_kdtree = static_cast<int>(*v);
-            if (auto v = m.integer("flann_trees")) c.flann_trees = static_cast<int>(*v);
-            if (auto v = m.integer("flann_checks")) c.flann_checks = static_cast<int>(*v);
-            if (auto v = m.number("threshold")) c.threshold = *v;
-            m.finish();
-        }
-        if (const toml::table* t = r.table("alignment_config")) {
-            TableReader m(file_, *t, r.name("alignment_config"));
-            auto& c = o.alignment_config;
-            if (auto v = m.choice("transform", {"ALIGN_RIGID", "ALIGN_HOMOGRAPHY"}))
-                c.transform = *v == "ALIGN_RIGID" ? AlignTransform::Rigid : AlignTransform::Homography;
-            if (auto v = m.number("rans_threshold")) c.rans_threshold = *v;
-            if (auto v = m.choice("border_mode", {"BORDER_CONSTANT", "BORDER_REPLICATE", "BORDER_REPLICATE_BLUR"}))
-                c.border_mode = *v == "BORDER_CONSTANT" ? BorderMode::Constant : *v == "BORDER_REPLICATE" ? BorderMode::Replicate
-                                                                                                          : BorderMode::ReplicateBlur;
-            if (auto v = m.numbers("border_value")) {
-                m.check(!v->empty() && v->size() <= 4, "border_value", "expected 1 to 4 numbers");
-                for (size_t i = 0; i < v->size(); ++i) c.border_value[static_cast<int>(i)] = (*v)[i];
-            }
-            if (auto v = m.number("border_blur")) c.border_blur = *v;
-            if (auto v = m.integer("max_feature_size")) c.max_feature_size = static_cast<int>(*v);
-            if (auto v = m.integer("min_matches")) c.min_matches = static_cast<int>(*v);
-            if (auto v = m.number("max_scale_change")) c.max_scale_change = *v;
-            if (auto v = m.number("max_rotation_deg")) c.max_rotation_deg = *v;
-            m.finish();
-        }
-        if (const toml::table* t = r.table("plot_config")) {
-            TableReader m(file_, *t, r.name("plot_config"));
-            if (auto v = m.boolean("enabled")) o.plot_config.enabled = *v;
-            if (auto v = m.string("path")) o.plot_config.path = *v;
-            m.finish();
-        }
-        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<AlignFrames>(o)); });
-    } else {
-        BalanceFramesOptions o;
-        if (auto v = r.choice("channel", {"LUMI", "RGB", "HSV", "HLS"}))
-            o.channel = *v == "LUMI" ? BalanceChannel::Lumi : *v == "RGB" ? BalanceChannel::Rgb
-                      : *v == "HSV" ? BalanceChannel::Hsv : BalanceChannel::Hls;
-        if (auto v = r.number("mask_size")) o.mask_size = *v;
-        if (const toml::table* t = r.table("intensity_interval")) {
-            TableReader m(file_, *t, r.name("intensity_interval"));
-            if (auto v = m.integer("min")) o.intensity_interval.min = static_cast<int>(*v);
-            if (auto v = m.integer("max")) o.intensity_interval.max = static_cast<int>(*v);
-            m.finish();
-        }
-        // The seed's usage example spells the interval as i_min / i_max.
-        if (auto v = r.integer("i_min")) o.intensity_interval.min = static_cast<int>(*v);
-        if (auto v = r.integer("i_max")) o.intensity_interval.max = static_cast<int>(*v);
-        if (auto v = r.integer("img_scale")) o.img_scale = static_cast<int>(*v);
-        if (auto v = r.choice("corr_map", {"LINEAR", "GAMMA", "MATCH_HIST"}))
-            o.corr_map = *v == "LINEAR" ? CorrectionMap::Linear : *v == "GAMMA" ? CorrectionMap::Gamma : CorrectionMap::MatchHist;
-        if (auto v = r.boolean("plot_histograms")) o.plot_histograms = *v;
-        a = checked(r, "type", [&] { return std::unique_ptr<FrameAction>(std::make_unique<BalanceFrames>(o)); });
-    }
-    r.finish();
-    return a;
-}
-
 std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string& name) {
     ActionsOptions o;
     const fs::path working = working_of(r);
@@ -226,7 +122,11 @@ std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string
         const toml::table* t = (*arr)[i].as_table();
         if (!t) r.fail("actions", "expected tables, e.g. [[action.actions]] type = \"AlignFrames\"");
         TableReader fr(file_, *t, r.name("actions") + "[" + std::to_string(i + 1) + "]");
-        list.push_back(frame_action(fr, working));
+        // Its keys by walking its parameter table (frame_action_registry.hpp, job_file_actions.cpp).
+        list.push_back(jobfile::read_frame_action(fr, working, [this](const fs::path& p) {
+            std::error_code ec;
+            return planned_.contains(p) || fs::exists(p, ec);
+        }));
     }
     r.finish();
     planned_.add(working / (o.output_path.empty() ? fs::path(name) : o.output_path));

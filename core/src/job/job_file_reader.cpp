@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "job/job_file_reader.hpp"
 
+#include <algorithm>
+
 #include "fstack/error.hpp"
 
 namespace fstack::jobfile {
@@ -109,33 +111,70 @@ std::optional<std::string> TableReader::choice(const std::string& key, const std
     fail(key, "'" + *v + "' is not one of " + join(choices, ", "));
 }
 
+void fail_at(TableReader& r, const std::string& name, const std::string& what) {
+    const size_t dot = name.find('.');
+    if (dot != std::string::npos && r.has(name.substr(0, dot))) {
+        if (const toml::table* t = r.table(name.substr(0, dot))) {
+            TableReader sub(r.file(), *t, r.name(name.substr(0, dot)));
+            sub.fail(name.substr(dot + 1), what);
+        }
+    }
+    r.fail(name, what);
+}
+
 std::string join(const std::vector<std::string>& items, const std::string& separator) {
     std::string s;
     for (const std::string& i : items) s += (s.empty() ? "" : separator) + i;
     return s;
 }
 
-ParamValues read_params(TableReader& r, const std::vector<ParamSpec>& specs) {
-    ParamValues values;
-    for (const ParamSpec& spec : specs) {
-        switch (spec.kind) {
-        case ParamKind::Int:
-            if (auto v = r.integer(spec.key)) values[spec.key] = static_cast<double>(*v);
-            break;
-        case ParamKind::Number:
-            if (auto v = r.number(spec.key)) values[spec.key] = *v;
-            break;
-        case ParamKind::Bool:
-            if (auto v = r.boolean(spec.key)) values[spec.key] = *v ? 1 : 0;
-            break;
-        case ParamKind::Choice: {
-            std::vector<std::string> names;
-            for (const ParamChoice& c : spec.choices) names.push_back(c.seed);
-            if (auto v = r.choice(spec.key, names)) values[spec.key] = spec.choice_index(*v);
-            break;
-        }
-        }
+namespace {
+
+// The value of `spec` under `key` in `r`, if there, into `values`.
+void read_param(TableReader& r, const ParamSpec& spec, const std::string& key, ParamValues& values) {
+    const std::string name = spec.name();
+    switch (spec.kind) {
+    case ParamKind::Int:
+        if (auto v = r.integer(key)) values[name] = static_cast<double>(*v);
+        break;
+    case ParamKind::Number:
+        if (auto v = r.number(key)) values[name] = *v;
+        break;
+    case ParamKind::Bool:
+        if (auto v = r.boolean(key)) values[name] = *v ? 1 : 0;
+        break;
+    case ParamKind::Choice: {
+        std::vector<std::string> names;
+        for (const ParamChoice& c : spec.choices) names.push_back(c.seed);
+        if (auto v = r.choice(key, names)) values[name] = spec.choice_index(*v);
+        break;
     }
+    }
+}
+
+}  // namespace
+
+ParamValues read_params(TableReader& r, const std::vector<ParamSpec>& specs,
+                        const std::function<void(const std::string&, TableReader&)>& extra) {
+    ParamValues values;
+    std::vector<std::string> sections;
+    for (const ParamSpec& spec : specs) {
+        if (spec.section.empty()) read_param(r, spec, spec.key, values);
+        else if (std::find(sections.begin(), sections.end(), spec.section) == sections.end())
+            sections.push_back(spec.section);
+    }
+    if (extra) extra("", r);
+    for (const std::string& section : sections) {
+        const toml::table* t = r.table(section);
+        if (!t) continue;
+        TableReader sub(r.file(), *t, r.name(section));
+        for (const ParamSpec& spec : specs)
+            if (spec.section == section) read_param(sub, spec, spec.key, values);
+        if (extra) extra(section, sub);
+        sub.finish();
+    }
+    for (const ParamSpec& spec : specs)
+        if (!spec.alias.empty()) read_param(r, spec, spec.alias, values);
     return values;
 }
 

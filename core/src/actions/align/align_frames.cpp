@@ -90,20 +90,79 @@ std::string describe(const cv::Matx33d& m) {
 
 }  // namespace
 
+const ParamTable<AlignFramesOptions>& align_frames_params() {
+    using T = ParamTable<AlignFramesOptions>;
+    using O = AlignFramesOptions;
+    using F = FeatureConfig;
+    using M = MatchingConfig;
+    using A = AlignmentConfig;
+    static const T table({
+        T::member_of(&O::feature_config, &F::detector, "feature_config",
+                     {"detector", "_Detector", "Feature detector (surf: only where OpenCV has the non-free module)",
+                      {}, 0, 0, false, false, false,
+                      {{"DETECTOR_SIFT", "sift", "SIFT"}, {"DETECTOR_ORB", "orb", "ORB"}, {"DETECTOR_SURF", "surf", "SURF"},
+                       {"DETECTOR_AKAZE", "akaze", "AKAZE"}, {"DETECTOR_BRISK", "brisk", "BRISK"}}}),
+        T::member_of(&O::feature_config, &F::descriptor, "feature_config",
+                     {"descriptor", "D_escriptor", "Feature descriptor (akaze needs the AKAZE detector)",
+                      {}, 0, 0, false, false, false,
+                      {{"DESCRIPTOR_SIFT", "sift", "SIFT"}, {"DESCRIPTOR_ORB", "orb", "ORB"},
+                       {"DESCRIPTOR_AKAZE", "akaze", "AKAZE"}, {"DESCRIPTOR_BRISK", "brisk", "BRISK"}}}),
+        T::member_of(&O::matching_config, &M::method, "matching_config",
+                     {"method", "_Matching", "knn: nearest two with the ratio test; norm-hamming: cross-checked "
+                                             "Hamming (binary descriptors only)",
+                      {}, 0, 0, false, false, false,
+                      {{"MATCHING_KNN", "knn", "k nearest"}, {"MATCHING_NORM_HAMMING", "norm-hamming", "Hamming"}}}),
+        T::member_of(&O::matching_config, &M::flann_idx_kdtree, "matching_config",
+                     {"flann_idx_kdtree", "FLANN _index", "The seed's FLANN index type (read, unused: the k-d tree "
+                                                          "index is always used)", {}, 0, 255}),
+        T::member_of(&O::matching_config, &M::flann_trees, "matching_config",
+                     {"flann_trees", "FLANN _trees", "Trees of FLANN's k-d tree index (float descriptors)", {}, 1, 64}),
+        T::member_of(&O::matching_config, &M::flann_checks, "matching_config",
+                     {"flann_checks", "FLANN _checks", "Leaves FLANN visits per query (float descriptors)", {}, 1,
+                      100000}),
+        T::member_of(&O::matching_config, &M::threshold, "matching_config",
+                     {"threshold", "Ratio _threshold", "A match is kept when its distance is below this fraction of "
+                                                       "the second nearest's", {}, 0, 1, true, false}),
+        T::member_of(&O::alignment_config, &A::transform, "alignment_config",
+                     {"transform", "T_ransform", "rigid: rotation, uniform scale and shift; homography: full "
+                                                 "perspective", {}, 0, 0, false, false, false,
+                      {{"ALIGN_RIGID", "rigid", "Rigid"}, {"ALIGN_HOMOGRAPHY", "homography", "Homography"}}}),
+        T::member_of(&O::alignment_config, &A::rans_threshold, "alignment_config",
+                     {"rans_threshold", "RANSAC t_hreshold", "RANSAC reprojection threshold, pixels of the full frame",
+                      {}, 0, 1000, true, false}),
+        T::member_of(&O::alignment_config, &A::border_mode, "alignment_config",
+                     {"border_mode", "_Border", "What fills the area a warped frame does not cover (constant: "
+                                                "border_value)", {}, 0, 0, false, false, false,
+                      {{"BORDER_CONSTANT", "constant", "Constant"}, {"BORDER_REPLICATE", "replicate", "Replicate"},
+                       {"BORDER_REPLICATE_BLUR", "replicate-blur", "Replicate, blurred"}}}),
+        T::member_of(&O::alignment_config, &A::border_blur, "alignment_config",
+                     {"border_blur", "Border b_lur", "Gaussian sigma of replicate-blur's border, pixels", {}, 0, 1000}),
+        T::member_of(&O::alignment_config, &A::max_feature_size, "alignment_config",
+                     {"max_feature_size", "Max _feature size", "Features are found on a copy whose longer side is at "
+                                                               "most this, pixels (0: full size)", {}, 0, 100000}),
+        T::member_of(&O::alignment_config, &A::min_matches, "alignment_config",
+                     {"min_matches", "Min mat_ches", "Fewer agreeing matches than this: the frame is shifted by phase "
+                                                     "correlation instead", {}, 4, 100000000}),
+        T::member_of(&O::alignment_config, &A::max_scale_change, "alignment_config",
+                     {"max_scale_change", "Max _scale change", "A step changing the scale by more than this fraction "
+                                                               "is rejected (phase correlation instead)", {}, 0, 10}),
+        T::member_of(&O::alignment_config, &A::max_rotation_deg, "alignment_config",
+                     {"max_rotation_deg", "Max r_otation", "A step rotating by more than this, degrees, is rejected "
+                                                           "(phase correlation instead)", {}, 0, 180}),
+        T::member_of(&O::plot_config, &AlignPlotConfig::enabled, "plot_config",
+                     {"enabled", "_Plot matches", "Write a PNG of each frame's matches to the plot folder"}),
+    });
+    return table;
+}
+
 void check_align_options(const AlignFramesOptions& o) {
+    align_frames_params().check(o);
     const auto& f = o.feature_config;
     if (f.descriptor == Descriptor::Akaze && f.detector != Detector::Akaze)
         throw Error(ErrorKind::Usage, "DESCRIPTOR_AKAZE needs DETECTOR_AKAZE (it uses AKAZE's own keypoints)");
     if (o.matching_config.method == MatchingMethod::NormHamming && !is_binary(f.descriptor))
         throw Error(ErrorKind::Usage,
                     "MATCHING_NORM_HAMMING needs a binary descriptor (ORB, AKAZE or BRISK), not SIFT");
-    if (o.matching_config.threshold <= 0 || o.matching_config.threshold > 1)
-        throw Error(ErrorKind::Usage, "matching threshold must be in (0, 1]");
-    if (o.matching_config.flann_trees < 1 || o.matching_config.flann_checks < 1)
-        throw Error(ErrorKind::Usage, "flann_trees and flann_checks must be at least 1");
-    if (o.alignment_config.rans_threshold <= 0)
-        throw Error(ErrorKind::Usage, "rans_threshold must be positive");
-    if (o.alignment_config.border_blur < 0) throw Error(ErrorKind::Usage, "border_blur must not be negative");
     make_detector(f.detector);  // SURF: says now, not at the first frame, that it is missing
 }
 
