@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Atomic writes: a failed write leaves neither the target nor a temporary; no-overwrite keeps the
-// existing file.
+// existing file, even one that appears while ours is being written.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,22 +9,16 @@
 
 #include <opencv2/core.hpp>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include "fstack/atomic_file.hpp"
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
 #include "io_test_support.hpp"
 #include "test_util.hpp"
 
 namespace {
-using fstack::test::expect_error;
-using fstack::test::contains;
 using namespace fstack::test::io;
-
-namespace fs = std::filesystem;
-using fstack::Error;
-using fstack::ErrorKind;
-using fstack::FileFormat;
-using fstack::test::TempDir;
-using fstack::test::write_bytes;
 
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> names;
@@ -71,6 +65,27 @@ TEST(AtomicWrite, NoOverwriteKeepsTheExistingFile) {
     EXPECT_NE(fstack::test::file_bytes(p), before);
     fstack::write_image(dir / "new.png", full_range_image(16, 16, CV_8U, 3, 2), o);
     EXPECT_TRUE(fs::exists(dir / "new.png"));
+}
+
+// A file that appears at the target while ours is being written (another run, a user) is never
+// replaced without overwrite: the rename itself refuses it (issue 13's race). With overwrite it is.
+TEST(AtomicWrite, ATargetThatAppearsDuringTheWriteIsNotReplaced) {
+    TempDir dir;
+    const fs::path p = dir / "race.png";
+    const auto intruding_write = [&](const fs::path& tmp) {
+        fstack::test::write_bytes(p, "someone else's file");
+        cv::imwrite(tmp.string(), full_range_image(16, 16, CV_8U, 3, 1));
+    };
+    const Error e = expect_error([&] { fstack::write_atomically(p, intruding_write, /*overwrite=*/false); });
+    EXPECT_EQ(e.kind(), ErrorKind::Output);
+    EXPECT_TRUE(contains(e.what(), p.string())) << e.what();
+    EXPECT_TRUE(contains(e.what(), "appeared")) << e.what();
+    EXPECT_EQ(fstack::test::file_bytes(p), "someone else's file");
+    EXPECT_TRUE(temporaries_in(dir.path()).empty());
+
+    fstack::write_atomically(p, intruding_write, /*overwrite=*/true);
+    EXPECT_NE(fstack::test::file_bytes(p), "someone else's file");
+    EXPECT_TRUE(temporaries_in(dir.path()).empty());
 }
 
 TEST(AtomicWrite, NoTemporariesRemain) {

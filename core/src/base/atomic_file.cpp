@@ -2,6 +2,7 @@
 #include "fstack/atomic_file.hpp"
 
 #include <fcntl.h>
+#include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc 2.28+)
 #include <unistd.h>
 
 #include <atomic>
@@ -52,6 +53,30 @@ fs::path temporary_name(const fs::path& target) {
            ("." + target.stem().string() + ".fstack-tmp-" + tag + target.extension().string());
 }
 
+// Moves the finished temporary to `target`. Without `overwrite` the move itself refuses an
+// existing target (renameat2 RENAME_NOREPLACE, or link()+unlink() where the file system lacks
+// it), so that a file that appeared while this one was being written is never replaced.
+void move_into_place(const fs::path& tmp, const fs::path& target, bool overwrite) {
+    std::error_code ec;
+    if (overwrite) {
+        fs::rename(tmp, target, ec);
+        if (ec) throw Error(ErrorKind::Output, target.string(), -1, "cannot rename the temporary file: " + ec.message());
+        return;
+    }
+    int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP)) {
+        rc = ::link(tmp.c_str(), target.c_str());
+        if (rc == 0) ::unlink(tmp.c_str());
+    }
+    if (rc == 0) return;
+    if (errno == EEXIST)
+        throw Error(ErrorKind::Output, target.string(), -1,
+                    "the output file appeared while it was being written (another run?); it was not "
+                    "replaced (use --overwrite to replace it)");
+    throw Error(ErrorKind::Output, target.string(), -1,
+                std::string("cannot rename the temporary file: ") + std::strerror(errno));
+}
+
 void sync_file(const fs::path& p) {
     const int fd = ::open(p.c_str(), O_RDONLY);
     if (fd < 0) return;
@@ -81,8 +106,7 @@ void write_atomically(const fs::path& target, const std::function<void(const fs:
         write(tmp);
         if (!fs::exists(tmp, ec)) throw Error(ErrorKind::Output, target.string(), -1, "nothing was written");
         sync_file(tmp);
-        fs::rename(tmp, target, ec);
-        if (ec) throw Error(ErrorKind::Output, target.string(), -1, "cannot rename the temporary file: " + ec.message());
+        move_into_place(tmp, target, overwrite);
     } catch (const Error& e) {
         fs::remove(tmp, ec);
         unregister_pending(slot);
