@@ -19,10 +19,6 @@
 #include "test_util.hpp"
 
 namespace {
-namespace fs = std::filesystem;
-using fstack::test::CommandResult;
-using fstack::test::fstack_cli;
-using fstack::test::TempDir;
 using namespace fstack::test::cli;
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,14 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "test_util.hpp"
+
 namespace fstack::test::cli {
+
+// What every test of the subject names without qualification (`using namespace fstack::test::cli;`).
+using fstack::test::CommandResult;
+using fstack::test::fstack_cli;
+using fstack::test::TempDir;
 
 namespace fs = std::filesystem;
 

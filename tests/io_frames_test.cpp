@@ -14,16 +14,7 @@
 #include "test_util.hpp"
 
 namespace {
-using fstack::test::expect_error;
-using fstack::test::contains;
 using namespace fstack::test::io;
-
-namespace fs = std::filesystem;
-using fstack::Error;
-using fstack::ErrorKind;
-using fstack::FileFormat;
-using fstack::test::TempDir;
-using fstack::test::write_bytes;
 
 // ---------------------------------------------------------------------------------------------
 // Natural order and frame listing

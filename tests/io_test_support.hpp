@@ -13,7 +13,20 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/error.hpp"
+#include "fstack/image_io.hpp"
+#include "test_util.hpp"
+
 namespace fstack::test::io {
+
+// What every test of the subject names without qualification (`using namespace fstack::test::io;`).
+using fstack::test::expect_error;
+using fstack::test::contains;
+using fstack::Error;
+using fstack::ErrorKind;
+using fstack::FileFormat;
+using fstack::test::TempDir;
+using fstack::test::write_bytes;
 
 namespace fs = std::filesystem;
 
