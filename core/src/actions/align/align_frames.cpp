@@ -217,74 +217,87 @@ cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& c
     return reference;
 }
 
-cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& fixed, int index, int neighbour,
-                                       FrameAlignment& result) const {
-    const auto& ac = options_.alignment_config;
-    Progress& progress = *context_.progress;
-    const std::vector<cv::DMatch> matches =
-        match_features(moving.descriptors, fixed.descriptors, options_.feature_config.descriptor,
-                       options_.matching_config);
-    std::vector<cv::Point2f> src, dst;
-    for (const auto& m : matches) {
-        src.push_back(moving.keypoints[m.queryIdx].pt / moving.scale);
-        dst.push_back(fixed.keypoints[m.trainIdx].pt / fixed.scale);
-    }
-    std::string problem;
-    cv::Matx33d step = cv::Matx33d::eye();
-    std::vector<uchar> inlier;
-    if (static_cast<int>(matches.size()) < ac.min_matches) {
-        problem = "only " + std::to_string(matches.size()) + " feature matches";
-    } else {
-        cv::Mat m;
-        if (ac.transform == AlignTransform::Rigid)
-            m = cv::estimateAffinePartial2D(src, dst, inlier, cv::RANSAC, ac.rans_threshold, 5000, 0.995, 10);
-        else
-            m = cv::findHomography(src, dst, cv::RANSAC, ac.rans_threshold, inlier, 5000, 0.995);
-        if (m.empty()) problem = "no transform fits the feature matches";
-        else step = to33(m);
-    }
-    if (problem.empty()) {
-        // Sub-pixel refit: RANSAC's tolerance (rans_threshold) admits matches a few pixels off;
-        // refit on the matches that agree to within a pixel of the detection scale.
-        const double tol = 1.0 / std::min(moving.scale, fixed.scale);
-        for (int round = 0; round < 2; ++round) {
-            std::vector<cv::Point2f> s, d;
-            for (size_t i = 0; i < src.size(); ++i)
-                if (residual(step, src[i], dst[i]) < (round == 0 ? 2 * tol : tol)) s.push_back(src[i]), d.push_back(dst[i]);
-            if (static_cast<int>(s.size()) < ac.min_matches) break;
-            if (ac.transform == AlignTransform::Rigid) step = fit_similarity(s, d);
-            else {
-                const cv::Mat h = cv::findHomography(s, d, 0);
-                if (!h.empty()) step = to33(h);
-            }
-            result.inliers = static_cast<int>(s.size());
-            result.step_noise_px = corner_uncertainty(step, s, d, cv::Size2d(moving.small.cols / moving.scale, moving.small.rows / moving.scale));
-        }
-        if (result.inliers < ac.min_matches)
-            problem = "only " + std::to_string(result.inliers) + " matches agree on one transform";
-    }
-    if (problem.empty()) {
-        double scale, degrees;
-        scale_rotation(step, scale, degrees);
-        if (std::abs(scale - 1) > ac.max_scale_change || std::abs(degrees) > ac.max_rotation_deg ||
-            cv::determinant(step) <= 0)
-            problem = "implausible estimate (" + describe(step) + ")";
-    }
-    if (plot_config_enabled() && !context_.plot_path.empty()) {
-        std::vector<cv::DMatch> shown;
-        for (size_t i = 0; i < matches.size(); ++i)
-            if (residual(step, src[i], dst[i]) < 1.0 / std::min(moving.scale, fixed.scale)) shown.push_back(matches[i]);
-        cv::Mat canvas;
-        cv::drawMatches(moving.small, moving.keypoints, fixed.small, fixed.keypoints, shown, canvas,
-                        cv::Scalar(0, 200, 0), cv::Scalar(0, 0, 255), {}, cv::DrawMatchesFlags::NOT_DRAW_SINGLE_POINTS);
-        write_plot(context_.plot_path / ("align-matches-" + context_.plot_stem(index) + ".png"), canvas);
-    }
-    if (problem.empty()) return step;
+namespace {
 
-    // The fallback: a shift by phase correlation, which needs no features and cannot invent a
-    // scale or a rotation.
-    result.fallback = true;
-    result.inliers = 0;
+using Features = AlignFrames::Features;
+
+// The feature matches between two frames, and their positions in full-frame pixels.
+struct MatchedPoints {
+    std::vector<cv::DMatch> matches;
+    std::vector<cv::Point2f> src, dst;  // in the moving frame, in the fixed one
+};
+
+MatchedPoints match_points(const Features& moving, const Features& fixed, const AlignFramesOptions& o) {
+    MatchedPoints p;
+    p.matches = match_features(moving.descriptors, fixed.descriptors, o.feature_config.descriptor, o.matching_config);
+    for (const auto& m : p.matches) {
+        p.src.push_back(moving.keypoints[m.queryIdx].pt / moving.scale);
+        p.dst.push_back(fixed.keypoints[m.trainIdx].pt / fixed.scale);
+    }
+    return p;
+}
+
+// RANSAC's estimate of the step into `step`; "" or what went wrong.
+std::string ransac_estimate(const MatchedPoints& p, const AlignmentConfig& ac, cv::Matx33d& step) {
+    if (static_cast<int>(p.matches.size()) < ac.min_matches)
+        return "only " + std::to_string(p.matches.size()) + " feature matches";
+    std::vector<uchar> inlier;
+    cv::Mat m;
+    if (ac.transform == AlignTransform::Rigid)
+        m = cv::estimateAffinePartial2D(p.src, p.dst, inlier, cv::RANSAC, ac.rans_threshold, 5000, 0.995, 10);
+    else
+        m = cv::findHomography(p.src, p.dst, cv::RANSAC, ac.rans_threshold, inlier, 5000, 0.995);
+    if (m.empty()) return "no transform fits the feature matches";
+    step = to33(m);
+    return {};
+}
+
+// Sub-pixel refit: RANSAC's tolerance (rans_threshold) admits matches a few pixels off; `step` is
+// refitted on the matches that agree to within `tol` (a pixel of the detection scale), and
+// result's inliers and step noise set from them. "" or what went wrong.
+std::string refit(const MatchedPoints& p, const AlignmentConfig& ac, double tol, cv::Size2d frame_size,
+                  cv::Matx33d& step, FrameAlignment& result) {
+    for (int round = 0; round < 2; ++round) {
+        std::vector<cv::Point2f> s, d;
+        for (size_t i = 0; i < p.src.size(); ++i)
+            if (residual(step, p.src[i], p.dst[i]) < (round == 0 ? 2 * tol : tol)) s.push_back(p.src[i]), d.push_back(p.dst[i]);
+        if (static_cast<int>(s.size()) < ac.min_matches) break;
+        if (ac.transform == AlignTransform::Rigid) step = fit_similarity(s, d);
+        else {
+            const cv::Mat h = cv::findHomography(s, d, 0);
+            if (!h.empty()) step = to33(h);
+        }
+        result.inliers = static_cast<int>(s.size());
+        result.step_noise_px = corner_uncertainty(step, s, d, frame_size);
+    }
+    if (result.inliers < ac.min_matches) return "only " + std::to_string(result.inliers) + " matches agree on one transform";
+    return {};
+}
+
+// "" when the step's scale change and rotation are within the limits and it does not mirror.
+std::string implausibility(const cv::Matx33d& step, const AlignmentConfig& ac) {
+    double scale, degrees;
+    scale_rotation(step, scale, degrees);
+    if (std::abs(scale - 1) > ac.max_scale_change || std::abs(degrees) > ac.max_rotation_deg || cv::determinant(step) <= 0)
+        return "implausible estimate (" + describe(step) + ")";
+    return {};
+}
+
+// The PNG of the matches that `step` puts within `tol` of their partner.
+void plot_matches(const FrameActionContext& context, int index, const Features& moving, const Features& fixed,
+                  const MatchedPoints& p, const cv::Matx33d& step, double tol) {
+    std::vector<cv::DMatch> shown;
+    for (size_t i = 0; i < p.matches.size(); ++i)
+        if (residual(step, p.src[i], p.dst[i]) < tol) shown.push_back(p.matches[i]);
+    cv::Mat canvas;
+    cv::drawMatches(moving.small, moving.keypoints, fixed.small, fixed.keypoints, shown, canvas, cv::Scalar(0, 200, 0),
+                    cv::Scalar(0, 0, 255), {}, cv::DrawMatchesFlags::NOT_DRAW_SINGLE_POINTS);
+    write_plot(context.plot_path / ("align-matches-" + context.plot_stem(index) + ".png"), canvas);
+}
+
+// The fallback: a shift by phase correlation, which needs no features and cannot invent a scale
+// or a rotation (the identity where the correlation is too weak); `how` says which.
+cv::Matx33d phase_shift(const Features& moving, const Features& fixed, std::string& how) {
     cv::Mat a, b, window;
     moving.small.convertTo(a, CV_32F);
     fixed.small.convertTo(b, CV_32F);
@@ -292,7 +305,7 @@ cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& f
     double response = 0;
     const cv::Point2d shift = cv::phaseCorrelate(a, b, window, &response);
     cv::Matx33d t = cv::Matx33d::eye();
-    std::string how = "kept unaligned";
+    how = "kept unaligned";
     if (response > 0.02) {
         t(0, 2) = shift.x / moving.scale;
         t(1, 2) = shift.y / moving.scale;
@@ -300,8 +313,32 @@ cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& f
         std::snprintf(buf, sizeof buf, "shifted by (%.2f, %.2f) px from phase correlation", t(0, 2), t(1, 2));
         how = buf;
     }
-    progress.warn(context_.name_of(index) + ": alignment against " + context_.name_of(neighbour) + " failed (" +
-                  problem + "); " + how);
+    return t;
+}
+
+}  // namespace
+
+// Features matched, RANSAC, the sub-pixel refit and the plausibility checks; the phase
+// correlation shift, with a warning, where any of them fails.
+cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& fixed, int index, int neighbour,
+                                       FrameAlignment& result) const {
+    const auto& ac = options_.alignment_config;
+    const MatchedPoints p = match_points(moving, fixed, options_);
+    const double tol = 1.0 / std::min(moving.scale, fixed.scale);  // a pixel of the detection scale
+    const cv::Size2d frame_size(moving.small.cols / moving.scale, moving.small.rows / moving.scale);
+    cv::Matx33d step = cv::Matx33d::eye();
+    std::string problem = ransac_estimate(p, ac, step);
+    if (problem.empty()) problem = refit(p, ac, tol, frame_size, step, result);
+    if (problem.empty()) problem = implausibility(step, ac);
+    if (plot_config_enabled() && !context_.plot_path.empty()) plot_matches(context_, index, moving, fixed, p, step, tol);
+    if (problem.empty()) return step;
+
+    result.fallback = true;
+    result.inliers = 0;
+    std::string how;
+    const cv::Matx33d t = phase_shift(moving, fixed, how);
+    context_.progress->warn(context_.name_of(index) + ": alignment against " + context_.name_of(neighbour) + " failed (" +
+                            problem + "); " + how);
     return t;
 }
 
