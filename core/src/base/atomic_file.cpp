@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Atomic writes: a temporary in the target folder, renamed into place without replacing a newcomer.
 #include "fstack/atomic_file.hpp"
 
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Big- and little-endian writing to a file for the hand-written container formats.
 #include "base/byte_sink.hpp"
 
 #include <cerrno>

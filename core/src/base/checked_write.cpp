@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Writing whole buffers with every failure checked (short writes, ENOSPC, EIO).
 #include "base/checked_write.hpp"
 
 #include <fcntl.h>

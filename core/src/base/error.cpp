@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// fstack::Error: the kind, the file, the frame and the reason of a failure.
 #include "fstack/error.hpp"
 
 namespace fstack {

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The pixel limit and the available-memory checks made before decoding.
 #include "fstack/limits.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Progress reporting and cancellation shared by every operation.
 #include "fstack/progress.hpp"
 
 #include "fstack/error.hpp"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Process-wide tuning of glibc's allocator for frame-sized buffers.
 #include "fstack/runtime.hpp"
 
 #include <malloc.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// What the metadata code needs of exiv2, for exiv2 0.27 and 0.28.
 #include "io/exiv2_support.hpp"
 
 #include <mutex>

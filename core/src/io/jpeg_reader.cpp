@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// JPEG decoding with libjpeg-turbo directly, warnings reported once a frame.
 #include "io/jpeg_reader.hpp"
 
 #include <csetjmp>

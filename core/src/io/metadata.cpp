@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Copying EXIF, XMP and the ICC profile from a source image into an output.
 #include "fstack/metadata.hpp"
 
 #include "io/exiv2_support.hpp"

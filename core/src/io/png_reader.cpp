@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// PNG decoding with libpng directly, warnings reported once a frame.
 #include "io/png_reader.hpp"
 
 #include <png.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The first directory of a TIFF in memory, read with libtiff before decoding.
 #include "io/tiff_header.hpp"
 
 #include <tiffio.h>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The seed's Actions job action: frame actions on a folder, the results written to another.
 #include "fstack/actions.hpp"
 
 #include "fstack/error.hpp"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// StackJob, the seed's path rules (JobContext), FocusStack and FocusStackBunch.
 #include "fstack/stack_frames.hpp"
 #include "fstack/job.hpp"
 

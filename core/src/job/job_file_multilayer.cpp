@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The MultiLayer table of a job file.
 #include "job/job_file_multilayer.hpp"
 
 #include "fstack/error.hpp"

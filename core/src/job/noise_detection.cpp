@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// NoiseDetection: hot-pixel maps from a stack, and the job action that writes them.
 #include <algorithm>
 
 #include <opencv2/imgproc.hpp>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// What every layered writer shares: bringing layers to the document layout.
 #include "layers/layer_document.hpp"
 
 #include <opencv2/core/utility.hpp>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The EXIF/XMP/ICC a layered file carries, read from a source image with exiv2.
 #include "layers/layer_metadata.hpp"
 
 #include "io/exiv2_support.hpp"

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// read_layered_file: picks the reader of a layered file by its content.
 #include "fstack/layered_read.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The PSD layer info section, written by the PSD and Photoshop-TIFF writers.
 #include "layers/psd_layer_info.hpp"
 
 #include <vector>

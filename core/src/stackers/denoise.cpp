@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Non-local-means denoising of a result, 8- and 16-bit.
 #include "fstack/denoise.hpp"
 
 #include <opencv2/imgproc.hpp>

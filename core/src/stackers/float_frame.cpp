@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Frames to float32 on a 0..1 scale and back, for the stackers.
 #include "stackers/float_frame.hpp"
 
 #include <opencv2/imgproc.hpp>

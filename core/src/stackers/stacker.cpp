@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The Stacker base: frame checks and the per-stack state every stacker shares.
 #include "fstack/stacker.hpp"
 
 #include "fstack/error.hpp"

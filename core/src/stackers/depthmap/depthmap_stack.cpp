@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// DepthMapStack: per-pixel focus energy, MAP_MAX (two passes) or MAP_AVERAGE, and its table.
 #include "fstack/depthmap_stack.hpp"
 
 #include <opencv2/imgproc.hpp>

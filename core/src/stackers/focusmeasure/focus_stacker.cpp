@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// FocusStacker (OpenScan): supersampled windowed focus measure, weights, blend, and its table.
 #include "fstack/focus_stacker.hpp"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Gaussian and Laplacian pyramids with the Burt-Adelson generating kernel.
 #include "stackers/pyramid/pyramid.hpp"
 
 #include <cmath>

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// PyramidStack: Laplacian-pyramid fusion with cross-scale and consistency passes, and its table.
 #include "fstack/pyramid_stack.hpp"
 
 #include <opencv2/imgproc.hpp>
