@@ -66,8 +66,8 @@ const ParamTable<BalanceFramesOptions>& balance_frames_params() {
                                 {{"LUMI", "lumi", "Luminosity"}, {"RGB", "rgb", "RGB"}, {"HSV", "hsv", "HSV"},
                                  {"HLS", "hls", "HLS"}}}),
         T::member(&O::mask_size, {"mask_size", "_Mask size",
-                                  "Statistics from the centred disc of this diameter, as a fraction of the "
-                                  "short side, only (0: the whole frame)", {}, 0, 10}),
+                                  "Statistics only from the centred disc of this diameter, as a fraction of "
+                                  "the short side (0: the whole frame)", {}, 0, 10}),
         T::member_of(&O::intensity_interval, &I::min, "intensity_interval",
                      aliased({"min", "Intensity mi_n", "Darkest code value used for the statistics (not by "
                                                        "match-hist)", {}, 0, 65535}, "i_min")),

@@ -60,7 +60,7 @@ FrameActionInfo mask_noise_info() {
 FrameActionInfo align_frames_info() {
     const std::vector<ActionKey> keys = {
         {"alignment_config", "border_value", ActionKey::Kind::Numbers,
-         "Code values of border_mode constant's border (one per channel; missing ones 0)",
+         "Border colour of border_mode constant, code values (one per channel; missing ones 0)",
          scalar_text(AlignmentConfig{}.border_value), "", 1, 4},
         {"plot_config", "path", ActionKey::Kind::String, "Unused, as in the seed", AlignPlotConfig{}.path},
     };

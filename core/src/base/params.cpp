@@ -8,7 +8,9 @@
 namespace fstack {
 namespace {
 
+// Whole numbers in full (a TOML integer, never "1e+06"), others as the stream writes them.
 std::string number_text(double v) {
+    if (v == std::floor(v) && std::abs(v) < 1e15) return std::to_string(static_cast<long long>(v));
     std::ostringstream s;
     s << v;
     return s.str();

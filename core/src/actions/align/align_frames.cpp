@@ -142,7 +142,7 @@ const ParamTable<AlignFramesOptions>& align_frames_params() {
                                                                "most this, pixels (0: full size)", {}, 0, 100000}),
         T::member_of(&O::alignment_config, &A::min_matches, "alignment_config",
                      {"min_matches", "Min mat_ches", "Fewer agreeing matches than this: the frame is shifted by phase "
-                                                     "correlation instead", {}, 4, 100000000}),
+                                                     "correlation instead", {}, 4, 1000000}),
         T::member_of(&O::alignment_config, &A::max_scale_change, "alignment_config",
                      {"max_scale_change", "Max _scale change", "A step changing the scale by more than this fraction "
                                                                "is rejected (phase correlation instead)", {}, 0, 10}),
