@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The feature detectors, descriptors and matchers of AlignFrames, behind the seed's names.
 #include "actions/align/feature_matching.hpp"
 
+
+#include <opencv2/core.hpp>
 #include <opencv2/flann.hpp>
 #include <opencv2/opencv_modules.hpp>
 #ifdef HAVE_OPENCV_XFEATURES2D
@@ -63,7 +66,20 @@ std::vector<cv::DMatch> match_features(const cv::Mat& query, const cv::Mat& trai
         // k-d tree index takes the tree count.
         cv::FlannBasedMatcher matcher(cv::makePtr<cv::flann::KDTreeIndexParams>(config.flann_trees),
                                       cv::makePtr<cv::flann::SearchParams>(config.flann_checks));
-        matcher.knnMatch(query, train, knn, 2);
+        // FLANN's randomised k-d trees draw from the thread's cv::theRNG(): left alone, a frame's
+        // matches, and so its alignment, depended on every match made before it in the thread
+        // (the same stack aligned twice in one process, a GIMP session, the stacks of a batch
+        // came out differently, up to 5 code values). Each match starts from one seed; the
+        // caller's generator is given back as it was.
+        const cv::RNG saved = cv::theRNG();
+        cv::theRNG() = cv::RNG(0x5eed5eedULL);
+        try {
+            matcher.knnMatch(query, train, knn, 2);
+        } catch (...) {
+            cv::theRNG() = saved;
+            throw;
+        }
+        cv::theRNG() = saved;
     }
     for (const auto& m : knn)
         if (m.size() == 2 && m[0].distance < config.threshold * m[1].distance) good.push_back(m[0]);
