@@ -30,21 +30,8 @@ cv::Mat layer_pixels() {
     return m;
 }
 
-// An OpenRaster file made by hand: stack.xml as given (deflated, as a real one is), layer.png.
-void write_ora(const fs::path& path, const std::string& stack_xml) {
-    int err = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    ASSERT_NE(z, nullptr);
-    static std::string xml, png;  // libzip reads the buffers at zip_close
-    xml = stack_xml;
-    std::vector<uchar> buf;
-    cv::imencode(".png", layer_pixels(), buf);
-    png.assign(buf.begin(), buf.end());
-    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
-    zip_file_add(z, "stack.xml", zip_source_buffer(z, xml.data(), xml.size(), 0), 0);
-    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
-    ASSERT_EQ(zip_close(z), 0);
-}
+// An OpenRaster file with `stack_xml` and one small picture as layer.png.
+void write_ora(const fs::path& path, const std::string& stack_xml) { test::write_ora(path, stack_xml, layer_pixels()); }
 
 // Refused with Error(Input) naming the file and giving `reason`; returns the message.
 std::string expect_read_error(const fs::path& path, const std::string& reason) {

@@ -362,21 +362,8 @@ TEST(Errors, PsdDeclaringMoreThanItHoldsIsRefused) {
     EXPECT_EQ(read_layered_file(good).layers.size(), 1u);
 }
 
-// An OpenRaster file made by hand: stack.xml as given, and one small PNG as layer.png.
-void write_ora(const fs::path& path, const std::string& stack_xml) {
-    int err = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    ASSERT_NE(z, nullptr);
-    static std::string xml, png;  // libzip reads the buffers at zip_close
-    xml = stack_xml;
-    std::vector<uchar> buf;
-    cv::imencode(".png", noise_image(8, 6, CV_8UC4, 3), buf);
-    png.assign(buf.begin(), buf.end());
-    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
-    zip_file_add(z, "stack.xml", zip_source_buffer(z, xml.data(), xml.size(), 0), 0);
-    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
-    ASSERT_EQ(zip_close(z), 0);
-}
+// An OpenRaster file with `stack_xml` and one small picture as layer.png.
+void write_ora(const fs::path& path, const std::string& stack_xml) { test::write_ora(path, stack_xml, noise_image(8, 6, CV_8UC4, 3)); }
 
 // Crafted OpenRaster files (fuzz_layered's 2 GB allocation and the like): refused, naming the
 // file, before anything of the declared size is allocated.

@@ -16,38 +16,16 @@
 #include "fstack/job_file.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "stacker_options.hpp"
+#include "param_probes.hpp"
 #include "test_util.hpp"
 
 namespace {
 
 using namespace fstack;
 namespace fs = std::filesystem;
+using namespace fstack::test::params;
 
-std::string number(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
-}
 
-// Values just inside and just outside a spec's range (ints step by 1; open ends by a hair).
-struct Probe {
-    double value;
-    bool valid;
-};
-std::vector<Probe> probes(const ParamSpec& s) {
-    std::vector<Probe> p;
-    if (s.kind == ParamKind::Int) {
-        const double lo = s.odd && std::fmod(s.min, 2) == 0 ? s.min + 1 : s.min;
-        const double hi = s.odd && std::fmod(s.max, 2) == 0 ? s.max - 1 : s.max;
-        p = {{lo, true}, {hi, true}, {s.min - 1, false}, {s.max + 1, false}};
-        if (s.odd) p.push_back({lo + 1, false});
-    } else if (s.kind == ParamKind::Number) {
-        const double eps = (s.max - s.min) * 1e-3;
-        p = {{s.min_open ? s.min + eps : s.min, true}, {s.max_open ? s.max - eps : s.max, true},
-             {s.min_open ? s.min : s.min - eps, false}, {s.max_open ? s.max : s.max + eps, false}};
-    }
-    return p;
-}
 
 // ---- the CLI ---------------------------------------------------------------------------
 
@@ -174,18 +152,6 @@ std::string load_job(const std::string& stacker) {
     return {};
 }
 
-std::string toml_value(const ParamSpec& p, double v) {
-    switch (p.kind) {
-    case ParamKind::Bool: return v != 0 ? "true" : "false";
-    case ParamKind::Choice: return "\"" + p.choices.at(size_t(v)).seed + "\"";
-    case ParamKind::Int: return number(v);
-    case ParamKind::Number: {
-        std::string s = number(v);
-        return s.find_first_of(".e") == std::string::npos ? s + ".0" : s;
-    }
-    }
-    return {};
-}
 
 TEST(ParamTables, JobFilesReadEveryTableKeyWithItsRange) {
     for (const StackerInfo& s : stacker_registry()) {
@@ -269,31 +235,10 @@ std::string job_file_table() {
     return t.str();
 }
 
-// The text between <!-- NAME:begin --> and <!-- NAME:end --> of `file` must be `expected`;
-// FSTACK_UPDATE_DOCS=1 writes it instead.
-void expect_doc_section(const std::string& file, const std::string& name, const std::string& expected) {
-    const fs::path path = fs::path(FSTACK_SOURCE_DIR) / file;
-    std::ifstream in(path);
-    std::stringstream buf;
-    buf << in.rdbuf();
-    std::string text = buf.str();
-    const std::string begin = "<!-- " + name + ":begin (made by tests/params_test.cpp) -->\n";
-    const std::string end = "<!-- " + name + ":end -->";
-    const size_t a = text.find(begin), b = text.find(end);
-    ASSERT_NE(a, std::string::npos) << file << " has no " << begin;
-    ASSERT_NE(b, std::string::npos) << file << " has no " << end;
-    const std::string current = text.substr(a + begin.size(), b - a - begin.size());
-    if (current != expected && std::getenv("FSTACK_UPDATE_DOCS")) {
-        text.replace(a + begin.size(), b - a - begin.size(), expected);
-        std::ofstream(path) << text;
-        return;
-    }
-    EXPECT_EQ(current, expected) << file << " is stale: run FSTACK_UPDATE_DOCS=1 build/tests/params_test";
-}
 
 TEST(ParamTables, DocsTablesAreTheTables) {
-    expect_doc_section("README.md", "stacker-options", readme_table());
-    expect_doc_section("docs/job-files.md", "stacker-keys", job_file_table());
+    expect_doc_section("README.md", "stacker-options", "params_test", readme_table());
+    expect_doc_section("docs/job-files.md", "stacker-keys", "params_test", job_file_table());
 }
 
 }  // namespace

@@ -18,7 +18,9 @@
 #include <sstream>
 #include <tuple>
 
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <zip.h>
 
 extern char** environ;
 
@@ -159,6 +161,19 @@ int count_off_257_grid(const cv::Mat& flat) {
     for (int y = 0; y < flat.rows; ++y)
         for (int x = 0; x < flat.cols; ++x) off_grid += flat.at<uint16_t>(y, x) % 257 != 0;
     return off_grid;
+}
+
+void write_ora(const std::filesystem::path& path, const std::string& stack_xml, const cv::Mat& layer) {
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    ASSERT_NE(z, nullptr) << path;
+    std::vector<uchar> png;
+    cv::imencode(".png", layer, png);
+    // libzip reads the buffers at zip_close: they live until then.
+    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
+    zip_file_add(z, "stack.xml", zip_source_buffer(z, stack_xml.data(), stack_xml.size(), 0), 0);
+    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
+    ASSERT_EQ(zip_close(z), 0) << path;
 }
 
 }  // namespace fstack::test

@@ -84,6 +84,10 @@ double index_agreement(const cv::Mat& depth_map, const cv::Mat& ideal, int toler
 // x257 would have none).
 int count_off_257_grid(const cv::Mat& flat);
 
+// An OpenRaster file made by hand: a stored "mimetype", `stack_xml` as given (deflated, as a
+// real one is) and `layer` as layer.png. Records a test failure if libzip cannot write it.
+void write_ora(const std::filesystem::path& path, const std::string& stack_xml, const cv::Mat& layer);
+
 // Runs `f`, which must throw fstack::Error, and returns it.
 template <class F>
 fstack::Error expect_error(F&& f) {

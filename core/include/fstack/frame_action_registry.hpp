@@ -52,6 +52,9 @@ struct FrameActionInfo {
     std::function<std::unique_ptr<FrameAction>(const ParamValues& values, const ActionKeyValues& keys)> make;
 };
 
+// A frame action answers to its seed name (find_named, named).
+bool named_as(const FrameActionInfo& a, const std::string& name);
+
 // MaskNoise, Vignetting, AlignFrames, BalanceFrames: the seed's order of preprocessing.
 const std::vector<FrameActionInfo>& frame_action_registry();
 // By seed name; nullptr when there is none.

@@ -145,4 +145,22 @@ private:
 // section), or nullptr.
 const ParamSpec* find_param(const std::vector<ParamSpec>& specs, const std::string& key);
 
+// The entry of a registry (stackers, frame actions) that answers to `name`, as the entry's
+// named_as(entry, name) says (its seed name, a stacker also by its id); nullptr when none.
+template <class Info>
+const Info* find_named(const std::vector<Info>& registry, const std::string& name) {
+    for (const Info& i : registry)
+        if (named_as(i, name)) return &i;
+    return nullptr;
+}
+
+// The same, or Error(Usage) listing the registry's seed names.
+template <class Info>
+const Info& named(const std::vector<Info>& registry, const std::string& name, const std::string& what) {
+    if (const Info* i = find_named(registry, name)) return *i;
+    std::string known;
+    for (const Info& i : registry) known += (known.empty() ? "" : ", ") + i.seed_name;
+    throw Error(ErrorKind::Usage, "unknown " + what + " '" + name + "' (known: " + known + ")");
+}
+
 }  // namespace fstack

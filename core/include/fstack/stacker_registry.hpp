@@ -24,6 +24,9 @@ struct StackerInfo {
     std::function<std::unique_ptr<Stacker>(const ParamValues&)> make;
 };
 
+// A stacker answers to its seed name and its id (find_named, named).
+bool named_as(const StackerInfo& s, const std::string& name);
+
 // PyramidStack (the default), DepthMapStack, FocusStacker.
 const std::vector<StackerInfo>& stacker_registry();
 // By seed name or id; nullptr when there is none.

@@ -94,17 +94,12 @@ const std::vector<FrameActionInfo>& frame_action_registry() {
     return registry;
 }
 
-const FrameActionInfo* find_frame_action(const std::string& name) {
-    for (const FrameActionInfo& a : frame_action_registry())
-        if (name == a.seed_name) return &a;
-    return nullptr;
-}
+bool named_as(const FrameActionInfo& a, const std::string& name) { return name == a.seed_name; }
+
+const FrameActionInfo* find_frame_action(const std::string& name) { return find_named(frame_action_registry(), name); }
 
 const FrameActionInfo& frame_action_info(const std::string& name) {
-    if (const FrameActionInfo* a = find_frame_action(name)) return *a;
-    std::string known;
-    for (const FrameActionInfo& a : frame_action_registry()) known += (known.empty() ? "" : ", ") + a.seed_name;
-    throw Error(ErrorKind::Usage, "unknown frame action '" + name + "' (known: " + known + ")");
+    return named(frame_action_registry(), name, "frame action");
 }
 
 }  // namespace fstack

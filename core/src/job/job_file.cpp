@@ -62,7 +62,10 @@ private:
     std::unique_ptr<Stacker> stacker(TableReader& r);
     std::unique_ptr<Action> focus_stack(TableReader& r, const std::string& type);
     std::unique_ptr<Action> noise_detection(TableReader& r);
-    void default_input(TableReader& r, const fs::path& working);
+    // The action's input_path, checked (a folder, or one an earlier action writes), or "" for
+    // the seed's default; input_paths for the actions that take a list.
+    fs::path input_path(TableReader& r, const fs::path& working);
+    std::vector<fs::path> input_paths(TableReader& r, const fs::path& working);
 
     fs::path file_;
     fs::path working_;   // the job's working folder, absolute or relative to the current folder
@@ -82,9 +85,25 @@ fs::path JobFileParser::working_of(TableReader& r) {
 }
 
 // Without an input_path an action reads the previous action's output, or the job's input.
-void JobFileParser::default_input(TableReader& r, const fs::path&) {
-    if (first_action_ && job_input_.empty())
-        r.fail("input_path", "missing: the first action needs an input_path when [job] has none");
+std::vector<fs::path> JobFileParser::input_paths(TableReader& r, const fs::path& working) {
+    const auto v = r.strings("input_path");
+    if (!v) {
+        if (first_action_ && job_input_.empty())
+            r.fail("input_path", "missing: the first action needs an input_path when [job] has none");
+        return {};
+    }
+    std::vector<fs::path> paths;
+    for (const auto& p : *v) {
+        check_input(r, "input_path", working, p);
+        paths.emplace_back(p);
+    }
+    return paths;
+}
+
+fs::path JobFileParser::input_path(TableReader& r, const fs::path& working) {
+    if (r.has("input_path")) r.string("input_path");  // one folder, not a list: refused by its type
+    const std::vector<fs::path> paths = input_paths(r, working);
+    return paths.empty() ? fs::path() : paths.front();
 }
 
 // A stacker table, read by walking the stacker's parameter table (stacker_registry.hpp).
@@ -103,12 +122,7 @@ std::unique_ptr<Stacker> JobFileParser::stacker(TableReader& r) {
 std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string& name) {
     ActionsOptions o;
     const fs::path working = working_of(r);
-    if (auto v = r.string("input_path")) {
-        o.input_path = *v;
-        check_input(r, "input_path", working, o.input_path);
-    } else {
-        default_input(r, working);
-    }
+    o.input_path = input_path(r, working);
     if (auto v = r.string("output_path")) o.output_path = *v;
     if (r.has("working_path")) o.working_path = working;
     if (auto v = r.string("plot_path")) o.plot_path = *v;
@@ -139,12 +153,7 @@ std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::st
     FocusStackOptions o;
     const fs::path working = working_of(r);
     if (r.has("working_path")) o.working_path = working;
-    if (auto v = r.string("input_path")) {
-        o.input_path = *v;
-        check_input(r, "input_path", working, o.input_path);
-    } else {
-        default_input(r, working);
-    }
+    o.input_path = input_path(r, working);
     if (auto v = r.string("output_path")) o.output_path = *v;
     if (auto v = r.string("exif_path")) o.exif_path = fs::path(*v);
     if (auto v = r.string("postfix")) o.postfix = *v;
@@ -176,14 +185,7 @@ std::unique_ptr<Action> JobFileParser::noise_detection(TableReader& r) {
     NoiseDetectionOptions o;
     const fs::path working = working_of(r);
     if (r.has("working_path")) o.working_path = working;
-    if (auto v = r.strings("input_path")) {
-        for (const auto& p : *v) {
-            check_input(r, "input_path", working, p);
-            o.input_path.emplace_back(p);
-        }
-    } else {
-        default_input(r, working);
-    }
+    o.input_path = input_paths(r, working);
     if (auto v = r.string("output_path")) o.output_path = *v;
     if (auto v = r.string("plot_path")) o.plot_path = *v;
     if (auto v = r.numbers("channel_thresholds")) {
@@ -376,11 +378,7 @@ std::unique_ptr<StackJob> JobFileParser::parse() {
         } else {
             const std::string n = r.string("name").value_or("multilayer");
             const fs::path working = working_of(r);
-            if (auto in = r.strings("input_path")) {
-                for (const auto& p : *in) check_input(r, "input_path", working, p);
-            } else {
-                default_input(r, working);
-            }
+            input_paths(r, working);  // checked here; make_multilayer_action reads them
             action = jobfile::make_multilayer_action(r, n, r.has("working_path") ? working : fs::path());
             planned_.add(working / n);
         }

@@ -32,17 +32,10 @@ const std::vector<StackerInfo>& stacker_registry() {
     return registry;
 }
 
-const StackerInfo* find_stacker(const std::string& name) {
-    for (const StackerInfo& s : stacker_registry())
-        if (name == s.seed_name || name == s.id) return &s;
-    return nullptr;
-}
+bool named_as(const StackerInfo& s, const std::string& name) { return name == s.seed_name || name == s.id; }
 
-const StackerInfo& stacker_info(const std::string& name) {
-    if (const StackerInfo* s = find_stacker(name)) return *s;
-    std::string known;
-    for (const StackerInfo& s : stacker_registry()) known += (known.empty() ? "" : ", ") + s.seed_name;
-    throw Error(ErrorKind::Usage, "unknown stacker '" + name + "' (known: " + known + ")");
-}
+const StackerInfo* find_stacker(const std::string& name) { return find_named(stacker_registry(), name); }
+
+const StackerInfo& stacker_info(const std::string& name) { return named(stacker_registry(), name, "stacker"); }
 
 }  // namespace fstack
