@@ -19,18 +19,18 @@ bool parse_number(const std::string& text, double& v) {
 const ParamSpec& spec_of(const StackerInfo& s, const std::string& key) { return *find_param(*s.params, key); }
 
 // The value of a flag as the spec's number (a Choice's index); "" or the reason it is unusable.
-std::string flag_value(const StackerOptions::Flag& f, const ParamSpec& spec, double& v) {
-    if (f.kind == ParamKind::Bool) {
+std::string flag_value(ParamKind kind, const std::string& text, const ParamSpec& spec, double& v) {
+    if (kind == ParamKind::Bool) {
         v = spec.default_value != 0 ? 0 : 1;  // the flag turns the default over
         return {};
     }
-    if (f.kind == ParamKind::Choice) {
-        const int i = spec.choice_index(f.text);
-        if (i < 0) return "must be one of " + spec.range_text() + ", got '" + f.text + "'";
+    if (kind == ParamKind::Choice) {
+        const int i = spec.choice_index(text);
+        if (i < 0) return "must be one of " + spec.range_text() + ", got '" + text + "'";
         v = i;
         return {};
     }
-    if (!parse_number(f.text, v)) return "'" + f.text + "' is not a number";
+    if (!parse_number(text, v)) return "'" + text + "' is not a number";
     return spec.check(v);
 }
 
@@ -45,11 +45,9 @@ CLI::Validator flag_validator(StackerOptions::Flag& f) {
         [&f](std::string& text) -> std::string {
             std::string why;
             for (const StackerInfo* s : f.stackers) {
-                StackerOptions::Flag probe = f;
-                probe.text = text;
                 double v = 0;
                 const ParamSpec& spec = spec_of(*s, f.key);
-                const std::string w = flag_value(probe, spec, v);
+                const std::string w = flag_value(f.kind, text, spec, v);
                 if (w.empty()) {
                     if (f.kind == ParamKind::Choice) text = spec.choices[static_cast<size_t>(v)].id;
                     return {};
@@ -132,7 +130,7 @@ void check_stacker_options(StackerOptions& o) {
         // Options of a stacker not chosen would silently do nothing: refuse them.
         if (!spec) throw Error(ErrorKind::Usage, f.flag + " does not apply to --stacker " + o.stacker);
         double v = 0;
-        const std::string why = flag_value(f, *spec, v);
+        const std::string why = flag_value(f.kind, f.text, *spec, v);
         if (!why.empty()) throw Error(ErrorKind::Usage, f.flag + " " + why + " with --stacker " + o.stacker);
         o.values[f.key] = v;
     }

@@ -32,6 +32,12 @@ struct FramePipeline {
     std::vector<std::unique_ptr<FrameAction>> clone_actions() const;
 };
 
+// `source` as a stacker sees it: through the pipeline's actions (cloned; analysed now, in the
+// seed's order, then replayed frame by frame on request), or `source` itself when the pipeline
+// is empty (not owned: `source` must outlive the result).
+std::shared_ptr<FrameSource> process_frames(FrameSource& source, const FramePipeline& pipeline,
+                                            Progress& progress = null_progress());
+
 // A frame's turn in the seed's order: the reference, the frames after it outward, then the
 // frames before it; `neighbour` is the frame it is processed against.
 struct FrameVisit { int index, neighbour; };

@@ -29,6 +29,13 @@ std::vector<std::unique_ptr<FrameAction>> FramePipeline::clone_actions() const {
     return fresh;
 }
 
+std::shared_ptr<FrameSource> process_frames(FrameSource& source, const FramePipeline& pipeline, Progress& progress) {
+    if (pipeline.empty()) return std::shared_ptr<FrameSource>(&source, [](FrameSource*) {});
+    auto processed = std::make_shared<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options, progress);
+    processed->prepare();
+    return processed;
+}
+
 ProcessedFrameSource::ProcessedFrameSource(FrameSource& source, std::vector<std::unique_ptr<FrameAction>> actions,
                                            FramePipelineOptions options, Progress& progress)
     : source_(source), actions_(std::move(actions)), options_(std::move(options)), progress_(progress) {

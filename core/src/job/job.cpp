@@ -42,10 +42,11 @@ fs::path JobContext::input(const fs::path& own, const std::string& action) const
 
 void JobContext::make_output_folder(const fs::path& dir, const std::vector<fs::path>& inputs, const std::string& action) {
     std::error_code ec;
-    for (const fs::path& in : inputs)
-        if (fs::exists(dir, ec) && fs::equivalent(dir, in, ec))
+    if (fs::exists(dir, ec))
+        for (const fs::path& in : inputs)
+            if (fs::equivalent(dir, in, ec))
             throw Error(ErrorKind::Usage, dir.string(), -1,
-                        action + ": output_path is an input folder; the job would write over its own frames");
+                            action + ": output_path is an input folder; the job would write over its own frames");
     fs::create_directories(dir, ec);
     if (!fs::is_directory(dir, ec))
         throw Error(ErrorKind::Output, dir.string(), -1, "cannot create the output folder" +

@@ -55,32 +55,10 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
     return result;
 }
 
-namespace {
-
-// A source that shares another's lifetime with no ownership (the caller's source).
-struct BorrowedSource : FrameSource {
-    explicit BorrowedSource(FrameSource& s) : source(s) {}
-    int size() const override { return source.size(); }
-    cv::Mat frame(int index) override { return source.frame(index); }
-    std::string frame_name(int index) const override { return source.frame_name(index); }
-    int origin(int index) const override { return source.origin(index); }
-    FrameSource& source;
-};
-
-// `source` as the stacker sees it: processed by the pipeline's actions (analysed now), or as is.
-std::shared_ptr<FrameSource> through(FrameSource& source, const FramePipeline& pipeline, Progress& progress) {
-    if (pipeline.empty()) return std::make_shared<BorrowedSource>(source);
-    auto processed = std::make_shared<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options, progress);
-    processed->prepare();
-    return processed;
-}
-
-}  // namespace
-
 StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker, const StackOptions& options,
                   Progress& progress) {
     if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
-    std::shared_ptr<FrameSource> frames = through(source, pipeline, progress);
+    std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
     result.frames = std::move(frames);
     return result;
@@ -89,7 +67,7 @@ StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& s
 void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Stacker& prototype,
                    const std::vector<FrameRange>& bunches, const StackOptions& options, Progress& progress,
                    const std::function<void(size_t, const StackResult&)>& emit) {
-    const std::shared_ptr<FrameSource> frames = through(source, pipeline, progress);
+    const std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     for (size_t b = 0; b < bunches.size(); ++b) {
         progress.check_cancel();
         const FrameRange r = bunches[b];

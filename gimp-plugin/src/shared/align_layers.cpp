@@ -18,8 +18,9 @@ LayerId align_layers(Host& host, const ParamValues& v) {
     std::vector<LayerInfo> layers = frame_layers(host, v, "Align Layers");
     LayerFrameSource source(host, layers, info);
     HostProgress progress(host, 0.0, 0.9);
-    std::unique_ptr<FrameSource> aligned = apply_frame_actions(source, v, progress);
-    if (!aligned) return kNoLayer;  // nothing asked for: nothing to change
+    const FramePipeline pipeline = frame_pipeline(v);
+    if (pipeline.empty()) return kNoLayer;  // nothing asked for: nothing to change
+    const std::shared_ptr<FrameSource> aligned = process_frames(source, pipeline, progress);
 
     // Every frame is computed before the first layer changes: a cancel leaves the image as it was.
     std::vector<cv::Mat> pixels;

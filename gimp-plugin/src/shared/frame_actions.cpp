@@ -52,15 +52,4 @@ FramePipeline frame_pipeline(const ParamValues& v) {
     return pipeline;
 }
 
-std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const ParamValues& v,
-                                                 Progress& progress) {
-    const FramePipeline pipeline = frame_pipeline(v);
-    if (pipeline.empty()) return nullptr;
-    // Analyses once in the seed's order, then replays per request: no frame is held in memory.
-    auto processed = std::make_unique<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options,
-                                                            progress);
-    processed->prepare();
-    return processed;
-}
-
 }  // namespace fstack::gimp

@@ -23,10 +23,4 @@ bool wants_frame_actions(const ParamValues& values);
 // middle frame); empty when none is asked for.
 FramePipeline frame_pipeline(const ParamValues& values);
 
-// Runs the actions `values` asks for over `source` (reference: the middle frame, as the core)
-// and returns the processed frames, or nullptr when none is asked for. The frames are held in
-// memory: alignment must see them all before the stacker does.
-std::unique_ptr<FrameSource> apply_frame_actions(FrameSource& source, const ParamValues& values,
-                                                 Progress& progress);
-
 }  // namespace fstack::gimp
