@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // fstack_bench: wall time, peak memory and quality of the stackers on synthetic focus stacks
 // with a known answer. See README.md.
-#include "fstack/stack_frames.hpp"
 #include <unistd.h>
 
 #include <cmath>
@@ -15,6 +14,7 @@
 #include <vector>
 
 #include "child_process.hpp"
+#include "fstack/stack_frames.hpp"
 #include "steps.hpp"
 
 namespace fs = std::filesystem;

@@ -14,8 +14,8 @@
 
 #include "fstack/depthmap_stack.hpp"
 #include "fstack/frame_source.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/pyramid_stack.hpp"
+#include "fstack/stack_frames.hpp"
 
 namespace fstack::bench {
 namespace {

@@ -2,12 +2,12 @@
 #pragma once
 // The benchmark's steps. Each runs inside a child process (child_process.hpp) and returns its
 // figures as a Payload; files in the working folder carry the images between steps.
-#include "fstack/stack_frames.hpp"
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "child_process.hpp"
+#include "fstack/stack_frames.hpp"
 #include "synthetic.hpp"
 
 namespace fstack::bench {

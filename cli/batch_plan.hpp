@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "fstack/split_into_stacks.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/split_into_stacks.hpp"
 
 namespace fstack::cli {
 

@@ -9,10 +9,10 @@
 #include "exit_codes.hpp"
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
+#include "fstack/stack_frames.hpp"
 #include "progress_bar.hpp"
 
 namespace fstack::cli {

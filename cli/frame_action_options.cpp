@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "frame_action_options.hpp"
 
-#include "fstack/frame_pipeline.hpp"
 #include "fstack/align_frames.hpp"
 #include "fstack/balance_frames.hpp"
+#include "fstack/frame_pipeline.hpp"
 #include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/vignetting.hpp"

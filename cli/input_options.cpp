@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fstack/stack_frames.hpp"
 #include "input_options.hpp"
+
+#include "fstack/stack_frames.hpp"
 
 namespace fstack::cli {
 

@@ -6,8 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include "fstack/frame_source.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/limits.hpp"
+#include "fstack/stack_frames.hpp"
 
 namespace fstack::cli {
 

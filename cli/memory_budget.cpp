@@ -9,8 +9,8 @@
 #include <cstdio>
 #include <fstream>
 
-#include "fstack/error.hpp"
 #include "frame_action_options.hpp"
+#include "fstack/error.hpp"
 #include "stacker_options.hpp"
 
 namespace fstack::cli {

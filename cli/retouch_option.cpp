@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "retouch_option.hpp"
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/error.hpp"
 #include "fstack/layers.hpp"
 #include "fstack/retouch_layers.hpp"
+#include "fstack/stack_frames.hpp"
 
 namespace fstack::cli {
 namespace {

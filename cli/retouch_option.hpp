@@ -7,8 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
 #include "output_check.hpp"
 

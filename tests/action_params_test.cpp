@@ -26,9 +26,6 @@ using namespace fstack;
 namespace fs = std::filesystem;
 using namespace fstack::test::params;
 
-
-
-
 // One frame action's keys: "key = value" by section ("" for the action's own table).
 using Keys = std::map<std::string, std::vector<std::string>>;
 
@@ -232,7 +229,6 @@ std::string action_key_table() {
     }
     return t.str();
 }
-
 
 TEST(ActionParamTables, DocsTableIsTheTables) { expect_doc_section("docs/job-files.md", "action-keys", "action_params_test", action_key_table()); }
 

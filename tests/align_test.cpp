@@ -12,10 +12,10 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/align_frames.hpp"
 #include "fstack/error.hpp"
+#include "fstack/stack_frames.hpp"
 #include "synthetic/synthetic.hpp"
 #include "test_util.hpp"
 

@@ -9,10 +9,10 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/balance_frames.hpp"
 #include "fstack/error.hpp"
+#include "fstack/stack_frames.hpp"
 #include "synthetic/synthetic.hpp"
 
 namespace {

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "focus_stacker_test_support.hpp"
 #include "fstack/error.hpp"
 #include "fstack/focus_stacker.hpp"
 #include "fstack/image_io.hpp"
-#include "focus_stacker_test_support.hpp"
 #include "test_util.hpp"
 
 namespace {

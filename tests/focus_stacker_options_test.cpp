@@ -6,8 +6,8 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "fstack/focus_stacker.hpp"
 #include "focus_stacker_test_support.hpp"
+#include "fstack/focus_stacker.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -8,9 +8,9 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "focus_stacker_test_support.hpp"
 #include "fstack/error.hpp"
 #include "fstack/focus_stacker.hpp"
-#include "focus_stacker_test_support.hpp"
 #include "test_util.hpp"
 
 namespace {

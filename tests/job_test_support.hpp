@@ -54,7 +54,6 @@ inline void set_exif(const fs::path& p, const std::string& model) {
     image->writeMetadata();
 }
 
-
 // Writes the scene's frames into `dir` as `ext` files, each with EXIF whose Model says whether
 // it is the first frame (so the test can tell which frame's metadata was copied).
 inline void write_frames(const synth::Scene& s, const fs::path& dir, const std::string& ext, bool exif = true) {

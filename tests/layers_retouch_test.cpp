@@ -13,8 +13,8 @@
 #include "fstack/layers.hpp"
 #include "fstack/retouch_layers.hpp"
 #include "fstack/stack_frames.hpp"
-#include "synthetic/synthetic.hpp"
 #include "layers_test_support.hpp"
+#include "synthetic/synthetic.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -6,12 +6,12 @@
 #include <memory>
 #include <vector>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
+#include "fstack/stack_frames.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -15,8 +15,8 @@
 #include "fstack/error.hpp"
 #include "fstack/job_file.hpp"
 #include "fstack/stacker_registry.hpp"
-#include "stacker_options.hpp"
 #include "param_probes.hpp"
+#include "stacker_options.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -24,8 +24,6 @@ namespace {
 using namespace fstack;
 namespace fs = std::filesystem;
 using namespace fstack::test::params;
-
-
 
 // ---- the CLI ---------------------------------------------------------------------------
 
@@ -152,7 +150,6 @@ std::string load_job(const std::string& stacker) {
     return {};
 }
 
-
 TEST(ParamTables, JobFilesReadEveryTableKeyWithItsRange) {
     for (const StackerInfo& s : stacker_registry()) {
         const std::string type = "type = \"" + s.seed_name + "\"";
@@ -234,7 +231,6 @@ std::string job_file_table() {
     }
     return t.str();
 }
-
 
 TEST(ParamTables, DocsTablesAreTheTables) {
     expect_doc_section("README.md", "stacker-options", "params_test", readme_table());

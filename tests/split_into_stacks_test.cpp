@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "focus_stacker_test_support.hpp"
 #include "fstack/error.hpp"
 #include "fstack/progress.hpp"
 #include "fstack/split_into_stacks.hpp"
-#include "focus_stacker_test_support.hpp"
 #include "test_util.hpp"
 
 namespace {

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "fstack/stack_frames.hpp"
 #include "test_util.hpp"
 
 #include <fcntl.h>
@@ -21,6 +20,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <zip.h>
+
+#include "fstack/stack_frames.hpp"
 
 extern char** environ;
 

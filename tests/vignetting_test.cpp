@@ -7,9 +7,9 @@
 #include <memory>
 #include <vector>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/vignetting.hpp"
 #include "test_util.hpp"
 

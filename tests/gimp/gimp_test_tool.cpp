@@ -14,9 +14,9 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/depthmap_stack.hpp"
 #include "fstack/pyramid_stack.hpp"
+#include "fstack/stack_frames.hpp"
 #include "synthetic.hpp"
 
 namespace {

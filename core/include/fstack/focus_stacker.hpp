@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "fstack/image_io.hpp"
-#include "fstack/progress.hpp"
 #include "fstack/params.hpp"
+#include "fstack/progress.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {

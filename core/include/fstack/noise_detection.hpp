@@ -8,8 +8,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "fstack/frame_source.hpp"
 #include "fstack/frame_action.hpp"
+#include "fstack/frame_source.hpp"
 #include "fstack/job.hpp"
 #include "fstack/stacker.hpp"
 

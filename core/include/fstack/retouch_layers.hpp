@@ -9,8 +9,8 @@
 
 #include <opencv2/core.hpp>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/layers.hpp"
+#include "fstack/stack_frames.hpp"
 
 namespace fstack {
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "fstack/mask_noise.hpp"
+
 #include <algorithm>
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
-#include "fstack/mask_noise.hpp"
 
 namespace fstack {
 

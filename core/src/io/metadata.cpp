@@ -2,11 +2,10 @@
 // Copying EXIF, XMP and the ICC profile from a source image into an output.
 #include "fstack/metadata.hpp"
 
-#include "io/exiv2_support.hpp"
-
 #include <mutex>
 
 #include "fstack/error.hpp"
+#include "io/exiv2_support.hpp"
 #include "io/orientation.hpp"
 
 namespace fstack {

@@ -4,8 +4,8 @@
 
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/stack_frames.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;

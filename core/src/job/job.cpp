@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // StackJob, the seed's path rules (JobContext), FocusStack and FocusStackBunch.
-#include "fstack/stack_frames.hpp"
 #include "fstack/job.hpp"
+
+#include "fstack/stack_frames.hpp"
 
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // NoiseDetection: hot-pixel maps from a stack, and the job action that writes them.
+#include "fstack/noise_detection.hpp"
+
 #include <algorithm>
 
 #include <opencv2/imgproc.hpp>
@@ -8,7 +10,6 @@
 #include "fstack/frame_source.hpp"
 #include "fstack/stack_frames.hpp"
 #include "fstack/image_io.hpp"
-#include "fstack/noise_detection.hpp"
 #include "fstack/plot.hpp"
 
 namespace fstack {

@@ -6,7 +6,6 @@
 
 namespace fstack::detail {
 
-
 EmbeddedMetadata read_embedded_metadata(const std::filesystem::path& source, int width, int height) {
     EmbeddedMetadata m;
     if (source.empty()) return m;

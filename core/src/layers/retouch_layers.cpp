@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The retouch document: result, masked frames and depth map as layers.
-#include "fstack/stack_frames.hpp"
 #include "fstack/retouch_layers.hpp"
+
+#include "fstack/stack_frames.hpp"
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"

@@ -2,8 +2,8 @@
 #include "align_layers.hpp"
 
 #include "frame_actions.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/error.hpp"
+#include "fstack/stack_frames.hpp"
 #include "host_progress.hpp"
 #include "layer_frames.hpp"
 #include "stack_layers.hpp"

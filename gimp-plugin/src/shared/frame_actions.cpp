@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "frame_actions.hpp"
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/align_frames.hpp"
 #include "fstack/balance_frames.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/vignetting.hpp"
 
 namespace fstack::gimp {

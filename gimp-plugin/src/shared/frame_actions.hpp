@@ -6,8 +6,8 @@
 #include <memory>
 #include <vector>
 
-#include "fstack/stack_frames.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
 #include "params.hpp"
 

@@ -6,9 +6,9 @@
 #include <deque>
 #include <sstream>
 
+#include "frame_actions.hpp"
 #include "fstack/error.hpp"
 #include "fstack/stacker_registry.hpp"
-#include "frame_actions.hpp"
 
 namespace fstack::gimp {
 namespace {

@@ -4,10 +4,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include "frame_actions.hpp"
-#include "fstack/stack_frames.hpp"
-#include "fstack/stacker_registry.hpp"
 #include "fstack/error.hpp"
 #include "fstack/retouch_layers.hpp"
+#include "fstack/stack_frames.hpp"
+#include "fstack/stacker_registry.hpp"
 #include "host_progress.hpp"
 #include "layer_frames.hpp"
 

@@ -2,7 +2,6 @@
 // The feature detectors, descriptors and matchers of AlignFrames, behind the seed's names.
 #include "actions/align/feature_matching.hpp"
 
-
 #include <opencv2/core.hpp>
 #include <opencv2/flann.hpp>
 #include <opencv2/opencv_modules.hpp>

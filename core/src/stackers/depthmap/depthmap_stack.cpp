@@ -4,9 +4,9 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "stackers/float_frame.hpp"
 #include "fstack/error.hpp"
 #include "fstack/kernels/stackers/blend.hpp"
+#include "stackers/float_frame.hpp"
 
 namespace fstack {
 namespace {

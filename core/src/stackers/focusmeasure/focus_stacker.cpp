@@ -6,11 +6,11 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "stackers/float_frame.hpp"
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"
-#include "fstack/stack_frames.hpp"
 #include "fstack/kernels/stackers/blend.hpp"
+#include "fstack/stack_frames.hpp"
+#include "stackers/float_frame.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;

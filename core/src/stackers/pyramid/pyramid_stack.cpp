@@ -4,9 +4,9 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "stackers/float_frame.hpp"
 #include "fstack/error.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
+#include "stackers/float_frame.hpp"
 #include "stackers/pyramid/pyramid.hpp"
 
 namespace fstack {
