@@ -60,11 +60,11 @@ CLI::Validator flag_validator(StackerOptions::Flag& f) {
 }
 
 std::string flag_help(const StackerOptions::Flag& f) {
-    if (f.stackers.size() == 1) return spec_of(*f.stackers.front(), f.key).help;
+    if (f.stackers.size() == 1) return spec_of(*f.stackers.front(), f.key).cli_help();
     std::string help, defaults;
     for (const StackerInfo* s : f.stackers) {
         const ParamSpec& spec = spec_of(*s, f.key);
-        help += (help.empty() ? "" : "; ") + s->id + ": " + spec.help;
+        help += (help.empty() ? "" : "; ") + s->id + ": " + spec.cli_help();
         defaults += (defaults.empty() ? "" : ", ") + spec.default_text() + " (" + s->id + ")";
     }
     return help + " [default: " + defaults + "]";

@@ -202,7 +202,7 @@ std::string readme_table() {
                 const bool flag = q->kind == ParamKind::Bool;
                 add(defaults, ", ", pre + (flag ? "`" + q->key + "` " + q->default_text() : q->default_text()));
                 add(ranges, "; ", pre + (flag ? std::string("flag") : q->range_text()));
-                add(help, "; ", pre + q->help);
+                add(help, "; ", pre + q->cli_help());
             }
             std::string range = ranges;
             for (size_t i = 0; (i = range.find('|', i)) != std::string::npos; i += 2) range.replace(i, 1, "\\|");

@@ -48,6 +48,8 @@ struct ParamSpec {
     std::string dashed() const;
     // "--gen-kernel"; a Bool that is on by default is offered as "--no-cross-scale".
     std::string cli_flag() const;
+    // The help of cli_flag(): a "--no-..." flag says that it turns the feature off.
+    std::string cli_help() const;
     // "" when `v` is acceptable, else why not ("must be odd, got 4").
     std::string check(double v) const;
     // "1..99", "(0, 0.5)", "odd, 1..31", "max|average", "on|off".

@@ -35,6 +35,11 @@ std::string ParamSpec::cli_flag() const {
     return "--" + dashed();
 }
 
+std::string ParamSpec::cli_help() const {
+    if (kind == ParamKind::Bool && default_value != 0) return "Turn off: " + help;
+    return help;
+}
+
 std::string ParamSpec::check(double v) const {
     if (!std::isfinite(v)) return "must be a number";
     switch (kind) {
