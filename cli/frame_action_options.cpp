@@ -13,9 +13,10 @@ namespace fstack::cli {
 void add_frame_action_options(CLI::App& app, FrameActionOptions& o) {
     const std::string group = "Frame actions (before stacking)";
     app.add_option("--align", o.align,
-                   "Register the frames onto the reference: rigid (rotation, uniform scale, shift), "
-                   "homography (full perspective) or none")
-        ->check(CLI::IsMember({"none", "rigid", "homography"}, CLI::ignore_case))
+                   "Register the frames onto the reference: auto (rotation, uniform scale and shift, applied "
+                   "only to frames it measurably improves: a stack that does not move stays untouched), "
+                   "rigid (the same, always applied), homography (full perspective) or none")
+        ->check(CLI::IsMember({"auto", "none", "rigid", "homography"}, CLI::ignore_case))
         ->capture_default_str()
         ->group(group);
     app.add_option("--align-detector", o.detector, "Feature detector for --align (descriptor: the same, "
@@ -28,9 +29,11 @@ void add_frame_action_options(CLI::App& app, FrameActionOptions& o) {
         ->capture_default_str()
         ->group(group);
     app.add_option("--balance", o.balance,
-                   "Match each frame's brightness to the reference: lumi (one gain), rgb (per "
+                   "Match each frame's brightness to the reference: auto (a gain per frame, per channel "
+                   "where they disagree, fitted on the area it shares with its neighbour and applied only "
+                   "above half a percent: even light stays untouched), lumi (one gain), rgb (per "
                    "channel), hsv / hls (saturation and value / lightness), or none")
-        ->check(CLI::IsMember({"none", "lumi", "rgb", "hsv", "hls"}, CLI::ignore_case))
+        ->check(CLI::IsMember({"auto", "none", "lumi", "rgb", "hsv", "hls"}, CLI::ignore_case))
         ->capture_default_str()
         ->group(group);
     app.add_option("--balance-map", o.balance_map, "Correction curve of --balance")
@@ -71,6 +74,7 @@ FramePipeline frame_pipeline(const FrameActionOptions& o) {
     if (o.align != "none") {
         AlignFramesOptions a;
         a.alignment_config.transform = o.align == "homography" ? AlignTransform::Homography : AlignTransform::Rigid;
+        a.alignment_config.verify = o.align == "auto";
         const std::string& d = o.detector;
         a.feature_config.detector = d == "orb" ? Detector::Orb : d == "akaze" ? Detector::Akaze
                                   : d == "brisk" ? Detector::Brisk : d == "surf" ? Detector::Surf : Detector::Sift;
@@ -81,7 +85,7 @@ FramePipeline frame_pipeline(const FrameActionOptions& o) {
         a.plot_config.enabled = !o.plots.empty();
         actions.push_back(std::make_unique<AlignFrames>(a));
     }
-    if (o.balance != "none") {
+    if (o.balance != "none" && o.balance != "auto") {  // auto: BalanceChannel::Auto (to come)
         BalanceFramesOptions b;
         b.channel = o.balance == "rgb" ? BalanceChannel::Rgb : o.balance == "hsv" ? BalanceChannel::Hsv
                   : o.balance == "hls" ? BalanceChannel::Hls : BalanceChannel::Lumi;

@@ -16,10 +16,10 @@ namespace fstack::cli {
 // --vignetting, --noise-mask), applied on the fly in DESIGN's order:
 // MaskNoise -> Vignetting -> AlignFrames -> BalanceFrames.
 struct FrameActionOptions {
-    std::string align = "none";      // none | rigid | homography
+    std::string align = "auto";      // auto | none | rigid | homography
     std::string detector = "sift";   // sift | orb | akaze | brisk | surf
     std::string border = "replicate-blur";
-    std::string balance = "none";    // none | lumi | rgb | hsv | hls
+    std::string balance = "auto";    // auto | none | lumi | rgb | hsv | hls
     std::string balance_map = "linear";
     double balance_mask = 0;
     bool vignetting = false;

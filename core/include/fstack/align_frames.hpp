@@ -53,6 +53,12 @@ struct AlignmentConfig {
     int min_matches = 12;
     double max_scale_change = 0.1;
     double max_rotation_deg = 10.0;
+    // Sub-pixel refinement of the feature estimate by intensity, coarse to fine, on band-pass
+    // copies (robust to the neighbours' different defocus and brightness).
+    bool refine = true;
+    // --align auto: a frame's step is applied only where it measurably improves the frame's
+    // registration to its neighbour; otherwise the frame stays exactly as it is.
+    bool verify = false;
 };
 
 struct AlignPlotConfig {

@@ -4,12 +4,27 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "fstack/progress.hpp"
 
 namespace fstack {
+
+// Where every frame lies on the reference after alignment: the 3x3 map from frame pixels to
+// reference pixels (full-frame units; the identity until AlignFrames has seen the frame, and for
+// every frame of a stack without AlignFrames). Written by AlignFrames, read by the actions after
+// it (BalanceFrames fits on the area two neighbours share) and by the crop of the result.
+struct FrameGeometry {
+    cv::Size frame_size;
+    std::vector<cv::Matx33d> to_reference;
+    std::vector<bool> aligned;  // AlignFrames has decided this frame's transform
+};
+
+// The rectangle (reference pixels) that every frame of `geometry` covers after its warp:
+// focus-stack's crop. The whole frame when nothing moved.
+cv::Rect covered_area(const FrameGeometry& geometry);
 
 // What a frame action knows of the stack it works on.
 struct FrameActionContext {
@@ -25,6 +40,12 @@ struct FrameActionContext {
     // Names frame i in messages and plot file names (a file name, or "frame N").
     std::function<std::string(int)> frame_name;
     Progress* progress = &null_progress();
+    // The analysing pass (begin / process) may see reduced copies of the frames: full-frame
+    // pixels times this (1: full size). What an action remembers for replay() is in full-frame
+    // units; replay() always gets full-size frames.
+    double analysis_scale = 1.0;
+    // Shared by the actions of one stack (never null inside a pipeline).
+    std::shared_ptr<FrameGeometry> geometry;
 
     std::string name_of(int index) const;
     // File-name-safe stem for the plots of frame `index`.
@@ -55,6 +76,12 @@ public:
     virtual cv::Mat replay(const cv::Mat& frame, int index) = 0;
     // A fresh action with the same options and no per-stack state.
     virtual std::unique_ptr<FrameAction> clone() const = 0;
+    // True when replay() also takes, and returns, frames in their own depth (CV_8U / CV_16U,
+    // code values) instead of float32: a pipeline of such actions never converts a full-size
+    // frame to float.
+    virtual bool replays_native() const { return false; }
+    // True when begin() / process() work on copies reduced by context.analysis_scale.
+    virtual bool analyses_reduced() const { return false; }
 };
 
 // Converts an 8- or 16-bit frame to the float32 the actions work on, and back (rounded, clipped).

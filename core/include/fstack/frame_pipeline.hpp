@@ -63,6 +63,8 @@ public:
     // frame once, in the visiting order (the Actions job writes them to files).
     void prepare(const std::function<void(int, const cv::Mat&)>& sink = {});
     int reference() const { return reference_; }
+    // Where each frame lies on the reference (after prepare(); identities without AlignFrames).
+    std::shared_ptr<const FrameGeometry> geometry() const { return geometry_; }
 
 private:
     FrameSource& source_;
@@ -72,6 +74,7 @@ private:
     int reference_ = 0;
     int depth_ = -1;
     bool prepared_ = false;
+    std::shared_ptr<FrameGeometry> geometry_;
 };
 
 }  // namespace fstack

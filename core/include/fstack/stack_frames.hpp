@@ -28,6 +28,9 @@ struct StackResult {
     // The frames after the frame actions (aligned, balanced...), read again one at a time on
     // request (the retouch layers); the source given to stack() must outlive it.
     std::shared_ptr<FrameSource> frames;
+    // Where each frame lies on the reference (null when the pipeline had no actions): the crop
+    // of the result is covered_area(*geometry).
+    std::shared_ptr<const FrameGeometry> geometry;
 };
 
 struct StackOptions {

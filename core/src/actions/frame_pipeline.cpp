@@ -68,6 +68,10 @@ void ProcessedFrameSource::prepare(const std::function<void(int, const cv::Mat&)
     context.working_path = options_.working_path;
     context.frame_name = [this](int i) { return source_.frame_name(i); };
     context.progress = &progress_;
+    geometry_ = std::make_shared<FrameGeometry>();
+    geometry_->to_reference.assign(static_cast<size_t>(n), cv::Matx33d::eye());
+    geometry_->aligned.assign(static_cast<size_t>(n), false);
+    context.geometry = geometry_;
 
     std::string names;
     for (const auto& a : actions_) names += (names.empty() ? "" : ", ") + a->name();
@@ -77,6 +81,7 @@ void ProcessedFrameSource::prepare(const std::function<void(int, const cv::Mat&)
         progress_.check_cancel();
         const cv::Mat original = source_.frame(visit.index);
         depth_ = original.depth();
+        geometry_->frame_size = original.size();
         context.max_value = max_code_value(depth_);
         cv::Mat f = to_action_float(original);
         for (auto& action : actions_) {

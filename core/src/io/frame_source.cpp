@@ -46,6 +46,9 @@ void FileFrameSource::validate() {
 }
 
 cv::Mat FileFrameSource::frame(int index) {
+    // The first frame sets the stack's size and format whichever frame is read first (the
+    // frame actions start at the middle one).
+    if (type_ < 0 && index != 0) frame(0);
     cv::Mat image = read_image(paths_.at(index), index, decoded_.at(index) ? null_progress() : progress_);
     decoded_[index] = true;
     if (type_ < 0) {

@@ -60,6 +60,7 @@ StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& s
     if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
     std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
+    if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
     result.frames = std::move(frames);
     return result;
 }
@@ -87,6 +88,7 @@ void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Sta
             result = stack_frames(*stacker, *bunch, options.denoise, progress);
         }
         result.frames = bunch;
+        if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
         emit(b, result);
     }
 }

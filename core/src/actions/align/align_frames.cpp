@@ -214,6 +214,7 @@ cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& c
     const int ref = context.reference_index;
     features_[ref] = detect(reference);
     known_[ref] = true;
+    if (context_.geometry) context_.geometry->aligned.at(ref) = true;
     return reference;
 }
 
@@ -359,6 +360,10 @@ cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_inde
     if (max_displacement(t, frame.size()) < kIdentityPx) t = cv::Matx33d::eye();
     result.to_reference = t;
     known_[index] = true;
+    if (context_.geometry) {
+        context_.geometry->to_reference.at(index) = t;
+        context_.geometry->aligned.at(index) = true;
+    }
     context_.progress->log(LogLevel::Debug, context_.name_of(index) + ": " + describe(t) + ", " +
                                                 std::to_string(result.inliers) + " inliers");
     // Keep the reference's features and this frame's (the next frame's neighbour) only.
