@@ -11,7 +11,10 @@ namespace fstack {
 
 // LUMI: one correction from the luminosity, applied to every colour channel; RGB: one per
 // channel; HSV / HLS: saturation and value (lightness) corrected in that colour space.
-enum class BalanceChannel { Lumi, Rgb, Hsv, Hls };
+// AUTO (fstack's, the CLI and GIMP default): a gain per frame (per channel where the channels
+// disagree) fitted on the area the frame shares with its aligned neighbour, chained to the
+// reference, applied only above half a percent.
+enum class BalanceChannel { Lumi, Rgb, Hsv, Hls, Auto };
 // LINEAR: a gain matching the mean; GAMMA: a gamma matching the mean (no clipping of the
 // highlights); MATCH_HIST: the frame's histogram mapped onto the reference's.
 enum class CorrectionMap { Linear, Gamma, MatchHist };
