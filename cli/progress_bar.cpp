@@ -25,6 +25,7 @@ ProgressBar::ProgressBar(ProgressMode mode, bool verbose) : mode_(mode), verbose
 ProgressBar::~ProgressBar() { finish(); }
 
 void ProgressBar::stage(const std::string& name, int total) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     finish();
     stage_ = name;
     total_ = std::max(total, 0);
@@ -40,6 +41,7 @@ void ProgressBar::stage(const std::string& name, int total) {
 }
 
 void ProgressBar::step(int done) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     done_ = done;
     if (mode_ == ProgressMode::Bar) {
         draw();
@@ -52,6 +54,7 @@ void ProgressBar::step(int done) {
 }
 
 void ProgressBar::log(LogLevel level, const std::string& message) {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     if (mode_ == ProgressMode::Quiet) return;
     if (level == LogLevel::Debug && !verbose_) return;
     const char* prefix = level == LogLevel::Warning ? "warning: "
@@ -67,6 +70,7 @@ void ProgressBar::log(LogLevel level, const std::string& message) {
 bool ProgressBar::cancelled() { return interrupted(); }
 
 void ProgressBar::finish() {
+    std::lock_guard<std::recursive_mutex> lock(mutex_);
     if (bar_visible_) {
         std::fputc('\n', stderr);
         bar_visible_ = false;

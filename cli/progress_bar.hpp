@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <mutex>
 #include <string>
 
 #include "fstack/progress.hpp"
@@ -42,6 +43,9 @@ private:
     int total_ = 0;
     int done_ = 0;
     bool bar_visible_ = false;
+    // The frame pipeline's analysing thread reports notes (a converted frame) while the main
+    // thread moves the bar.
+    std::recursive_mutex mutex_;
 };
 
 }  // namespace fstack::cli

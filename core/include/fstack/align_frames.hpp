@@ -46,7 +46,7 @@ struct AlignmentConfig {
     // fstack's own safeguards (not in the seed):
     // Features are detected on a copy whose longer side is at most this (0: full size); the
     // model is then fitted in full-frame pixels from all inliers.
-    int max_feature_size = 3000;
+    int max_feature_size = 1200;
     // An estimate with fewer RANSAC inliers, a scale change beyond max_scale_change or a
     // rotation beyond max_rotation_deg (per step) is rejected: the frame falls back to phase
     // correlation (a shift only), with a warning naming it.
@@ -92,6 +92,13 @@ struct FrameAlignment {
     int inliers = 0;
     bool fallback = false;  // phase correlation instead of features
     double step_noise_px = 0;  // standard error of the step against the neighbour, at the corners
+    // The step against the neighbour (full-frame pixels) as estimated, before any decision, and
+    // the brightness-normalised registration error of the frame to its neighbour without and
+    // with it (0 when not measured).
+    cv::Matx33d step = cv::Matx33d::eye();
+    double error_before = 0, error_after = 0;
+    bool refined = false;  // the intensity refinement converged
+    bool applied = true;   // the step was applied (--align auto keeps steps that do not help)
 };
 
 // The seed's AlignFrames: registers every frame onto the reference (rotation, uniform scale and
@@ -104,23 +111,29 @@ public:
     cv::Mat process(const cv::Mat& frame, int index, int neighbour_index) override;
     cv::Mat replay(const cv::Mat& frame, int index) override;
     std::unique_ptr<FrameAction> clone() const override;
+    bool replays_native() const override { return true; }
+    bool analyses_reduced() const override { return true; }
 
     const AlignFramesOptions& options() const { return options_; }
     // The alignment found for frame `index` (after process()).
     const FrameAlignment& alignment(int index) const;
 
-    // Features of one frame at detection scale (kept for the reference and one neighbour).
+    // Features of one frame at detection scale (kept for the reference and one neighbour), and
+    // its registration pyramid at the analysis scale.
     struct Features {
         std::vector<cv::KeyPoint> keypoints;
         cv::Mat descriptors;
         cv::Mat small;         // 8-bit grey detection copy (matches plot, fallback)
-        double scale = 1.0;    // detection copy / full frame
+        double scale = 1.0;    // detection copy / analysed frame
+        std::shared_ptr<const struct RegistrationPyramid> pyramid;
     };
 
 private:
     Features detect(const cv::Mat& frame) const;
     cv::Matx33d estimate_step(const Features& moving, const Features& fixed, int index, int neighbour,
                               FrameAlignment& result) const;
+    cv::Matx33d decide_step(const cv::Matx33d& step, const Features& moving, const Features& fixed,
+                            FrameAlignment& result) const;
     cv::Mat warp(const cv::Mat& frame, const cv::Matx33d& to_reference) const;
     bool plot_config_enabled() const;
 
@@ -129,7 +142,10 @@ private:
     cv::Ptr<cv::Feature2D> detector_, extractor_;
     std::map<int, Features> features_;          // the reference's and the last frame's
     std::vector<FrameAlignment> alignments_;    // per frame: a few numbers, never pixels
-    std::vector<bool> known_;
+    std::vector<char> known_;  // char, not bool: replay() reads while the analysing thread writes
+    // Analysed frame pixels -> full-frame pixels, and the full frame's size.
+    cv::Matx33d to_full_ = cv::Matx33d::eye();
+    cv::Size full_size_;
 };
 
 }  // namespace fstack

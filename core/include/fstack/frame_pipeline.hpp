@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,9 @@ struct FramePipelineOptions {
     bool step_process = true;     // against the neighbour towards the reference, else the reference
     std::filesystem::path plot_path;  // empty: no plots
     std::filesystem::path working_path;  // resolves relative action inputs (the noise mask)
+    // The analysing pass works on copies whose longer side is at most this (0: full size), when
+    // every action can (FrameAction::analyses_reduced) and no processed frame is written out.
+    int analysis_size = 2000;
 };
 
 // The frame actions of a stack, in pipeline order (MaskNoise -> Vignetting -> AlignFrames ->
@@ -54,6 +58,9 @@ class ProcessedFrameSource : public FrameSource {
 public:
     ProcessedFrameSource(FrameSource& source, std::vector<std::unique_ptr<FrameAction>> actions,
                          FramePipelineOptions options = {}, Progress& progress = null_progress());
+    ~ProcessedFrameSource() override;
+    ProcessedFrameSource(const ProcessedFrameSource&) = delete;
+    ProcessedFrameSource& operator=(const ProcessedFrameSource&) = delete;
     int size() const override { return source_.size(); }
     cv::Mat frame(int index) override;
     std::string frame_name(int index) const override { return source_.frame_name(index); }
@@ -62,9 +69,15 @@ public:
     // Runs the analysing pass now (idempotent). `sink`, if given, receives every processed
     // frame once, in the visiting order (the Actions job writes them to files).
     void prepare(const std::function<void(int, const cv::Mat&)>& sink = {});
+    // Starts the analysing pass on a thread of its own (the frames before the reference first,
+    // so that a stacker reading frame 0 first waits least): frame(i) then waits for frame i's
+    // decision only, and the stacker works on frame i while the next ones are analysed. The
+    // actions' messages reach `progress` from the calling thread. Idempotent.
+    void start();
     int reference() const { return reference_; }
-    // Where each frame lies on the reference (after prepare(); identities without AlignFrames).
-    std::shared_ptr<const FrameGeometry> geometry() const { return geometry_; }
+    // Where each frame lies on the reference (waits for the analysing pass; identities without
+    // AlignFrames).
+    std::shared_ptr<const FrameGeometry> geometry();
 
 private:
     FrameSource& source_;
@@ -75,6 +88,16 @@ private:
     int depth_ = -1;
     bool prepared_ = false;
     std::shared_ptr<FrameGeometry> geometry_;
+
+    void analyse(const std::function<void(int, const cv::Mat&)>& sink, Progress& progress, bool lower_first);
+    cv::Mat read(int index);  // source_.frame(), one thread at a time
+    cv::Mat replay(const cv::Mat& original, int index);  // the actions' replay of one frame
+    bool replays_native() const;
+    void wait_for(int index);  // -1: the whole pass
+    void flush_notes();
+    struct Background;
+    std::unique_ptr<Background> background_;
+    std::mutex source_mutex_;
 };
 
 }  // namespace fstack

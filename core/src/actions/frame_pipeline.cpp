@@ -2,6 +2,16 @@
 // The frame pipeline: the seed's visiting order and the frame actions applied on the fly.
 #include "fstack/frame_pipeline.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <thread>
+#include <utility>
+
+#include <opencv2/imgproc.hpp>
+
 #include "fstack/error.hpp"
 
 namespace fstack {
@@ -32,7 +42,7 @@ std::vector<std::unique_ptr<FrameAction>> FramePipeline::clone_actions() const {
 std::shared_ptr<FrameSource> process_frames(FrameSource& source, const FramePipeline& pipeline, Progress& progress) {
     if (pipeline.empty()) return std::shared_ptr<FrameSource>(&source, [](FrameSource*) {});
     auto processed = std::make_shared<ProcessedFrameSource>(source, pipeline.clone_actions(), pipeline.options, progress);
-    processed->prepare();
+    processed->start();
     return processed;
 }
 
@@ -40,6 +50,95 @@ ProcessedFrameSource::ProcessedFrameSource(FrameSource& source, std::vector<std:
                                            FramePipelineOptions options, Progress& progress)
     : source_(source), actions_(std::move(actions)), options_(std::move(options)), progress_(progress) {
     if (source_.size() > 0) reference_ = reference_index(source_.size(), options_.ref_idx);
+}
+
+// The analysing thread and what it shares with the caller's.
+struct ProcessedFrameSource::Background {
+    std::thread worker;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<char> ready;  // per frame: decided
+    bool finished = false;
+    std::exception_ptr failure;
+    std::atomic<bool> stop{false};
+    std::vector<std::pair<LogLevel, std::string>> notes;  // the actions' messages, not yet passed on
+
+    // The worker's Progress: messages queued for the caller's thread, cancellation from stop.
+    struct Queue : Progress {
+        Background& owner;
+        explicit Queue(Background& b) : owner(b) {}
+        void log(LogLevel level, const std::string& message) override {
+            std::lock_guard<std::mutex> lock(owner.mutex);
+            owner.notes.emplace_back(level, message);
+        }
+        bool cancelled() override { return owner.stop.load(); }
+    };
+};
+
+ProcessedFrameSource::~ProcessedFrameSource() {
+    if (background_ && background_->worker.joinable()) {
+        background_->stop = true;
+        background_->worker.join();
+    }
+}
+
+cv::Mat ProcessedFrameSource::read(int index) {
+    std::lock_guard<std::mutex> lock(source_mutex_);
+    return source_.frame(index);
+}
+
+void ProcessedFrameSource::start() {
+    if (prepared_ || background_ || actions_.empty()) return;
+    if (source_.size() == 0) throw Error(ErrorKind::Input, "no frames to process");
+    background_ = std::make_unique<Background>();
+    Background& b = *background_;
+    b.ready.assign(static_cast<size_t>(source_.size()), 0);
+    b.worker = std::thread([this, &b] {
+        Background::Queue queue(b);
+        try {
+            analyse({}, queue, true);
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(b.mutex);
+            b.failure = std::current_exception();
+        }
+        std::lock_guard<std::mutex> lock(b.mutex);
+        b.finished = true;
+        b.changed.notify_all();
+    });
+}
+
+void ProcessedFrameSource::flush_notes() {
+    std::vector<std::pair<LogLevel, std::string>> notes;
+    {
+        std::lock_guard<std::mutex> lock(background_->mutex);
+        notes.swap(background_->notes);
+    }
+    for (const auto& [level, message] : notes) progress_.log(level, message);
+}
+
+void ProcessedFrameSource::wait_for(int index) {
+    Background& b = *background_;
+    for (;;) {
+        std::exception_ptr failure;
+        bool done = false;
+        {
+            std::unique_lock<std::mutex> lock(b.mutex);
+            b.changed.wait_for(lock, std::chrono::milliseconds(100), [&] {
+                return b.finished || b.failure || (index >= 0 && b.ready[static_cast<size_t>(index)]);
+            });
+            failure = b.failure;
+            done = b.finished || (index >= 0 && b.ready[static_cast<size_t>(index)]);
+        }
+        flush_notes();
+        if (failure) std::rethrow_exception(failure);
+        if (done) return;
+        progress_.check_cancel();
+    }
+}
+
+std::shared_ptr<const FrameGeometry> ProcessedFrameSource::geometry() {
+    if (background_) wait_for(-1);
+    return geometry_;
 }
 
 namespace {
@@ -58,7 +157,16 @@ cv::Mat naming_frame(FrameSource& source, int index, F&& f) {
 }  // namespace
 
 void ProcessedFrameSource::prepare(const std::function<void(int, const cv::Mat&)>& sink) {
+    if (background_) {
+        wait_for(-1);
+        if (!sink) return;
+    }
     if ((prepared_ || actions_.empty()) && !sink) return;
+    analyse(sink, progress_, false);
+}
+
+void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)>& sink, Progress& progress,
+                                   bool lower_first) {
     const int n = source_.size();
     if (n == 0) throw Error(ErrorKind::Input, "no frames to process");
     FrameActionContext context;
@@ -67,39 +175,78 @@ void ProcessedFrameSource::prepare(const std::function<void(int, const cv::Mat&)
     context.plot_path = options_.plot_path;
     context.working_path = options_.working_path;
     context.frame_name = [this](int i) { return source_.frame_name(i); };
-    context.progress = &progress_;
+    context.progress = &progress;
     geometry_ = std::make_shared<FrameGeometry>();
     geometry_->to_reference.assign(static_cast<size_t>(n), cv::Matx33d::eye());
     geometry_->aligned.assign(static_cast<size_t>(n), false);
     context.geometry = geometry_;
 
     std::string names;
-    for (const auto& a : actions_) names += (names.empty() ? "" : ", ") + a->name();
-    progress_.stage("frame actions (" + names + ")", n);
+    bool reduced = !sink && options_.analysis_size > 0;
+    for (const auto& a : actions_) {
+        names += (names.empty() ? "" : ", ") + a->name();
+        reduced = reduced && a->analyses_reduced();
+    }
+    progress.stage("frame actions (" + names + ")", n);
     int done = 0;
-    for (const FrameVisit& visit : visiting_order(n, reference_, options_.step_process)) {
-        progress_.check_cancel();
-        const cv::Mat original = source_.frame(visit.index);
+    std::vector<FrameVisit> order = visiting_order(n, reference_, options_.step_process);
+    if (lower_first)  // the two halves depend on the reference only: either may go first
+        std::stable_partition(order.begin() + 1, order.end(), [&](const FrameVisit& v) { return v.index < reference_; });
+    for (const FrameVisit& visit : order) {
+        progress.check_cancel();
+        const cv::Mat original = read(visit.index);
         depth_ = original.depth();
         geometry_->frame_size = original.size();
         context.max_value = max_code_value(depth_);
-        cv::Mat f = to_action_float(original);
+        cv::Mat analysed = original;
+        const int longest = std::max(original.cols, original.rows);
+        if (reduced && longest > options_.analysis_size) {
+            const double s = double(options_.analysis_size) / longest;
+            const cv::Size small(std::max(1, int(std::lround(original.cols * s))), std::max(1, int(std::lround(original.rows * s))));
+            cv::resize(original, analysed, small, 0, 0, cv::INTER_AREA);
+            context.analysis_scale = double(small.width) / original.cols;
+        }
+        cv::Mat f = to_action_float(analysed);
         for (auto& action : actions_) {
             f = naming_frame(source_, visit.index, [&] {
                 return visit.index == reference_ ? action->begin(f, context)
                                                  : action->process(f, visit.index, visit.neighbour);
             });
         }
-        if (sink) sink(visit.index, from_action_float(f, depth_));
-        progress_.step(++done);
+        // What frame() will give: the replay at full size where every action replays natively.
+        if (sink) sink(visit.index, replays_native() ? replay(original, visit.index) : from_action_float(f, depth_));
+        progress.step(++done);
+        if (background_) {
+            std::lock_guard<std::mutex> lock(background_->mutex);
+            background_->ready[static_cast<size_t>(visit.index)] = 1;
+            background_->changed.notify_all();
+        }
     }
     prepared_ = true;
 }
 
 cv::Mat ProcessedFrameSource::frame(int index) {
     if (actions_.empty()) return source_.frame(index);
-    if (!prepared_) prepare();
-    const cv::Mat original = source_.frame(index);
+    if (background_) wait_for(index);
+    else if (!prepared_) prepare();
+    return replay(read(index), index);
+}
+
+bool ProcessedFrameSource::replays_native() const {
+    bool native = true;
+    for (const auto& a : actions_) native = native && a->replays_native();
+    return native;
+}
+
+cv::Mat ProcessedFrameSource::replay(const cv::Mat& original, int index) {
+    if (replays_native()) {
+        // Every action works on the frame's own depth: no full-size float copy, and a frame no
+        // action changes comes out as it was read.
+        cv::Mat f = original;
+        for (auto& action : actions_)
+            f = naming_frame(source_, index, [&] { return action->replay(f, index); });
+        return f;
+    }
     cv::Mat f = to_action_float(original);
     for (auto& action : actions_)
         f = naming_frame(source_, index, [&] { return action->replay(f, index); });

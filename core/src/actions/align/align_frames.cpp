@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "actions/align/feature_matching.hpp"
 #include "actions/align/frame_warp.hpp"
+#include "actions/align/refine.hpp"
 #include "fstack/error.hpp"
 #include "fstack/plot.hpp"
 
@@ -84,7 +86,7 @@ std::string describe(const cv::Matx33d& m) {
     double s, deg;
     scale_rotation(m, s, deg);
     char buf[160];
-    std::snprintf(buf, sizeof buf, "scale %.5f, rotation %.3f deg, shift (%.2f, %.2f) px", s, deg, m(0, 2), m(1, 2));
+    std::snprintf(buf, sizeof buf, "scale %.6f, rotation %.4f deg, shift (%.3f, %.3f) px", s, deg, m(0, 2), m(1, 2));
     return buf;
 }
 
@@ -180,8 +182,14 @@ const FrameAlignment& AlignFrames::alignment(int index) const {
 
 AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
     Features f;
+    const cv::Mat lum = luminosity(frame);
+    if (options_.alignment_config.refine || options_.alignment_config.verify) {
+        cv::Mat unit;
+        lum.convertTo(unit, CV_32F, 1.0 / context_.max_value);
+        f.pyramid = std::make_shared<RegistrationPyramid>(registration_pyramid(unit));
+    }
     cv::Mat grey;
-    luminosity(frame).convertTo(grey, CV_8U, 255.0 / context_.max_value);
+    lum.convertTo(grey, CV_8U, 255.0 / context_.max_value);
     const int longest = std::max(grey.cols, grey.rows);
     const int limit = options_.alignment_config.max_feature_size;
     if (limit > 0 && longest > limit) {
@@ -210,10 +218,16 @@ cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& c
     extractor_ = make_extractor(options_.feature_config.descriptor);
     features_.clear();
     alignments_.assign(static_cast<size_t>(context.frame_count), FrameAlignment{});
-    known_.assign(static_cast<size_t>(context.frame_count), false);
+    known_.assign(static_cast<size_t>(context.frame_count), 0);
+    // The analysed frames may be reduced copies: steps are found in their pixels and kept in
+    // full-frame pixels (pixel centres map onto pixel centres).
+    full_size_ = context.geometry && context.geometry->frame_size.area() > 0 ? context.geometry->frame_size
+                                                                             : reference.size();
+    const double sx = double(reference.cols) / full_size_.width, sy = double(reference.rows) / full_size_.height;
+    to_full_ = cv::Matx33d(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1).inv();
     const int ref = context.reference_index;
     features_[ref] = detect(reference);
-    known_[ref] = true;
+    known_[ref] = 1;
     if (context_.geometry) context_.geometry->aligned.at(ref) = true;
     return reference;
 }
@@ -320,10 +334,11 @@ cv::Matx33d phase_shift(const Features& moving, const Features& fixed, std::stri
 }  // namespace
 
 // Features matched, RANSAC, the sub-pixel refit and the plausibility checks; the phase
-// correlation shift, with a warning, where any of them fails.
+// correlation shift, with a warning, where any of them fails. In analysed-frame pixels.
 cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& fixed, int index, int neighbour,
                                        FrameAlignment& result) const {
-    const auto& ac = options_.alignment_config;
+    AlignmentConfig ac = options_.alignment_config;
+    ac.rans_threshold /= to_full_(0, 0);  // given in full-frame pixels
     const MatchedPoints p = match_points(moving, fixed, options_);
     const double tol = 1.0 / std::min(moving.scale, fixed.scale);  // a pixel of the detection scale
     const cv::Size2d frame_size(moving.small.cols / moving.scale, moving.small.rows / moving.scale);
@@ -345,32 +360,84 @@ cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& f
 
 bool AlignFrames::plot_config_enabled() const { return options_.plot_config.enabled; }
 
+// The intensity refinement of a step (analysed pixels), and with --align auto the decision
+// whether the frame moves at all: a step is applied only where it lowers the frame's
+// registration error against its neighbour by more than the noise of that error. Returns the
+// step to chain (the identity where it is not applied).
+cv::Matx33d AlignFrames::decide_step(const cv::Matx33d& estimate, const Features& moving, const Features& fixed,
+                                     FrameAlignment& result) const {
+    const auto& ac = options_.alignment_config;
+    cv::Matx33d step = estimate;
+    const double full_px = to_full_(0, 0);  // full-frame pixels per analysed pixel
+    result.step_noise_px *= full_px;        // the features' estimate was in analysed pixels
+    if (moving.pyramid && fixed.pyramid) {
+        if (ac.refine) {
+            const Registration r = refine_registration(*moving.pyramid, *fixed.pyramid, estimate, ac.transform);
+            result.error_before = r.error_identity;
+            result.error_after = r.error_step;
+            result.refined = r.converged;
+            if (r.converged) {
+                step = r.step;
+                result.step_noise_px = r.corner_sigma * full_px;
+            }
+        } else {
+            result.error_before = registration_error(*moving.pyramid, *fixed.pyramid, cv::Matx33d::eye());
+            result.error_after = registration_error(*moving.pyramid, *fixed.pyramid, estimate);
+        }
+        if (implausibility(step, ac).size()) step = estimate;
+    }
+    const cv::Matx33d full = to_full_ * step * to_full_.inv();
+    result.step = full;
+    const double moved = max_displacement(full, full_size_);
+    // A step within its own noise is no motion: chaining such steps would add up the noise
+    // (a motionless stack drifting by a tenth of a pixel over ten frames).
+    bool apply = !(moved < 3 * result.step_noise_px) || result.fallback;
+    if (ac.verify) {
+        // Measurable: the error falls by more than a hundredth of itself, and the frame moves by
+        // more than kIdentityPx somewhere.
+        const bool better = result.error_after < result.error_before * 0.99;
+        apply = apply && moved >= kIdentityPx && better;
+    }
+    result.applied = apply;
+    return apply ? full : cv::Matx33d::eye();
+}
+
 cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
     auto nb = features_.find(neighbour_index);
     if (nb == features_.end() || !known_.at(neighbour_index))
         throw Error(ErrorKind::Internal, "AlignFrames: frames visited out of order");
     Features moving = detect(frame);
     FrameAlignment& result = alignments_.at(index);
-    cv::Matx33d step = estimate_step(moving, nb->second, index, neighbour_index, result);
-    // A step within its own noise is no motion: chaining such steps would add up the noise
-    // (a motionless stack drifting by a tenth of a pixel over ten frames).
-    if (!result.fallback && max_displacement(step, frame.size()) < 3 * result.step_noise_px) step = cv::Matx33d::eye();
+    const cv::Matx33d estimate = estimate_step(moving, nb->second, index, neighbour_index, result);
+    const cv::Matx33d step = decide_step(estimate, moving, nb->second, result);
     result.estimated = alignments_[neighbour_index].estimated * step;
     cv::Matx33d t = result.estimated;
-    if (max_displacement(t, frame.size()) < kIdentityPx) t = cv::Matx33d::eye();
+    if (max_displacement(t, full_size_) < kIdentityPx) t = cv::Matx33d::eye();
     result.to_reference = t;
-    known_[index] = true;
+    known_[index] = 1;
     if (context_.geometry) {
         context_.geometry->to_reference.at(index) = t;
         context_.geometry->aligned.at(index) = true;
     }
-    context_.progress->log(LogLevel::Debug, context_.name_of(index) + ": " + describe(t) + ", " +
-                                                std::to_string(result.inliers) + " inliers");
+    char errors[96] = "";
+    if (result.error_before > 0 || result.error_after > 0)
+        std::snprintf(errors, sizeof errors, "; registration error %.4f -> %.4f", result.error_before,
+                      result.error_after);
+    context_.progress->log(LogLevel::Debug,
+                           context_.name_of(index) + " against " + context_.name_of(neighbour_index) + ": step " +
+                               describe(result.step) + " (" + std::to_string(result.inliers) + " inliers" +
+                               (result.fallback ? ", phase correlation" : "") + (result.refined ? ", refined" : "") +
+                               ")" + errors + "; " + (result.applied ? "applied" : "not applied (no measurable gain)") +
+                               "; to the reference: " + (t == cv::Matx33d::eye() ? "unchanged" : describe(t)));
     // Keep the reference's features and this frame's (the next frame's neighbour) only.
     const int ref = context_.reference_index;
     for (auto it = features_.begin(); it != features_.end();)
         it = (it->first == ref) ? std::next(it) : features_.erase(it);
     if (index != ref) features_[index] = std::move(moving);
+    if (frame.size() != full_size_) {
+        // A reduced copy: warped by the same map in its own pixels (for the actions after this one).
+        return warp(frame, to_full_.inv() * t * to_full_);
+    }
     return warp(frame, t);
 }
 
