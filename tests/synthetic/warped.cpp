@@ -230,10 +230,12 @@ cv::Matx33d WarpedStack::to_reference(int index) const {
     return synth::to_reference(motions_.at(size_t(index)), frame_size());
 }
 
-double WarpedStack::focus(int index) const {
-    const double m = options_.focus_margin;
-    return options_.frames > 1 ? -m + (1 + 2 * m) * index / double(options_.frames - 1) : 0.5;
+double focus_depth(const WarpedStackOptions& o, int index) {
+    const double m = o.focus_margin;
+    return o.frames > 1 ? -m + (1 + 2 * m) * index / double(o.frames - 1) : 0.5;
 }
+
+double WarpedStack::focus(int index) const { return focus_depth(options_, index); }
 
 cv::Mat WarpedStack::render(int index) const {
     const Texture& t = *texture_;

@@ -53,6 +53,9 @@ struct WarpedStackOptions {
 
 inline int reference_of(int frames) { return frames / 2; }
 
+// The depth frame `index` is focused at (also WarpedStack::focus).
+double focus_depth(const WarpedStackOptions& options, int index);
+
 // The motions drawn for `options` (cheap: no pixels). The reference's is the identity.
 std::vector<FrameMotion> draw_motions(const WarpedStackOptions& options);
 
