@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,8 @@ struct Case {
     int frames;
     bool sixteen_bit;
 };
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.frames << " frames, " << (c.sixteen_bit ? 16 : 8) << "-bit"; }
 
 std::string case_name(const ::testing::TestParamInfo<Case>& info) {
     return std::to_string(info.param.frames) + "frames_" + (info.param.sixteen_bit ? "16" : "8") + "bit";

@@ -17,9 +17,15 @@ constexpr double kPi = 3.14159265358979323846;
 // Uniform random values in [-1, 1] on a grid of `cell` reference pixels covering `domain`,
 // read back as the Catmull-Rom (bicubic) interpolant: a C1-continuous function of any point.
 struct Grid {
-    cv::Mat values;  // CV_32F
+    cv::Mat values;  // CV_32F, continuous
     double inv_cell = 1, x0 = 0, y0 = 0;
 };
+
+// A soft step from -1 to 1 over x in [-1, 1] (C1): the edges of the patches.
+inline float soft_step(float x) {
+    x = std::clamp(x, -1.f, 1.f);
+    return x * (1.5f - 0.5f * x * x);
+}
 
 Grid make_grid(double cell, const cv::Rect2d& domain, cv::RNG& rng) {
     Grid g;
@@ -51,8 +57,8 @@ inline float sample(const Grid& g, double u, double v) {
     float wx[4], wy[4];
     catmull_rom(gx - float(ix), wx);
     catmull_rom(gy - float(iy), wy);
-    const size_t step = g.values.step1();
-    const float* p = g.values.ptr<float>(iy - 1) + ix - 1;
+    const int step = g.values.cols;
+    const float* p = reinterpret_cast<const float*>(g.values.data) + size_t(iy - 1) * step + ix - 1;
     float r = 0;
     for (int j = 0; j < 4; ++j, p += step)
         r += wy[j] * (wx[0] * p[0] + wx[1] * p[1] + wx[2] * p[2] + wx[3] * p[3]);
@@ -121,8 +127,8 @@ struct WarpedStack::Texture {
 
     double depth(double u, double v) const {
         const double x = u / width, y = v / height;
-        const double d = 0.5 + 0.3 * std::sin(2 * kPi * (0.6 * x + 0.35 * y) + depth_phase[0]) +
-                         0.2 * std::sin(2 * kPi * (-0.4 * x + 0.8 * y) + depth_phase[1]);
+        const double d = 0.5 + 0.3 * std::sin(float(2 * kPi * (0.6 * x + 0.35 * y) + depth_phase[0])) +
+                         0.2 * std::sin(float(2 * kPi * (-0.4 * x + 0.8 * y) + depth_phase[1]));
         return std::clamp(d, 0.0, 1.0);
     }
 };
@@ -257,8 +263,8 @@ cv::Mat WarpedStack::render(int index) const {
                 s[x] = float(blur_scale * std::abs(t.depth(u, v) - f));
                 float detail = 0;
                 for (size_t k = 0; k < t.detail.size(); ++k) detail += t.detail_weight[k] * sample(t.detail[k], u, v);
-                const float patches = 0.6f * std::tanh(4 * sample(t.patch_small, u, v)) +
-                                      0.4f * std::tanh(3 * sample(t.patch_large, u, v));
+                const float patches = 0.6f * soft_step(3 * sample(t.patch_small, u, v)) +
+                                      0.4f * soft_step(2 * sample(t.patch_large, u, v));
                 const float mv = (sample(t.mask, u, v) - threshold) * 4;
                 const float texture = 0.04f + 0.96f * std::clamp(mv, 0.f, 1.f);
                 const float lum = 1 + amplitude * texture * (0.22f * detail + 0.3f * patches);
