@@ -141,7 +141,12 @@ int run_align_case(const AlignCaseOptions& a, const fs::path& dir) {
         std::string run;
         double time = 0, rss = 0;
     };
-    std::vector<Row> rows;
+    Row none;
+    auto print = [&](const Row& row) {
+        std::printf("%-16s %-28s %8.2f %9.1f %7.2f %8.2f\n", label.c_str(), row.run.c_str(), row.time, row.rss,
+                    row.time / none.time, row.rss / none.rss);
+        std::fflush(stdout);
+    };
     int failures = 0;
     auto cli_run = [&](const std::string& name, std::vector<std::string> extra) {
         std::vector<std::string> argv{a.cli, "stack", frames_dir.string(), "-o", (dir / (name + ".jpg")).string(), "-q"};
@@ -151,25 +156,22 @@ int run_align_case(const AlignCaseOptions& a, const fs::path& dir) {
             std::fprintf(stderr, "fstack_bench: %s: %s\n", name.c_str(), c.error.c_str());
             ++failures;
         }
-        rows.push_back({"fstack stack" + (extra.empty() ? std::string(" (defaults)") : " " + extra[0] + " " + extra[1]),
-                        c.wall_s, c.peak_rss_mib});
-        return rows.back();
+        return Row{"fstack stack" + (extra.empty() ? std::string(" (defaults)") : " " + extra[0] + " " + extra[1]),
+                   c.wall_s, c.peak_rss_mib};
     };
+    std::printf("%-16s %-28s %8s %9s %7s %8s\n", "stack", "run", "time s", "peak MiB", "t/none", "RSS/none");
     const ChildOutcome d = run_in_child([&] { return decode_only(paths); });
     if (!d.error.empty()) throw std::runtime_error("decode: " + d.error);
-    rows.push_back({"decode-only", d.payload.value[0], d.peak_rss_mib});
-    const Row none = cli_run("none", {"--align", "none"});
+    none = cli_run("none", {"--align", "none"});
+    print({"decode-only", d.payload.value[0], d.peak_rss_mib});
+    print(none);
     const Row defaults = cli_run("defaults", {});
-    if (a.with_rigid) cli_run("rigid", {"--align", "rigid"});
+    print(defaults);
+    if (a.with_rigid) print(cli_run("rigid", {"--align", "rigid"}));
     const fs::path transforms = dir / "transforms.txt";
     const ChildOutcome e = run_in_child([&] { return estimate(paths, transforms); });
     if (!e.error.empty()) throw std::runtime_error("estimate: " + e.error);
-    rows.push_back({"align only (API)", e.payload.value[0], e.peak_rss_mib});
-
-    std::printf("%-16s %-28s %8s %9s %7s %8s\n", "stack", "run", "time s", "peak MiB", "t/none", "RSS/none");
-    for (const Row& row : rows)
-        std::printf("%-16s %-28s %8.2f %9.1f %7.2f %8.2f\n", label.c_str(), row.run.c_str(), row.time, row.rss,
-                    row.time / none.time, row.rss / none.rss);
+    print({"align only (API)", e.payload.value[0], e.peak_rss_mib});
     std::printf("(decode-only and align only run in-process; the fstack rows are whole runs of the executable, "
                 "JPEG written; align only: the default pipeline's analysing pass, no stacking)\n\n");
 

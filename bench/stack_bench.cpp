@@ -371,8 +371,12 @@ int main(int argc, char** argv) {
         std::string pattern = (args.workdir / "fstack-bench-XXXXXX").string();
         if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder in " + args.workdir.string());
         work = pattern;
-        std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
-                    std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
+        if (args.align)
+            std::printf("fstack_bench: %u hardware threads, work folder %s\n", std::thread::hardware_concurrency(),
+                        work.c_str());
+        else
+            std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
+                        std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
         const ChildOutcome idle = run_in_child([] { return Payload{}; });
         std::printf("baseline: an idle child process peaks at %.1f MiB\n\n", idle.peak_rss_mib);
         status = args.align ? fstack::bench::run_align_case(args.align_case, work)
