@@ -27,7 +27,7 @@ inline float soft_step(float x) {
     return x * (1.5f - 0.5f * x * x);
 }
 
-Grid make_grid(double cell, const cv::Rect2d& domain, cv::RNG& rng) {
+Grid make_grid(double cell, const cv::Rect2d& domain, cv::RNG& rng, int channels = 1) {
     Grid g;
     g.inv_cell = 1 / cell;
     // Start a random fraction of a cell before the domain: octaves do not share grid lines.
@@ -35,7 +35,7 @@ Grid make_grid(double cell, const cv::Rect2d& domain, cv::RNG& rng) {
     g.y0 = domain.y - cell * (2 + rng.uniform(0.0, 1.0));
     const int cols = int(std::ceil(domain.width / cell)) + 6;
     const int rows = int(std::ceil(domain.height / cell)) + 6;
-    g.values.create(rows, cols, CV_32F);
+    g.values.create(rows, cols, CV_32FC(channels));
     rng.fill(g.values, cv::RNG::UNIFORM, -1.f, 1.f);
     return g;
 }
@@ -62,6 +62,25 @@ inline float sample(const Grid& g, double u, double v) {
     float r = 0;
     for (int j = 0; j < 4; ++j, p += step)
         r += wy[j] * (wx[0] * p[0] + wx[1] * p[1] + wx[2] * p[2] + wx[3] * p[3]);
+    return r;
+}
+
+// The same for a 4-channel grid: four fields for the price of one set of weights.
+inline cv::Vec4f sample4(const Grid& g, double u, double v) {
+    const float gx = float((u - g.x0) * g.inv_cell), gy = float((v - g.y0) * g.inv_cell);
+    const int ix = std::clamp(int(gx), 1, g.values.cols - 3);
+    const int iy = std::clamp(int(gy), 1, g.values.rows - 3);
+    float wx[4], wy[4];
+    catmull_rom(gx - float(ix), wx);
+    catmull_rom(gy - float(iy), wy);
+    const int step = g.values.cols;
+    const cv::Vec4f* p = reinterpret_cast<const cv::Vec4f*>(g.values.data) + size_t(iy - 1) * step + ix - 1;
+    cv::Vec4f r(0, 0, 0, 0);
+    for (int j = 0; j < 4; ++j, p += step)
+        for (int k = 0; k < 4; ++k) {
+            const float w = wy[j] * wx[k];
+            for (int c = 0; c < 4; ++c) r[c] += w * p[k][c];
+        }
     return r;
 }
 
@@ -121,7 +140,9 @@ cv::Mat defocus(const cv::Mat& sharp, const cv::Mat& sigma) {
 struct WarpedStack::Texture {
     std::vector<Grid> detail;
     std::vector<float> detail_weight;  // normalised: the sum has deviation about 1
-    Grid patch_small, patch_large, mask, colour_a, colour_b;
+    Grid patch_small;
+    Grid coarse;  // 4 channels: large patches, the low-texture mask, two colour fields
+    float mask_threshold = 0;  // mask values below it are the low-texture areas
     double depth_phase[2] = {0, 0};
     double width = 1, height = 1;
 
@@ -214,19 +235,22 @@ WarpedStack::WarpedStack(const WarpedStackOptions& options, std::vector<FrameMot
         t->detail_weight.push_back(float(std::pow(cell, -0.1)));
     }
     t->patch_small = make_grid(std::max(8.0, big / 25), domain, rng);
-    t->patch_large = make_grid(std::max(16.0, big / 9), domain, rng);
-    t->mask = make_grid(std::max(16.0, big / 4), domain, rng);
-    t->colour_a = make_grid(std::max(16.0, big / 6), domain, rng);
-    t->colour_b = make_grid(std::max(16.0, big / 2), domain, rng);
+    t->coarse = make_grid(std::max(16.0, big / 6), domain, rng, 4);
     // Normalise the detail to deviation 1, measured on a fixed lattice of points.
     double sum = 0, sum2 = 0;
     int n = 0;
+    std::vector<float> masks;
     for (double v = 0; v < size.height; v += size.height / 64.0 + 0.37)
         for (double u = 0; u < size.width; u += size.width / 64.0 + 0.53, ++n) {
             double d = 0;
             for (size_t k = 0; k < t->detail.size(); ++k) d += t->detail_weight[k] * sample(t->detail[k], u, v);
             sum += d, sum2 += d * d;
+            masks.push_back(sample4(t->coarse, u, v)[1]);
         }
+    // The mask's quantile at low_texture: that share of the frame has almost no detail.
+    const size_t q = std::min(masks.size() - 1, size_t(std::clamp(options_.low_texture, 0.0, 1.0) * masks.size()));
+    std::nth_element(masks.begin(), masks.begin() + long(q), masks.end());
+    t->mask_threshold = options_.low_texture > 0 ? masks[q] : -1e9f;
     const double dev = std::sqrt(std::max(sum2 / n - (sum / n) * (sum / n), 1e-12));
     for (float& w : t->detail_weight) w = float(w / dev);
     texture_ = std::move(t);
@@ -250,8 +274,6 @@ cv::Mat WarpedStack::render(int index) const {
     const cv::Matx33d m = to_reference(index);
     const double f = focus(index), blur_scale = options_.max_blur * motion.scale;
     const float amplitude = float(options_.texture);
-    // Mask values below this threshold are the low-texture areas.
-    const float threshold = float(std::clamp(2 * options_.low_texture - 1, -0.95, 0.95) * 0.6);
     cv::Mat sharp(size, CV_32FC3), sigma(size, CV_32F);
     cv::parallel_for_(cv::Range(0, size.height), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {
@@ -263,12 +285,13 @@ cv::Mat WarpedStack::render(int index) const {
                 s[x] = float(blur_scale * std::abs(t.depth(u, v) - f));
                 float detail = 0;
                 for (size_t k = 0; k < t.detail.size(); ++k) detail += t.detail_weight[k] * sample(t.detail[k], u, v);
+                const cv::Vec4f coarse = sample4(t.coarse, u, v);
                 const float patches = 0.6f * soft_step(3 * sample(t.patch_small, u, v)) +
-                                      0.4f * soft_step(2 * sample(t.patch_large, u, v));
-                const float mv = (sample(t.mask, u, v) - threshold) * 4;
+                                      0.4f * soft_step(2 * coarse[0]);
+                const float mv = (coarse[1] - t.mask_threshold) * 4;
                 const float texture = 0.04f + 0.96f * std::clamp(mv, 0.f, 1.f);
                 const float lum = 1 + amplitude * texture * (0.22f * detail + 0.3f * patches);
-                const float ca = sample(t.colour_a, u, v), cb = sample(t.colour_b, u, v);
+                const float ca = coarse[2], cb = coarse[3];
                 const cv::Vec3f colour(0.42f + 0.12f * ca - 0.05f * cb, 0.45f + 0.04f * ca + 0.08f * cb,
                                        0.47f - 0.10f * ca + 0.06f * cb);
                 for (int c = 0; c < 3; ++c) out[x][c] = std::clamp(colour[c] * lum, 0.02f, 0.98f);
