@@ -148,26 +148,57 @@ int run_align_case(const AlignCaseOptions& a, const fs::path& dir) {
         std::fflush(stdout);
     };
     int failures = 0;
-    auto cli_run = [&](const std::string& name, std::vector<std::string> extra) {
-        std::vector<std::string> argv{a.cli, "stack", frames_dir.string(), "-o", (dir / (name + ".jpg")).string(), "-q"};
+    auto cli_run = [&](const std::string& name, const std::vector<std::string>& extra) {
+        std::vector<std::string> argv{a.cli, "stack", frames_dir.string(), "-o", (dir / (name + ".jpg")).string(), "-q",
+                                      "--overwrite"};
         argv.insert(argv.end(), extra.begin(), extra.end());
         const ChildOutcome c = run_program(argv);
         if (!c.error.empty()) {
             std::fprintf(stderr, "fstack_bench: %s: %s\n", name.c_str(), c.error.c_str());
             ++failures;
         }
-        return Row{"fstack stack" + (extra.empty() ? std::string(" (defaults)") : " " + extra[0] + " " + extra[1]),
-                   c.wall_s, c.peak_rss_mib};
+        return c;
     };
-    std::printf("%-16s %-28s %8s %9s %7s %8s\n", "stack", "run", "time s", "peak MiB", "t/none", "RSS/none");
-    const ChildOutcome d = run_in_child([&] { return decode_only(paths); });
-    if (!d.error.empty()) throw std::runtime_error("decode: " + d.error);
-    none = cli_run("none", {"--align", "none"});
-    print({"decode-only", d.payload.value[0], d.peak_rss_mib});
+    // Each run `repeat` times, interleaved (none, defaults, rigid, none, ...); medians reported.
+    struct Runs {
+        std::string run;
+        std::vector<double> time, rss;
+        Row median() const {
+            auto mid = [](std::vector<double> v) {
+                if (v.empty()) return std::nan("");
+                std::sort(v.begin(), v.end());
+                return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+            };
+            return {run, mid(time), mid(rss)};
+        }
+    };
+    Runs decode{"decode-only", {}, {}}, runs_none{"fstack stack --align none", {}, {}},
+        runs_defaults{"fstack stack (defaults)", {}, {}}, runs_rigid{"fstack stack --align rigid", {}, {}};
+    const int repeat = std::max(1, a.repeat);
+    for (int k = 0; k < repeat; ++k) {
+        const ChildOutcome d = run_in_child([&] { return decode_only(paths); });
+        if (!d.error.empty()) throw std::runtime_error("decode: " + d.error);
+        decode.time.push_back(d.payload.value[0]);
+        decode.rss.push_back(d.peak_rss_mib);
+        for (Runs* r : {&runs_none, &runs_defaults, &runs_rigid}) {
+            if (r == &runs_rigid && !a.with_rigid) continue;
+            const ChildOutcome c = r == &runs_none ? cli_run("none", {"--align", "none"})
+                                 : r == &runs_rigid ? cli_run("rigid", {"--align", "rigid"})
+                                                    : cli_run("defaults", {});
+            if (!c.error.empty()) continue;  // counted as a failure; no figure
+            r->time.push_back(c.wall_s);
+            r->rss.push_back(c.peak_rss_mib);
+        }
+        if (repeat > 1) std::printf("(run %d of %d done)\n", k + 1, repeat);
+    }
+    std::printf("%-16s %-28s %8s %9s %7s %8s%s\n", "stack", "run", "time s", "peak MiB", "t/none", "RSS/none",
+                repeat > 1 ? "   (medians)" : "");
+    none = runs_none.median();
+    const Row defaults = runs_defaults.median();
+    print(decode.median());
     print(none);
-    const Row defaults = cli_run("defaults", {});
     print(defaults);
-    if (a.with_rigid) print(cli_run("rigid", {"--align", "rigid"}));
+    if (a.with_rigid) print(runs_rigid.median());
     const fs::path transforms = dir / "transforms.txt";
     const ChildOutcome e = run_in_child([&] { return estimate(paths, transforms); });
     if (!e.error.empty()) throw std::runtime_error("estimate: " + e.error);

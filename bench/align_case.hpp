@@ -18,6 +18,7 @@ struct AlignCaseOptions {
     double max_blur = -1;           // Gaussian sigma for the full depth range; < 0: 0.6% of the long side
     double noise = 1;               // 8-bit units
     bool with_rigid = false;        // also time `--align rigid`
+    int repeat = 1;                 // runs of each timed row; the medians are reported
     std::string cli;                // the fstack executable
 };
 

@@ -72,6 +72,8 @@ truth and ratios.
   --blur PX                   the --align case's defocus sigma per depth unit (default 0.6%%
                               of the long side)
   --with-rigid                the --align case also runs `fstack stack --align rigid`
+  --repeat N                  the --align case runs each timed row N times (interleaved)
+                              and reports the medians (default 1)
   --max-coc PX                blur radius for the full depth range (default 12)
   --noise SIGMA               sensor noise, 8-bit units (default 1)
   --seed N                    scene seed (default 1)
@@ -135,6 +137,9 @@ Args parse(int argc, char** argv) {
             a.align_case.max_blur = std::stod(value());
         } else if (arg == "--with-rigid") {
             a.align_case.with_rigid = true;
+        } else if (arg == "--repeat") {
+            a.align_case.repeat = std::stoi(value());
+            if (a.align_case.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
         } else if (arg == "--max-coc") {
             a.max_coc = std::stod(value());
         } else if (arg == "--noise") {
