@@ -90,4 +90,32 @@ ChildOutcome run_in_child(const std::function<Payload()>& body) {
     return out;
 }
 
+ChildOutcome run_program(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const auto start = std::chrono::steady_clock::now();
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
+    if (pid == 0) {
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    int status = 0;
+    struct rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
+    ChildOutcome out;
+    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.peak_rss_mib = double(usage.ru_maxrss) / 1024.0;
+    out.payload.ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (WIFSIGNALED(status))
+        out.error = args[0] + " killed by signal " + std::to_string(WTERMSIG(status));
+    else if (!out.payload.ok)
+        out.error = args[0] + " exited with status " + std::to_string(WEXITSTATUS(status));
+    return out;
+}
+
 }  // namespace fstack::bench

@@ -8,6 +8,7 @@
 // never touches pixels or OpenCV's thread pool; every step, rendering included, runs in a child.
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace fstack::bench {
 
@@ -28,5 +29,9 @@ struct ChildOutcome {
 // Runs `body` in a child process and waits for it. Exceptions in the child become `error`, as
 // do crashes and signals.
 ChildOutcome run_in_child(const std::function<Payload()>& body);
+
+// Runs a program (argv[0] is its path) in a child process and waits for it: wall time and the
+// peak RSS of that process alone. A non-zero exit status or a signal becomes `error`.
+ChildOutcome run_program(const std::vector<std::string>& argv);
 
 }  // namespace fstack::bench

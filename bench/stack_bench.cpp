@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "align_case.hpp"
 #include "child_process.hpp"
 #include "fstack/stack_frames.hpp"
 #include "steps.hpp"
@@ -43,6 +44,8 @@ struct Args {
     double max_coc = 12;
     double noise = 1;
     unsigned seed = 1;
+    bool align = false;  // the alignment case instead (align_case.hpp)
+    fstack::bench::AlignCaseOptions align_case;
 };
 
 void usage(std::FILE* out) {
@@ -60,6 +63,17 @@ truth and ratios.
   --memory-scaling            instead: stack 15 and 60 frames of one 4000x3000 scene (or
                               --size) and compare peak RSS; fails if 60 frames need more
                               than 15%% more memory than 15
+  --align                     instead: the alignment case (default 4000x3000x15, or --size
+                              and --frames): frames with known warps, decode-only,
+                              `fstack stack --align none` and with its defaults, time and peak
+                              RSS against --align none, every frame's corner error
+  --breathing F --shift PX --rotation DEG --gain F
+                              the --align case's motion (defaults 0.02, 30, 0.5, 0.06)
+  --blur PX                   the --align case's defocus sigma per depth unit (default 0.6%%
+                              of the long side)
+  --with-rigid                the --align case also runs `fstack stack --align rigid`
+  --repeat N                  the --align case runs each timed row N times (interleaved)
+                              and reports the medians (default 1)
   --max-coc PX                blur radius for the full depth range (default 12)
   --noise SIGMA               sensor noise, 8-bit units (default 1)
   --seed N                    scene seed (default 1)
@@ -109,6 +123,23 @@ Args parse(int argc, char** argv) {
             else throw std::invalid_argument("unknown stacker " + v);
         } else if (arg == "--memory-scaling") {
             a.memory_scaling = true;
+        } else if (arg == "--align") {
+            a.align = true;
+        } else if (arg == "--breathing") {
+            a.align_case.breathing = std::stod(value());
+        } else if (arg == "--shift") {
+            a.align_case.max_shift = std::stod(value());
+        } else if (arg == "--rotation") {
+            a.align_case.max_rotation_deg = std::stod(value());
+        } else if (arg == "--gain") {
+            a.align_case.max_gain = std::stod(value());
+        } else if (arg == "--blur") {
+            a.align_case.max_blur = std::stod(value());
+        } else if (arg == "--with-rigid") {
+            a.align_case.with_rigid = true;
+        } else if (arg == "--repeat") {
+            a.align_case.repeat = std::stoi(value());
+            if (a.align_case.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
         } else if (arg == "--max-coc") {
             a.max_coc = std::stod(value());
         } else if (arg == "--noise") {
@@ -122,6 +153,19 @@ Args parse(int argc, char** argv) {
         } else {
             throw std::invalid_argument("unknown option " + arg + " (see --help)");
         }
+    }
+    if (a.align) {
+        if (preset || a.memory_scaling) throw std::invalid_argument("--align excludes --preset and --memory-scaling");
+        if (!size.empty()) {
+            const Config c = parse_size(size, 1);
+            a.align_case.width = c.width;
+            a.align_case.height = c.height;
+        }
+        if (frames > 0) a.align_case.frames = frames;
+        a.align_case.seed = a.seed;
+        a.align_case.noise = a.noise;
+        a.align_case.cli = FSTACK_CLI;
+        return a;
     }
     if (!size.empty() || frames > 0) {
         if (preset) throw std::invalid_argument("--preset and --size/--frames exclude each other");
@@ -332,11 +376,16 @@ int main(int argc, char** argv) {
         std::string pattern = (args.workdir / "fstack-bench-XXXXXX").string();
         if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder in " + args.workdir.string());
         work = pattern;
-        std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
-                    std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
+        if (args.align)
+            std::printf("fstack_bench: %u hardware threads, work folder %s\n", std::thread::hardware_concurrency(),
+                        work.c_str());
+        else
+            std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
+                        std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
         const ChildOutcome idle = run_in_child([] { return Payload{}; });
         std::printf("baseline: an idle child process peaks at %.1f MiB\n\n", idle.peak_rss_mib);
-        status = args.memory_scaling ? run_scaling(args, work) : run_presets(args, work);
+        status = args.align ? fstack::bench::run_align_case(args.align_case, work)
+                 : args.memory_scaling ? run_scaling(args, work) : run_presets(args, work);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "fstack_bench: %s\n", e.what());
         status = 1;
