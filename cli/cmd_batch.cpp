@@ -137,9 +137,9 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     FramePipeline pipeline = frame_pipeline(a.actions);
     if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
-    const StackResult result = stack(files, pipeline, *stacker, {a.output_options.denoise}, progress);
+    const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
     write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
-    return s.output.string();
+    return s.output.string() + describe_crop(result);
 }
 
 int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped) {

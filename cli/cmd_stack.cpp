@@ -61,6 +61,8 @@ const char* const kNotes =
     "after the bunch's first frame: <stem><postfix><ext>, ext from --format or, by default, the\n"
     "first frame's own extension. A last bunch of a single frame is written unchanged.\n"
     "Depth map (--depth-map FILE): grey, near (first frame) black to far (last frame) white.\n"
+    "Crop (--crop): the result, depth map and retouch layers keep only the rectangle every\n"
+    "aligned frame covers (every bunch the same one); a stack that did not move is not cropped.\n"
     "Progress goes to stderr: a bar on a terminal, else lines such as 'stack (pyramid): 3/10'.\n"
     "Ctrl-C stops cleanly (exit 130); a second Ctrl-C kills at once.\n\n";
 
@@ -108,7 +110,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     configure_source(a.input_options, source);
     source.validate();
     // The frame actions run on the fly: aligned frames are never written anywhere.
-    const StackResult result = stack(source, frame_pipeline(a.actions), stacker, {o.denoise}, progress);
+    const StackResult result = stack(source, frame_pipeline(a.actions), stacker, stack_options(o), progress);
     progress.finish();
     write_image(out, result.image, write_options(o, frames.front()));
     if (!a.depth_map.empty()) {
@@ -135,7 +137,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
         throw;
     }
     progress.info("wrote " + out.string() + " (" + describe_image(result.image) + ", " +
-                  std::to_string(frames.size()) + " frames)");
+                  std::to_string(frames.size()) + " frames" + describe_crop(result) + ")");
     if (!a.depth_map.empty()) progress.info("wrote depth map " + a.depth_map);
     return kExitOk;
 }
@@ -173,11 +175,12 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
     configure_source(a.input_options, all);
     all.validate();
     make_output_folder(dir);
-    stack_bunches(all, frame_pipeline(a.actions), prototype, ranges, {o.denoise}, progress,
+    stack_bunches(all, frame_pipeline(a.actions), prototype, ranges, stack_options(o), progress,
                   [&](size_t b, const StackResult& result) {
                       progress.finish();
                       write_image(outs[b], result.image, write_options(o, frames[size_t(ranges[b].begin)]));
-                      progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) + ")");
+                      progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) +
+                                    describe_crop(result) + ")");
                   });
     return kExitOk;
 }

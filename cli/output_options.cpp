@@ -20,6 +20,23 @@ void add_output_options(CLI::App& app, OutputOptions& o, const std::string& grou
         ->capture_default_str()
         ->type_name("X")
         ->group(group);
+    app.add_flag("--crop", o.crop,
+                 "Crop the result (and the depth map and retouch layers) to the area every aligned frame "
+                 "covers, as focus-stack does [default: keep the frame size, borders filled]")
+        ->group(group);
+}
+
+StackOptions stack_options(const OutputOptions& o) {
+    StackOptions s;
+    s.denoise = o.denoise;
+    s.crop = o.crop;
+    return s;
+}
+
+std::string describe_crop(const StackResult& r) {
+    if (r.crop.empty()) return "";
+    return ", cropped to " + std::to_string(r.crop.width) + "x" + std::to_string(r.crop.height) + " at (" +
+           std::to_string(r.crop.x) + ", " + std::to_string(r.crop.y) + ")";
 }
 
 WriteOptions write_options(const OutputOptions& o, const fs::path& first_frame) {

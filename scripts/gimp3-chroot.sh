@@ -17,6 +17,8 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 ROOT=${FSTACK_GIMP3_CHROOT:-/var/tmp/fstack-gimp3-trixie}
 MIRROR=${FSTACK_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# The build folder inside the chroot: one per checkout that shares the chroot (worktrees).
+BUILD=${FSTACK_GIMP3_BUILD:-/build-gimp3}
 # What the plug-in build needs (the whole fstack configure: OpenCV, libtiff, exiv2, CLI11) plus
 # GIMP 3 itself; python3-gi/gir1.2-gimp-3.0 come with gimp, so python-fu-eval works.
 PACKAGES="gimp libgimp-3.0-dev build-essential cmake ninja-build pkg-config
@@ -67,9 +69,9 @@ setup() {
 }
 
 build() {
-  in_chroot bash -c 'cmake -S /src -B /build-gimp3 -G Ninja -DCMAKE_BUILD_TYPE=Release \
-      -DFSTACK_WITH_CUDA=OFF -DFSTACK_BUILD_BENCH=OFF -DFSTACK_BUILD_TESTS=OFF -DFSTACK_GIMP_TESTS=ON > /build-gimp3.log \
-    && cmake --build /build-gimp3 -j2 --target fstack-gimp-all'
+  in_chroot bash -c 'cmake -S /src -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DFSTACK_WITH_CUDA=OFF -DFSTACK_BUILD_BENCH=OFF -DFSTACK_BUILD_TESTS=OFF -DFSTACK_GIMP_TESTS=ON > "$1.log" \
+    && cmake --build "$1" -j2 --target fstack-gimp-all' _ "$BUILD"
 }
 
 case "${1:-test}" in
@@ -77,10 +79,10 @@ case "${1:-test}" in
   build) setup; build ;;
   test)
     setup; build
-    in_chroot ctest --test-dir /build-gimp3/gimp-plugin -L gimp3 --output-on-failure --timeout 600 ;;
+    in_chroot ctest --test-dir "$BUILD/gimp-plugin" -L gimp3 --output-on-failure --timeout 600 ;;
   screenshot)
     setup $SHOT_PACKAGES; build
-    in_chroot bash /src/tests/gimp/screenshot3.sh /build-gimp3/gimp-plug-ins /build-gimp3/gimp-plugin/tests/gimp_test_tool /src/docs/img/gimp3-dialog.png ;;
+    in_chroot bash /src/tests/gimp/screenshot3.sh "$BUILD/gimp-plug-ins" "$BUILD/gimp-plugin/tests/gimp_test_tool" /src/docs/img/gimp3-dialog.png ;;
   run) shift; setup; in_chroot "$@" ;;
   ctest-entry)
     # From the host's CTest: skip, rather than fail, where a chroot cannot be made.

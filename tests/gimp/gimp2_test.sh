@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Real GIMP 2.10, headless: loads a synthetic stack as layers, runs plug-in-focus-stack-layers
 # from Script-Fu, exports the results and checks pixels, layers and the one-layer message.
-#   gimp2_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR
+#   gimp2_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR FSTACK_CLI
 set -euo pipefail
-GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4")
+GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4"); FSTACK=$(realpath "$5")
 rm -rf "$OUT"; mkdir -p "$OUT/data"
 "$TOOL" make "$OUT/data"
 D=$OUT/data
@@ -14,22 +14,33 @@ export HOME=$SANDBOX/home GIMP2_DIRECTORY=$SANDBOX/gimp2 XDG_CONFIG_HOME=$SANDBO
 unset DISPLAY; mkdir -p "$HOME"
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n' "$PLUGDIR" > "$SANDBOX/gimprc"
 
+# A stack with known motion, and what `fstack stack` makes of it with its defaults (and --crop).
+M=$OUT/moved; mkdir -p "$M"
+"$TOOL" make-moved "$M"
+"$FSTACK" stack "$M"/frame_*.png -o "$M/cli.png" -q
+"$FSTACK" stack "$M"/frame_*.png -o "$M/cli_crop.png" --crop -q
+
 # Arguments after run-mode/image/drawable, in the order `pdb` lists them (docs/gimp-plugin.md):
 # layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy
-# blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance new-image
-# depth-map retouch-group keep-originals
+# blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance crop
+# new-image depth-map retouch-group keep-originals. Choices by index: align 0 auto, 1 none,
+# 2 rigid, 3 homography; balance 0 auto, 1 none, 2 lumi, 3 rgb, 4 hsv, 5 hls.
 cat > "$SANDBOX/test.scm" <<SCHEME
-(define (load-stack n)
-  (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+(define (load-from dir n)
+  (let* ((first (string-append dir "/frame_0.png"))
+         (img (car (gimp-file-load RUN-NONINTERACTIVE first first))))
     (gimp-item-set-name (aref (cadr (gimp-image-get-layers img)) 0) "frame_0")
     (let loop ((i 1))
       (if (< i n)
-          (let* ((path (string-append "$D/frame_" (number->string i) ".png"))
+          (let* ((path (string-append dir "/frame_" (number->string i) ".png"))
                  (lay (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img path)) 0)))
             (gimp-image-insert-layer img lay 0 0)
             (gimp-item-set-name lay (string-append "frame_" (number->string i)))
             (loop (+ i 1)))))
     img))
+(define (load-stack n) (load-from "$D" n))
+(define (size-of d) (string-append (number->string (car (gimp-drawable-width d))) "x"
+                                   (number->string (car (gimp-drawable-height d)))))
 (define (layer-desc l)
   (if (= (car (gimp-item-is-group l)) 1)
       (string-append (car (gimp-item-get-name l)) "[" (list-desc (gimp-item-get-children l)) "]")
@@ -45,8 +56,12 @@ cat > "$SANDBOX/test.scm" <<SCHEME
   (file-png-save-defaults RUN-NONINTERACTIVE img drw (string-append "$OUT/" name) (string-append "$OUT/" name)))
 (define (stack img layers stacker new depth retouch keep)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-    layers stacker 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 new depth retouch keep))
+    layers stacker 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 new depth retouch keep))
+(define (stack-defaults img crop)
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
+    1 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 crop 0 0 0 1))
 
+; The cases A-E ask for no frame actions (align none, balance none): their frames do not move.
 ; A: pyramid into the same image, with depth map and retouch group
 (let* ((img (load-stack 5))
        (r (stack img 0 0 0 1 1 1)))
@@ -88,11 +103,29 @@ cat > "$SANDBOX/test.scm" <<SCHEME
 ; E: Align Layers (rigid, luminosity balance) on a stack with one layer moved
 (let* ((img (load-stack 5)))
   (gimp-layer-set-offsets (layer img 1) 6 4)
-  (plug-in-focus-align-layers RUN-NONINTERACTIVE img (layer img 0) 0 0 1 1)
+  (plug-in-focus-align-layers RUN-NONINTERACTIVE img (layer img 0) 0 0 2 2 0)
   (let ((off (gimp-drawable-offsets (layer img 1))))
     (gimp-message (string-append "E-LAYERS " (list-desc (gimp-image-get-layers img))
                                  " OFFSETS " (number->string (car off)) "," (number->string (cadr off)))))
   (save img (layer img 1) "E_frame3.png")
+  (gimp-image-delete img))
+; F: the stack with known motion, every option at its default (align auto, balance auto)
+(let* ((img (load-from "$M" 7))
+       (r (stack-defaults img 0)))
+  (gimp-message (string-append "F-SIZE " (size-of (cadr r))))
+  (save img (cadr r) "F_stack.png")
+  (gimp-image-delete img))
+; G: the same with crop: canvas, result and the kept originals all cropped alike
+(let* ((img (load-from "$M" 7))
+       (r (stack-defaults img 1)))
+  (gimp-message (string-append "G-SIZE " (number->string (car (gimp-image-width img))) "x"
+                               (number->string (car (gimp-image-height img)))
+                               " RESULT " (size-of (cadr r)) " FRAME " (size-of (layer img 3))))
+  (save img (cadr r) "G_stack.png")
+  (gimp-image-delete img))
+; H: Align Layers with alignment and balance off says that it did nothing
+(let* ((img (load-stack 3)))
+  (plug-in-focus-align-layers RUN-NONINTERACTIVE img (layer img 0) 0 0 1 1 0)
   (gimp-image-delete img))
 ; D's reference: the ground truth through GIMP's own grey conversion (luminance, not luma)
 (let* ((gt (car (gimp-file-load RUN-NONINTERACTIVE "$D/ground_truth.png" "$D/ground_truth.png"))))
@@ -104,7 +137,7 @@ SCHEME
 cat > "$SANDBOX/one.scm" <<SCHEME
 (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1))
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 1))
 SCHEME
 
 LOG=$OUT/gimp.log
@@ -135,6 +168,16 @@ check "$TOOL" alpha-strip "$OUT/C_stack.png" 8
 check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
 # The moved layer is back in place: frame 3 as rendered, but for the balance and the border.
 check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
+# The moved stack with the defaults: aligned (far above the unaligned stack), and as good as
+# `fstack stack` with its defaults on the same files (within 0.2 dB against the ground truth).
+check has "F-SIZE $("$TOOL" size "$M/cli.png")"
+check "$TOOL" psnr-close "$M/ground_truth.png" "$M/cli.png" "$OUT/F_stack.png" 0.2 0.08
+check "$TOOL" psnr-close "$M/ground_truth.png" "$M/ref_unaligned.png" "$OUT/F_stack.png" -10 0.08
+check "$TOOL" psnr "$M/cli.png" "$OUT/F_stack.png" 50
+C=$("$TOOL" size "$M/cli_crop.png")
+check has "G-SIZE $C RESULT $C FRAME $C"
+check "$TOOL" psnr "$M/cli_crop.png" "$OUT/G_stack.png" 50
+check has "the layers were not changed"
 if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
   echo "--- gimp log ---"; cat "$LOG"; echo "gimp2 plug-in test: $fails check(s) failed"; exit 1
 fi

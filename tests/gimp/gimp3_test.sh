@@ -3,12 +3,17 @@
 # Real GIMP 3.0, headless (in the trixie chroot, scripts/gimp3-chroot.sh test): loads a synthetic
 # stack as layers, runs plug-in-focus-stack-layers from Python and from Script-Fu, exports the
 # results and checks pixels, layers and the one-layer message. Same cases as gimp2_test.sh.
-#   gimp3_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR
+#   gimp3_test.sh GIMP_CONSOLE PLUGIN_DIR TEST_TOOL OUT_DIR FSTACK_CLI
 set -euo pipefail
-GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4")
+GIMP=$1; PLUGDIR=$(realpath "$2"); TOOL=$(realpath "$3"); OUT=$(realpath -m "$4"); FSTACK=$(realpath "$5")
 rm -rf "$OUT"; mkdir -p "$OUT/data"
 "$TOOL" make "$OUT/data"
 D=$OUT/data
+# A stack with known motion, and what `fstack stack` makes of it with its defaults (and --crop).
+M=$OUT/moved; mkdir -p "$M"
+"$TOOL" make-moved "$M"
+"$FSTACK" stack "$M"/frame_*.png -o "$M/cli.png" -q
+"$FSTACK" stack "$M"/frame_*.png -o "$M/cli_crop.png" --crop -q
 SANDBOX=$(mktemp -d); trap 'rm -rf "$SANDBOX"' EXIT
 export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
 unset DISPLAY; mkdir -p "$HOME"
@@ -19,11 +24,11 @@ from gi.repository import Gimp, Gio
 NI = Gimp.RunMode.NONINTERACTIVE
 pdb = Gimp.get_pdb()
 
-def load_stack(n):
-    img = Gimp.file_load(NI, Gio.File.new_for_path("$D/frame_0.png"))
+def load_stack(n, folder="$D"):
+    img = Gimp.file_load(NI, Gio.File.new_for_path(folder + "/frame_0.png"))
     img.get_layers()[0].set_name("frame_0")
     for i in range(1, n):
-        lay = Gimp.file_load_layer(NI, img, Gio.File.new_for_path("$D/frame_%d.png" % i))
+        lay = Gimp.file_load_layer(NI, img, Gio.File.new_for_path(folder + "/frame_%d.png" % i))
         img.insert_layer(lay, None, 0)
         lay.set_name("frame_%d" % i)
     return img
@@ -62,8 +67,10 @@ def stack(img, **opts):
         return None, res.index(1) if res.length() > 1 else "?"
     return res, None
 
+# The cases A-D ask for no frame actions: their frames do not move.
+STILL = {"align": "none", "balance": "none"}
 img = load_stack(5)
-res, err = stack(img, **{"depth-map": True, "retouch-group": True})
+res, err = stack(img, **STILL, **{"depth-map": True, "retouch-group": True})
 assert err is None, err
 layers = img.get_layers()
 print("A-LAYERS", desc(layers), "SAME-IMAGE", "yes" if res.index(1) == img else "no",
@@ -73,7 +80,7 @@ save(layers[2].get_children()[0].get_mask(), "A_mask4.png")
 img.delete()
 
 img = load_stack(5)
-res, err = stack(img, stacker="depthmap", **{"new-image": True, "depth-map": True})
+res, err = stack(img, stacker="depthmap", **STILL, **{"new-image": True, "depth-map": True})
 assert err is None, err
 out = res.index(1)
 print("B-LAYERS", desc(out.get_layers()), "SOURCE", desc(img.get_layers()))
@@ -83,7 +90,7 @@ out.delete(); img.delete()
 img = load_stack(5)
 img.get_layers()[0].set_visible(False)
 img.get_layers()[1].set_offsets(8, 0)
-res, err = stack(img, layers="visible", **{"keep-originals": False})
+res, err = stack(img, layers="visible", **STILL, **{"keep-originals": False})
 assert err is None, err
 print("C-LAYERS", desc(img.get_layers()))
 save(img.get_layers()[0], "C_stack.png")
@@ -91,7 +98,7 @@ img.delete()
 
 img = load_stack(5)
 img.convert_grayscale(); img.convert_precision(Gimp.Precision.U16_NON_LINEAR)
-res, err = stack(img)
+res, err = stack(img, **STILL)
 assert err is None, err
 print("D-LAYERS", desc(img.get_layers()), "GREY", int(img.get_layers()[0].is_gray()),
       "PRECISION", int(img.get_precision()))
@@ -109,6 +116,33 @@ ok, ox, oy = img.get_layers()[1].get_offsets()
 print("E-LAYERS", desc(img.get_layers()), "OFFSETS %d,%d" % (ox, oy))
 save(img.get_layers()[1], "E_frame3.png")
 img.delete()
+def size(d):
+    return "%dx%d" % (d.get_width(), d.get_height())
+
+# F: the stack with known motion, every option at its default (align auto, balance auto)
+img = load_stack(7, "$M")
+res, err = stack(img)
+assert err is None, err
+print("F-SIZE", size(res.index(2)))
+save(res.index(2), "F_stack.png")
+img.delete()
+# G: the same with crop: canvas, result and the kept originals all cropped alike
+img = load_stack(7, "$M")
+res, err = stack(img, crop=True)
+assert err is None, err
+print("G-SIZE", "%dx%d" % (img.get_width(), img.get_height()), "RESULT", size(res.index(2)),
+      "FRAME", size(img.get_layers()[3]))
+save(res.index(2), "G_stack.png")
+img.delete()
+# H: Align Layers with alignment and balance off says that it did nothing
+img = load_stack(3)
+cfg = proc.create_config()
+cfg.set_property("run-mode", NI); cfg.set_property("image", img)
+cfg.set_property("align", "none"); cfg.set_property("balance", "none")
+res = proc.run(cfg)
+assert res.index(0) == Gimp.PDBStatusType.SUCCESS, res.index(1)
+img.delete()
+
 gt = Gimp.file_load(NI, Gio.File.new_for_path("$D/ground_truth.png"))
 gt.convert_grayscale(); gt.convert_precision(Gimp.Precision.U16_NON_LINEAR)
 save(gt.get_layers()[0], "D_truth.png"); gt.delete()
@@ -127,7 +161,8 @@ cat > "$SANDBOX/test.scm" <<SCHEME
           (gimp-image-insert-layer img lay 0 0)
           (loop (+ i 1)))))
   (let* ((res (plug-in-focus-stack-layers #:run-mode RUN-NONINTERACTIVE #:image img
-                                          #:stacker "pyramid" #:new-image TRUE)))
+                                          #:stacker "pyramid" #:align "none" #:balance "none"
+                                          #:new-image TRUE)))
     (gimp-message (string-append "SF-LAYERS " (number->string (vector-length (car (gimp-image-get-layers (car res)))))))
     (gimp-file-save RUN-NONINTERACTIVE (car res) "$OUT/SF_stack.png" -1)
     (gimp-image-delete (car res))
@@ -162,6 +197,16 @@ check "$TOOL" alpha-strip "$OUT/C_stack.png" 8
 check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
 check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
 check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/SF_stack.png" 60
+# The moved stack with the defaults: aligned (far above the unaligned stack), and as good as
+# `fstack stack` with its defaults on the same files (within 0.2 dB against the ground truth).
+check has "F-SIZE $("$TOOL" size "$M/cli.png")"
+check "$TOOL" psnr-close "$M/ground_truth.png" "$M/cli.png" "$OUT/F_stack.png" 0.2 0.08
+check "$TOOL" psnr-close "$M/ground_truth.png" "$M/ref_unaligned.png" "$OUT/F_stack.png" -10 0.08
+check "$TOOL" psnr "$M/cli.png" "$OUT/F_stack.png" 50
+C=$("$TOOL" size "$M/cli_crop.png")
+check has "G-SIZE $C RESULT $C FRAME $C"
+check "$TOOL" psnr "$M/cli_crop.png" "$OUT/G_stack.png" 50
+check has "the layers were not changed"
 if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
   echo "--- gimp log ---"; cat "$LOG"; echo "gimp3 plug-in test: $fails check(s) failed"; exit 1
 fi

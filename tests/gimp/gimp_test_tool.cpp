@@ -3,10 +3,17 @@
 // GIMP exported (pixels against the ground truth and against the core run directly).
 //
 //   gimp_test_tool make DIR                 frames, ground truth, core reference results
+//   gimp_test_tool make-moved DIR           a stack with known motion (shifts up to ~20 px, a
+//                                           small rotation and scale), its ground truth, and the
+//                                           core's unaligned result
+//   gimp_test_tool psnr-close T A B D [BORDER]  B scores (PSNR against T) at least A's less D dB
+//                                           (D < 0: at least -D dB better than A)
+//   gimp_test_tool size IMG                 prints WxH
 //   gimp_test_tool psnr A B MIN_DB [BORDER] PSNR of B against A (alpha ignored); fails below MIN_DB
 //   gimp_test_tool equal-frac A B MIN       fraction of equal grey values; fails below MIN
 //   gimp_test_tool alpha-strip IMG X        columns < X transparent, the rest opaque
 //   gimp_test_tool mask DEPTH V MASK MIN    MASK white exactly where DEPTH == V (fraction >= MIN)
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -70,6 +77,47 @@ int make(const std::string& dir) {
     return 0;
 }
 
+// The motion of frame i of the moved stack (reference: the middle frame, unmoved), as a map
+// from reference pixels to frame pixels: a shift growing to ~20 px at the ends, with up to 0.45
+// degrees of rotation and 1.2% of scale about the centre (focus breathing).
+cv::Matx33d moved_warp(int i, int ref, cv::Size size) {
+    const double t = double(i - ref);
+    const double s = 1.0 + 0.004 * t, a = 0.15 * t * M_PI / 180.0;
+    const double cx = size.width / 2.0, cy = size.height / 2.0;
+    const cv::Matx33d to_centre(1, 0, -cx, 0, 1, -cy, 0, 0, 1);
+    const cv::Matx33d back(1, 0, cx + 6.5 * t, 0, 1, cy - 3.5 * t + 0.5 * t * t, 0, 0, 1);
+    const cv::Matx33d rs(s * std::cos(a), -s * std::sin(a), 0, s * std::sin(a), s * std::cos(a), 0, 0, 0, 1);
+    return back * rs * to_centre;
+}
+
+int make_moved(const std::string& dir) {
+    constexpr int n = 7;
+    fstack::synth::SceneOptions o;
+    o.width = 480;
+    o.height = 360;
+    o.frames = n;
+    o.seed = 23;
+    o.max_coc = 5;
+    const fstack::synth::Scene scene = fstack::synth::make_scene(o);
+    std::vector<cv::Mat> frames;
+    for (int i = 0; i < n; ++i) {
+        cv::Mat f = fstack::synth::render_frame(scene, i);
+        if (i != n / 2) {
+            cv::Mat warped;
+            cv::warpPerspective(f, warped, cv::Mat(moved_warp(i, n / 2, f.size())), f.size(), cv::INTER_LANCZOS4,
+                                cv::BORDER_REFLECT);
+            f = warped;
+        }
+        cv::imwrite(dir + "/frame_" + std::to_string(i) + ".png", f);
+        frames.push_back(f);
+    }
+    cv::imwrite(dir + "/ground_truth.png", scene.ground_truth);
+    fstack::PyramidStack pyramid;
+    fstack::MemoryFrameSource source(frames);
+    cv::imwrite(dir + "/ref_unaligned.png", fstack::stack_frames(pyramid, source).image);
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -82,6 +130,22 @@ int main(int argc, char** argv) {
         const double min = std::atof(argv[4]);
         std::printf("psnr %s vs %s: %.2f dB (min %.2f)\n", argv[3], argv[2], db, min);
         return db >= min ? 0 : 1;
+    }
+    if (cmd == "make-moved" && argc == 3) return make_moved(argv[2]);
+    if (cmd == "size" && argc == 3) {
+        const cv::Mat m = load(argv[2]);
+        return std::printf("%dx%d\n", m.cols, m.rows), 0;
+    }
+    if (cmd == "psnr-close" && (argc == 6 || argc == 7)) {
+        // B scores (against the truth T) at least A's score less MAX_DB: "as good as A".
+        const double border = argc == 7 ? std::atof(argv[6]) : 0.0;
+        const cv::Mat truth = colour(load(argv[2]));
+        const double a = fstack::synth::psnr(truth, colour(load(argv[3])), border);
+        const double b = fstack::synth::psnr(truth, colour(load(argv[4])), border);
+        const double max = std::atof(argv[5]);
+        std::printf("psnr vs %s: %s %.3f dB, %s %.3f dB (difference %.3f, max %.2f)\n", argv[2], argv[3], a,
+                    argv[4], b, a - b, max);
+        return b >= a - max ? 0 : 1;
     }
     if (cmd == "equal-frac" && argc == 5) {
         cv::Mat a = colour(load(argv[2])), b = colour(load(argv[3]));
@@ -117,6 +181,6 @@ int main(int argc, char** argv) {
                     argv[3], frac, argv[5], double(cv::countNonZero(got)) / double(got.total()));
         return frac >= std::atof(argv[5]) && cv::countNonZero(got) > 0 ? 0 : 1;
     }
-    std::fprintf(stderr, "usage: gimp_test_tool make DIR | psnr A B MIN | equal-frac A B MIN | alpha-strip IMG X\n");
+    std::fprintf(stderr, "usage: gimp_test_tool make DIR | make-moved DIR | psnr A B MIN | psnr-close T A B MAX | equal-frac A B MIN | alpha-strip IMG X\n");
     return 2;
 }

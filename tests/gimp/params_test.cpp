@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string>
 
+#include "frame_actions.hpp"
+#include "fstack/align_frames.hpp"
 #include "fstack/error.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "params.hpp"
@@ -46,6 +48,57 @@ TEST(PluginParams, WhichStackerUsesWhat) {
     // Not stacker options: used whatever the stacker.
     for (const char* name : {"denoise", "layers", "depth-map", "keep-originals"})
         EXPECT_TRUE(used_by_stacker(param(defs, name), "focusmeasure")) << name;
+}
+
+// The frame actions default as `fstack stack` does: alignment and balance "auto" (their first
+// choice, so that GIMP 2.10's index 0 means the same), no crop; in both procedures.
+TEST(PluginParams, FrameActionDefaultsFollowTheCli) {
+    for (const auto* defs : {&stack_params(), &align_params()}) {
+        const ParamDef& align = param(*defs, "align");
+        ASSERT_EQ(align.choices.size(), 4u);
+        const char* want_align[] = {"auto", "none", "rigid", "homography"};
+        for (size_t i = 0; i < 4; ++i) EXPECT_STREQ(align.choices[i].id, want_align[i]);
+        EXPECT_EQ(align.def, 0);
+        const ParamDef& balance = param(*defs, "balance");
+        ASSERT_EQ(balance.choices.size(), 6u);
+        const char* want_balance[] = {"auto", "none", "lumi", "rgb", "hsv", "hls"};
+        for (size_t i = 0; i < 6; ++i) EXPECT_STREQ(balance.choices[i].id, want_balance[i]);
+        EXPECT_EQ(balance.def, 0);
+        const ParamDef& crop = param(*defs, "crop");
+        EXPECT_EQ(crop.kind, ParamKind::Bool);
+        EXPECT_EQ(crop.def, 0);
+    }
+    // The defaults align as --align auto does: the rigid model, applied where it helps.
+    const fstack::FramePipeline p = frame_pipeline(defaults(stack_params()));
+    ASSERT_FALSE(p.actions.empty());
+    const auto* align = dynamic_cast<const fstack::AlignFrames*>(p.actions.front().get());
+    ASSERT_NE(align, nullptr);
+    EXPECT_EQ(align->options().alignment_config.transform, fstack::AlignTransform::Rigid);
+    EXPECT_TRUE(align->options().alignment_config.verify);
+    EXPECT_TRUE(wants_frame_actions(defaults(align_params())));
+    // None everywhere: no action, and Align Layers has nothing to do.
+    ParamValues off = defaults(align_params());
+    off["align"] = choice_index(param(align_params(), "align"), "none");
+    off["balance"] = choice_index(param(align_params(), "balance"), "none");
+    EXPECT_FALSE(wants_frame_actions(off));
+    EXPECT_TRUE(frame_pipeline(off).empty());
+    off["align"] = choice_index(param(align_params(), "align"), "rigid");
+    const fstack::FramePipeline rigid = frame_pipeline(off);
+    ASSERT_EQ(rigid.actions.size(), 1u);
+    EXPECT_FALSE(dynamic_cast<const fstack::AlignFrames&>(*rigid.actions.front()).options().alignment_config.verify);
+}
+
+// GIMP 2.10 takes the arguments by position: this is the order the scripts, tests and
+// docs/gimp-plugin.md pass them in.
+TEST(PluginParams, PositionalOrder) {
+    std::string stack, align;
+    for (const ParamDef& d : stack_params()) stack += std::string(stack.empty() ? "" : " ") + d.name;
+    for (const ParamDef& d : align_params()) align += std::string(align.empty() ? "" : " ") + d.name;
+    EXPECT_EQ(stack,
+              "layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy "
+              "blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance crop "
+              "new-image depth-map retouch-group keep-originals");
+    EXPECT_EQ(align, "layers vignetting align balance crop");
 }
 
 }  // namespace

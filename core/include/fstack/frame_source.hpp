@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 #include <filesystem>
-#include <vector>
-
+#include <memory>
 #include <string>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
@@ -50,6 +50,22 @@ public:
 private:
     FrameSource& source_;
     int begin_, end_;
+};
+
+// The rectangle `area` of every frame of another source (a cropped result's frames); shares
+// ownership of that source.
+class CroppedFrameSource : public FrameSource {
+public:
+    CroppedFrameSource(std::shared_ptr<FrameSource> source, cv::Rect area)
+        : source_(std::move(source)), area_(area) {}
+    int size() const override { return source_->size(); }
+    cv::Mat frame(int index) override { return source_->frame(index)(area_).clone(); }
+    std::string frame_name(int index) const override { return source_->frame_name(index); }
+    int origin(int index) const override { return source_->origin(index); }
+
+private:
+    std::shared_ptr<FrameSource> source_;
+    cv::Rect area_;
 };
 
 // Frames read from files, decoded on demand (each pass re-decodes: memory stays constant).

@@ -31,11 +31,25 @@ struct StackResult {
     // Where each frame lies on the reference (null when the pipeline had no actions): the crop
     // of the result is covered_area(*geometry).
     std::shared_ptr<const FrameGeometry> geometry;
+    // Where the result lies on the reference frame when it was cropped (StackOptions::crop):
+    // image, depth map and frames are this rectangle of the uncropped ones. Empty: not cropped.
+    cv::Rect crop;
 };
 
 struct StackOptions {
     double denoise = 0;  // non-local-means strength on the result (0: off)
+    // Crop the result, its depth map and its frames to the area every aligned frame covers
+    // (crop_area()); off: the frame size, the borders filled by the alignment's border mode.
+    bool crop = false;
 };
+
+// The rectangle a cropped result keeps: covered_area(*result.geometry), or empty where there is
+// nothing to crop (no geometry, nothing moved, or frames that share no area at all).
+cv::Rect crop_area(const StackResult& result);
+
+// Crops result's image, depth map and frames (read again, each cropped) to `area` and records
+// it in result.crop. An empty area leaves the result as it is.
+void crop_result(StackResult& result, const cv::Rect& area);
 
 // The one stacking step of every front end (CLI, batches, job files, GIMP): the frames of
 // `source` through `pipeline` (each frame once, in the seed's order; its actions are cloned, so

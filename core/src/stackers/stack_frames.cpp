@@ -55,6 +55,32 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
     return result;
 }
 
+namespace {
+
+void crop_to_covered(StackResult& result, Progress& progress) {
+    const cv::Rect area = crop_area(result);
+    if (area.empty() && result.geometry && covered_area(*result.geometry).empty())
+        progress.warn("not cropped: the aligned frames share no area");
+    crop_result(result, area);
+}
+
+}  // namespace
+
+cv::Rect crop_area(const StackResult& result) {
+    if (!result.geometry || result.image.empty()) return {};
+    const cv::Rect area = covered_area(*result.geometry);
+    if (area.empty() || area == cv::Rect(cv::Point(), result.image.size())) return {};
+    return area & cv::Rect(cv::Point(), result.image.size());
+}
+
+void crop_result(StackResult& result, const cv::Rect& area) {
+    if (area.empty()) return;
+    result.image = result.image(area).clone();
+    if (!result.depth_map.empty()) result.depth_map = result.depth_map(area).clone();
+    if (result.frames) result.frames = std::make_shared<CroppedFrameSource>(result.frames, area);
+    result.crop = area;
+}
+
 StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker, const StackOptions& options,
                   Progress& progress) {
     if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
@@ -62,6 +88,7 @@ StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& s
     StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
     if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
     result.frames = std::move(frames);
+    if (options.crop) crop_to_covered(result, progress);
     return result;
 }
 
@@ -89,6 +116,8 @@ void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Sta
         }
         result.frames = bunch;
         if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
+        // Every bunch to the area all the stack's frames cover: the bunch results stay registered.
+        if (options.crop) crop_to_covered(result, progress);
         emit(b, result);
     }
 }

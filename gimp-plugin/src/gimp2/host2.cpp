@@ -143,6 +143,8 @@ void Host2::replace_pixels(LayerId layer, const cv::Mat& pixels) {
 
 void Host2::remove_layer(LayerId layer) { gimp_image_remove_layer(image_, layer); }
 
+void Host2::crop(const cv::Rect& a) { gimp_image_crop(target_, a.width, a.height, a.x, a.y); }
+
 void Host2::end_output(bool ok) {
     if (!new_image_) {
         gimp_image_undo_group_end(image_);

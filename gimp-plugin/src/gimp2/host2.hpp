@@ -21,6 +21,7 @@ public:
     void set_mask(LayerId layer, const cv::Mat& mask) override;
     void replace_pixels(LayerId layer, const cv::Mat& pixels) override;
     void remove_layer(LayerId layer) override;
+    void crop(const cv::Rect& area) override;
     void end_output(bool ok) override;
     void progress(const std::string& text, double fraction) override;
     void message(const std::string& text) override;

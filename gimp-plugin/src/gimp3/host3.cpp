@@ -153,6 +153,8 @@ void Host3::replace_pixels(LayerId id, const cv::Mat& pixels) {
 
 void Host3::remove_layer(LayerId id) { gimp_image_remove_layer(image_, layer_of(id)); }
 
+void Host3::crop(const cv::Rect& a) { gimp_image_crop(target_, a.width, a.height, a.x, a.y); }
+
 void Host3::end_output(bool ok) {
     if (!new_image_) {
         gimp_image_undo_group_end(image_);

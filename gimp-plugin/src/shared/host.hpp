@@ -57,6 +57,9 @@ public:
     // Replaces the pixels of `layer` by image-sized `pixels` (the layer grows to the image).
     virtual void replace_pixels(LayerId layer, const cv::Mat& pixels) = 0;
     virtual void remove_layer(LayerId layer) = 0;
+    // Crops the output image (canvas and every layer in it) to `area`, in image pixels; the
+    // layers added after it are `area`-sized.
+    virtual void crop(const cv::Rect& area) = 0;
     // Closes the undo group, shows a new image; `ok` false: drop a half-made new image.
     virtual void end_output(bool ok) = 0;
 

@@ -88,7 +88,10 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
     const bool acted = !pipeline.empty();
     StackProgress progress(host, acted);
     std::unique_ptr<Stacker> stacker = make_stacker(v);
-    StackResult r = stack(layer_source, pipeline, *stacker, {v.at("denoise")}, progress);
+    StackOptions options;
+    options.denoise = v.at("denoise");
+    options.crop = bval(v, "crop");  // to the rectangle every aligned frame covers (none: unchanged)
+    StackResult r = stack(layer_source, pipeline, *stacker, options, progress);
     FrameSource& frames = *r.frames;
 
     // Aligned frames are whole (the alignment fills its borders): the unaligned layers'
@@ -103,6 +106,9 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
     host.progress("Creating layers...", 0.9);
     const bool new_image = bval(v, "new-image");
     OutputGuard out(host, new_image);
+    // The canvas and the layers already there (the originals) first: every layer added below
+    // is the cropped result's size.
+    if (!r.crop.empty()) host.crop(r.crop);
     if (bval(v, "retouch-group")) {
         const LayerId group = host.add_group("Retouch frames", kNoLayer, 0);
         for (int k = 0; k < n; ++k) {
