@@ -274,15 +274,22 @@ cv::Mat WarpedStack::render(int index) const {
     const cv::Matx33d m = to_reference(index);
     const double f = focus(index), blur_scale = options_.max_blur * motion.scale;
     const float amplitude = float(options_.texture);
-    cv::Mat sharp(size, CV_32FC3), sigma(size, CV_32F);
-    cv::parallel_for_(cv::Range(0, size.height), [&](const cv::Range& rows) {
-        for (int y = rows.start; y < rows.end; ++y) {
-            cv::Vec3f* out = sharp.ptr<cv::Vec3f>(y);
-            float* s = sigma.ptr<float>(y);
-            for (int x = 0; x < size.width; ++x) {
+    // The defocus sees beyond the frame's edges, as a lens does: rendered on a margin wider than
+    // the largest blur, then cropped (a blur reflected at the edges would differ from frame to
+    // frame, a bias no camera has).
+    const int pad = std::min(160, static_cast<int>(std::ceil(3 * blur_scale * 1.5)) + 2);
+    const cv::Size canvas(size.width + 2 * pad, size.height + 2 * pad);
+    cv::Mat sharp(canvas, CV_32FC3), sigma(canvas, CV_32F);
+    cv::parallel_for_(cv::Range(0, canvas.height), [&](const cv::Range& rows) {
+        for (int cy = rows.start; cy < rows.end; ++cy) {
+            const int y = cy - pad;
+            cv::Vec3f* out = sharp.ptr<cv::Vec3f>(cy);
+            float* s = sigma.ptr<float>(cy);
+            for (int cx = 0; cx < canvas.width; ++cx) {
+                const int x = cx - pad;
                 const double u = m(0, 0) * x + m(0, 1) * y + m(0, 2);
                 const double v = m(1, 0) * x + m(1, 1) * y + m(1, 2);
-                s[x] = float(blur_scale * std::abs(t.depth(u, v) - f));
+                s[cx] = float(blur_scale * std::abs(t.depth(u, v) - f));
                 float detail = 0;
                 for (size_t k = 0; k < t.detail.size(); ++k) detail += t.detail_weight[k] * sample(t.detail[k], u, v);
                 const cv::Vec4f coarse = sample4(t.coarse, u, v);
@@ -294,11 +301,11 @@ cv::Mat WarpedStack::render(int index) const {
                 const float ca = coarse[2], cb = coarse[3];
                 const cv::Vec3f colour(0.42f + 0.12f * ca - 0.05f * cb, 0.45f + 0.04f * ca + 0.08f * cb,
                                        0.47f - 0.10f * ca + 0.06f * cb);
-                for (int c = 0; c < 3; ++c) out[x][c] = std::clamp(colour[c] * lum, 0.02f, 0.98f);
+                for (int c = 0; c < 3; ++c) out[cx][c] = std::clamp(colour[c] * lum, 0.02f, 0.98f);
             }
         }
     });
-    cv::Mat blurred = defocus(sharp, sigma);
+    cv::Mat blurred = defocus(sharp, sigma)(cv::Rect(pad, pad, size.width, size.height)).clone();
     sharp.release();
     const bool sixteen = options_.sixteen_bit;
     const double full = sixteen ? 65535.0 : 255.0;

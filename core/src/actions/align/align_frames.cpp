@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 #include <opencv2/calib3d.hpp>
 #include <opencv2/imgproc.hpp>

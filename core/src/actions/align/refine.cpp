@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
 
 #include <opencv2/imgproc.hpp>
@@ -33,7 +32,7 @@ Samples sample_fixed(const cv::Mat& level) {
     const int w = level.cols, h = level.rows;
     const int stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(double(w) * h / kMaxSamples))));
     s.cx = (w - 1) / 2.0, s.cy = (h - 1) / 2.0, s.length = std::max(w, h) / 2.0;
-    const int margin = 2;
+    const int margin = 3;
     for (int y = margin; y < h - margin; y += stride) {
         const float* r = level.ptr<float>(y);
         const float* up = level.ptr<float>(y - 1);
@@ -62,6 +61,28 @@ void steepest(const Samples& s, size_t i, int k, double gx, double gy, double* s
     }
 }
 
+// Keys' cubic convolution weights (a = -0.5) for the fractional offset t.
+inline void cubic_weights(float t, float* w) {
+    const float t2 = t * t, t3 = t2 * t;
+    w[0] = -0.5f * t3 + t2 - 0.5f * t;
+    w[1] = 1.5f * t3 - 2.5f * t2 + 1;
+    w[2] = -1.5f * t3 + 2 * t2 + 0.5f * t;
+    w[3] = 0.5f * t3 - 0.5f * t2;
+}
+
+float bicubic(const cv::Mat& m, double u, double v) {
+    const int x0 = static_cast<int>(u) - 1, y0 = static_cast<int>(v) - 1;
+    float wx[4], wy[4];
+    cubic_weights(static_cast<float>(u - (x0 + 1)), wx);
+    cubic_weights(static_cast<float>(v - (y0 + 1)), wy);
+    float sum = 0;
+    for (int j = 0; j < 4; ++j) {
+        const float* r = m.ptr<float>(y0 + j) + x0;
+        sum += wy[j] * (wx[0] * r[0] + wx[1] * r[1] + wx[2] * r[2] + wx[3] * r[3]);
+    }
+    return sum;
+}
+
 float bilinear(const cv::Mat& m, double u, double v) {
     const int x0 = static_cast<int>(u), y0 = static_cast<int>(v);
     const float a = static_cast<float>(u - x0), b = static_cast<float>(v - y0);
@@ -76,7 +97,7 @@ void sample_moving(const cv::Mat& m, const Samples& s, const cv::Matx33d& w, std
                    std::vector<float>* gx = nullptr, std::vector<float>* gy = nullptr) {
     out.resize(s.x.size());
     if (gx) gx->resize(s.x.size()), gy->resize(s.x.size());
-    const double lo = gx ? 1.0 : 0.0, maxx = m.cols - 1.001 - lo, maxy = m.rows - 1.001 - lo;
+    const double lo = gx ? 2.0 : 1.0, maxx = m.cols - 2.001 - lo, maxy = m.rows - 2.001 - lo;
     for (size_t i = 0; i < s.x.size(); ++i) {
         const double px = s.x[i], py = s.y[i];
         const double z = w(2, 0) * px + w(2, 1) * py + w(2, 2);
@@ -86,7 +107,7 @@ void sample_moving(const cv::Mat& m, const Samples& s, const cv::Matx33d& w, std
             out[i] = std::numeric_limits<float>::quiet_NaN();
             continue;
         }
-        out[i] = bilinear(m, u, v);
+        out[i] = bicubic(m, u, v);  // bilinear's smoothing varies with the sub-pixel offset: a bias
         if (gx) {
             const double du = 0.5 * (bilinear(m, u + 1, v) - bilinear(m, u - 1, v));
             const double dv = 0.5 * (bilinear(m, u, v + 1) - bilinear(m, u, v - 1));
