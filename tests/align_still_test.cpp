@@ -25,7 +25,7 @@ using fstack::test::TempDir;
 void expect_defaults_leave_it_alone(const fs::path& frames, const fs::path& dir) {
     const std::string cli = fstack::test::cli_path();
     const fs::path defaults = dir / "defaults.png", none = dir / "none.png";
-    const auto a = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + defaults.string() + " -q");
+    const auto a = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + defaults.string() + " -v 2>&1");
     ASSERT_EQ(a.exit_code, 0) << a.output;
     const auto b = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + none.string() +
                                              " --align none --balance none -q");
@@ -39,7 +39,7 @@ void expect_defaults_leave_it_alone(const fs::path& frames, const fs::path& dir)
     cv::absdiff(x, y, diff);
     const int changed = cv::countNonZero(diff.reshape(1) != 0);
     EXPECT_EQ(cv::norm(x, y, cv::NORM_INF), 0) << changed << " of " << x.total() * x.channels()
-                                               << " samples differ";
+                                               << " samples differ; the defaults said:\n" << a.output;
 }
 
 class StillSmoothStack : public ::testing::TestWithParam<bool> {};

@@ -352,8 +352,11 @@ cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& f
     result.inliers = 0;
     std::string how;
     const cv::Matx33d t = phase_shift(moving, fixed, how);
-    context_.progress->warn(context_.name_of(index) + ": alignment against " + context_.name_of(neighbour) + " failed (" +
-                            problem + "); " + how);
+    // --align auto checks every step against the frames themselves: a featureless pair (smooth
+    // defocus) is not a failure there, only a note for --verbose.
+    context_.progress->log(options_.alignment_config.verify ? LogLevel::Debug : LogLevel::Warning,
+                           context_.name_of(index) + ": alignment against " + context_.name_of(neighbour) +
+                               " failed (" + problem + "); " + how);
     return t;
 }
 
@@ -392,9 +395,10 @@ cv::Matx33d AlignFrames::decide_step(const cv::Matx33d& estimate, const Features
     // (a motionless stack drifting by a tenth of a pixel over ten frames).
     bool apply = !(moved < 3 * result.step_noise_px) || result.fallback;
     if (ac.verify) {
-        // Measurable: the error falls by more than a hundredth of itself, and the frame moves by
+        // Measurable: the error falls by more than a twentieth of itself (a defocus change alone
+        // lets the fit find a false step that gains a percent or two), and the frame moves by
         // more than kIdentityPx somewhere.
-        const bool better = result.error_after < result.error_before * 0.99;
+        const bool better = result.error_after < result.error_before * 0.95;
         apply = apply && moved >= kIdentityPx && better;
     }
     result.applied = apply;
