@@ -2,6 +2,7 @@
 // BalanceFrames AUTO: a gain per frame (per channel where they disagree) fitted on the cells two
 // aligned neighbours both cover, chained to the reference, applied only above half a percent.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -15,25 +16,43 @@ namespace fstack {
 
 namespace {
 
-// Code values -> linear light: defocus spreads light, so blur keeps the linear means of an area,
-// not the means of gamma-encoded code values (a blurred frame's code values average higher). A
-// code-value gain g is a linear gain g^gamma, so the fit's ratio converts back exactly.
-constexpr double kGamma = 2.2;
+// The fit compares the linear light (sRGB decoded) of two frames: defocus spreads light, so blur
+// keeps the linear means of an area, not the means of its code values (a blurred frame's code
+// values average higher). It finds the code-value gain g for which the frame's sum of dec(g v)
+// equals the neighbour's sum of dec(v), from per-cell moments of dec's Taylor series in g - 1:
+// exact for a gain of the code values, and the mean-keeping one for a gain of the linear light.
+constexpr int kMoments = 4;              // dec(v), v dec'(v), v^2 dec''(v) / 2, v^3 dec'''(v) / 6
 constexpr int kCellsLongSide = 64;       // statistics cells along the frame's long side
 constexpr double kApplyAbove = 0.005;    // |gain - 1| a frame's channel must exceed to be changed
 constexpr float kBright = 0.97f;         // above: clipped (in this frame or after its gain)
 constexpr int kLutSize = 4096;
 constexpr double kBlurCells = 1.5;       // low-pass of the cell means before their ratios
-constexpr double kChannelsDisagree = 0.001;  // per-channel gains only beyond this (and their noise)
+constexpr double kChannelsDisagree = 0.005;  // per-channel gains only beyond this (and 4 of their sigma)
 
 int colour_channels(const cv::Mat& f) { return f.channels() >= 3 ? 3 : 1; }
 bool has_alpha(const cv::Mat& f) { return f.channels() == 2 || f.channels() == 4; }
 
-const std::vector<float>& linear_lut() {
-    static const std::vector<float> lut = [] {
-        std::vector<float> l(kLutSize + 2);
-        for (int i = 0; i <= kLutSize + 1; ++i)
-            l[static_cast<size_t>(i)] = static_cast<float>(std::pow(std::min(1.0, double(i) / kLutSize), kGamma));
+// moment_lut()[j][i]: moment j at the code value i / kLutSize of the largest (interpolated).
+const std::array<std::vector<float>, kMoments>& moment_lut() {
+    static const std::array<std::vector<float>, kMoments> lut = [] {
+        std::array<std::vector<float>, kMoments> l;
+        constexpr double a = 0.055;
+        for (auto& t : l) t.resize(kLutSize + 2);
+        for (int i = 0; i <= kLutSize + 1; ++i) {
+            const double x = std::min(1.0, double(i) / kLutSize), b = (x + a) / (1 + a);
+            const bool toe = x <= 0.04045;
+            // dec and its first three derivatives.
+            const double d[kMoments] = {toe ? x / 12.92 : std::pow(b, 2.4),
+                                        toe ? 1 / 12.92 : 2.4 / (1 + a) * std::pow(b, 1.4),
+                                        toe ? 0 : 2.4 * 1.4 / std::pow(1 + a, 2) * std::pow(b, 0.4),
+                                        toe ? 0 : 2.4 * 1.4 * 0.4 / std::pow(1 + a, 3) * std::pow(b, -0.6)};
+            double power = 1, factorial = 1;
+            for (int j = 0; j < kMoments; ++j) {
+                l[size_t(j)][size_t(i)] = float(d[j] * power / factorial);
+                power *= x;
+                factorial *= j + 1;
+            }
+        }
         return l;
     }();
     return lut;
@@ -55,9 +74,10 @@ Grid grid_for(cv::Size full) {
 
 }  // namespace
 
-// Per-cell linear means of one frame.
+// Per-cell statistics of one frame.
 struct BalanceAutoCells {
-    cv::Mat mean;    // CV_32FC(colour channels): linear-light mean of the cell's samples
+    // CV_32FC(colour channels): the means of the cell's samples' moments (moment_lut()).
+    std::array<cv::Mat, kMoments> moment;
     cv::Mat usable;  // CV_8U, 255: samples found, none clipped, alpha opaque
 };
 
@@ -71,17 +91,17 @@ namespace {
 
 using Cells = BalanceAutoCells;
 
-// Means of a frame (full size or reduced) over the grid's cells, from every n-th pixel of each.
-Cells cell_means(const cv::Mat& frame, const Grid& g, float max_value) {
+// The moments of a frame (full size or reduced) over the grid's cells, from every n-th pixel.
+Cells cell_moments(const cv::Mat& frame, const Grid& g, float max_value) {
     const int k = colour_channels(frame), ch = frame.channels();
     const int gw = g.cells.width, gh = g.cells.height;
     std::vector<int> cx(static_cast<size_t>(frame.cols)), cy(static_cast<size_t>(frame.rows));
     for (int x = 0; x < frame.cols; ++x) cx[size_t(x)] = std::min(gw - 1, int(int64_t(x) * gw / frame.cols));
     for (int y = 0; y < frame.rows; ++y) cy[size_t(y)] = std::min(gh - 1, int(int64_t(y) * gh / frame.rows));
     const int stride = std::max(1, std::min(frame.cols / gw, frame.rows / gh) / 12);
-    std::vector<double> sum(size_t(gw) * gh * k, 0.0);
+    std::vector<double> sum(size_t(gw) * gh * k * kMoments, 0.0);
     std::vector<int> count(size_t(gw) * gh, 0), bad(size_t(gw) * gh, 0);
-    const std::vector<float>& lut = linear_lut();
+    const auto& lut = moment_lut();
     // Dark pixels stay in: near black, a pixel's linear light is next to nothing either way.
     const float hi = kBright * max_value, to_lut = kLutSize / max_value;
     for (int y = 0; y < frame.rows; y += stride) {
@@ -100,21 +120,41 @@ Cells cell_means(const cv::Mat& frame, const Grid& g, float max_value) {
             for (int c = 0; c < k; ++c) {
                 const float p = std::max(0.0f, px[c]) * to_lut;
                 const int i = std::min(int(p), kLutSize);
-                sum[cell * k + size_t(c)] += lut[size_t(i)] + (p - i) * (lut[size_t(i) + 1] - lut[size_t(i)]);
+                const float t = p - float(i);
+                double* out = &sum[(cell * k + size_t(c)) * kMoments];
+                for (int j = 0; j < kMoments; ++j) {
+                    const std::vector<float>& m = lut[size_t(j)];
+                    out[j] += m[size_t(i)] + t * (m[size_t(i) + 1] - m[size_t(i)]);
+                }
             }
         }
     }
     Cells out;
-    out.mean.create(gh, gw, CV_32FC(k));
+    for (cv::Mat& m : out.moment) m.create(gh, gw, CV_32FC(k));
     out.usable.create(gh, gw, CV_8U);
     for (int v = 0; v < gh; ++v)
         for (int u = 0; u < gw; ++u) {
             const size_t cell = size_t(v) * gw + size_t(u);
-            float* m = out.mean.ptr<float>(v) + size_t(u) * k;
-            for (int c = 0; c < k; ++c) m[c] = count[cell] ? float(sum[cell * k + size_t(c)] / count[cell]) : 0.0f;
+            for (int j = 0; j < kMoments; ++j) {
+                float* m = out.moment[size_t(j)].ptr<float>(v) + size_t(u) * k;
+                for (int c = 0; c < k; ++c)
+                    m[c] = count[cell] ? float(sum[(cell * k + size_t(c)) * kMoments + size_t(j)] / count[cell]) : 0.0f;
+            }
             out.usable.at<uchar>(v, u) = count[cell] > 0 && bad[cell] == 0 ? 255 : 0;
         }
     return out;
+}
+
+// Moment j of channel c (-1: the colour channels' sum) of every cell.
+cv::Mat plane(const Cells& cells, int j, int c) {
+    const cv::Mat& m = cells.moment[size_t(j)];
+    if (m.channels() == 1) return m;
+    std::vector<cv::Mat> p;
+    cv::split(m, p);
+    if (c >= 0) return p[size_t(c)];
+    cv::Mat s = p[0].clone();
+    for (size_t i = 1; i < p.size(); ++i) s += p[i];
+    return s;
 }
 
 // Cells whose whole area both warped frames cover, `margin` full-frame pixels inside their edges.
@@ -146,66 +186,75 @@ double median_of(std::vector<double> v) {
     return *mid;
 }
 
-struct RatioFit {
-    double ratio = 1;  // linear light: neighbour / frame
+struct GainFit {
+    double gain = 1;   // code values: the frame times this matches the neighbour
     double sigma = 0;  // its standard error
 };
 
-// The linear-light ratio neighbour / frame of one plane of cell means over the usable cells:
-// the ratio of the sums over the cells whose low-passed ratio is near the median one (what
-// defocus changes at an occluding edge, or a highlight's spill, is left out).
-RatioFit fit_ratio(const cv::Mat& frame, const cv::Mat& neighbour, const cv::Mat& usable) {
+// The code-value gain of one channel (c = -1: all colour channels together) that brings the
+// frame's linear light onto the neighbour's over the usable cells whose low-passed ratio lies
+// near the median one (what defocus changes at an occluding edge is left out).
+GainFit fit_gain(const Cells& frame, const Cells& neighbour, int c, const cv::Mat& usable) {
+    std::array<cv::Mat, kMoments> f;
+    for (int j = 0; j < kMoments; ++j) f[size_t(j)] = plane(frame, j, c);
+    const cv::Mat n = plane(neighbour, 0, c);
     // Both low-passed over the usable cells only (the weights would cancel in the ratio).
     cv::Mat w, fa, fb;
     usable.convertTo(w, CV_32F, 1.0 / 255);
-    const auto lowpass = [&](const cv::Mat& m) {
-        cv::Mat out;
-        cv::GaussianBlur(m.mul(w), out, {0, 0}, kBlurCells, kBlurCells, cv::BORDER_CONSTANT);
-        return out;
-    };
-    fa = lowpass(frame);
-    fb = lowpass(neighbour);
+    cv::GaussianBlur(f[0].mul(w), fa, {0, 0}, kBlurCells, kBlurCells, cv::BORDER_CONSTANT);
+    cv::GaussianBlur(n.mul(w), fb, {0, 0}, kBlurCells, kBlurCells, cv::BORDER_CONSTANT);
+    std::vector<cv::Point> cells;
     std::vector<double> smooth;
     for (int v = 0; v < usable.rows; ++v)
-        for (int u = 0; u < usable.cols; ++u) {
-            if (!usable.at<uchar>(v, u)) continue;
-            const float a = fa.at<float>(v, u), b = fb.at<float>(v, u);
-            if (a > 0 && b > 0 && frame.at<float>(v, u) > 0) smooth.push_back(double(b) / a);
-        }
-    RatioFit fit;
-    if (smooth.empty()) return fit;
+        for (int u = 0; u < usable.cols; ++u)
+            if (usable.at<uchar>(v, u) && fa.at<float>(v, u) > 0 && fb.at<float>(v, u) > 0 && f[1].at<float>(v, u) > 0) {
+                cells.emplace_back(u, v);
+                smooth.push_back(double(fb.at<float>(v, u)) / fa.at<float>(v, u));
+            }
+    GainFit fit;
+    if (cells.empty()) return fit;
     const double med = median_of(smooth);
     std::vector<double> dev;
     for (double r : smooth) dev.push_back(std::abs(r - med));
     const double band = std::max(3 * 1.4826 * median_of(dev), 1e-4 * med);
-    // Sums per block of a 4x4 split of the grid: their spread is the fit's uncertainty.
+    // Sums over the whole of those cells, and per block of a 4x4 split of the grid (the spread
+    // of the blocks' gains is the fit's uncertainty).
     constexpr int kBlocks = 4;
-    std::vector<double> block_a(kBlocks * kBlocks, 0.0), block_b(kBlocks * kBlocks, 0.0);
-    double sa = 0, sb = 0;
-    size_t i = 0;
-    for (int v = 0; v < usable.rows; ++v)
-        for (int u = 0; u < usable.cols; ++u) {
-            if (!usable.at<uchar>(v, u)) continue;
-            const float a = fa.at<float>(v, u), b = fb.at<float>(v, u);
-            if (!(a > 0 && b > 0 && frame.at<float>(v, u) > 0)) continue;
-            if (std::abs(smooth[i] - med) <= band) {
-                const size_t block = size_t(v * kBlocks / usable.rows) * kBlocks + size_t(u * kBlocks / usable.cols);
-                sa += frame.at<float>(v, u);
-                sb += neighbour.at<float>(v, u);
-                block_a[block] += frame.at<float>(v, u);
-                block_b[block] += neighbour.at<float>(v, u);
-            }
-            ++i;
+    std::array<double, kMoments> sum{};
+    double target = 0;
+    std::vector<std::array<double, 3>> block(kBlocks * kBlocks, {0.0, 0.0, 0.0});  // f0, f1, n
+    for (size_t i = 0; i < cells.size(); ++i) {
+        if (std::abs(smooth[i] - med) > band) continue;
+        const cv::Point p = cells[i];
+        for (int j = 0; j < kMoments; ++j) sum[size_t(j)] += f[size_t(j)].at<float>(p);
+        target += n.at<float>(p);
+        auto& b = block[size_t(p.y * kBlocks / usable.rows) * kBlocks + size_t(p.x * kBlocks / usable.cols)];
+        b[0] += f[0].at<float>(p);
+        b[1] += f[1].at<float>(p);
+        b[2] += n.at<float>(p);
+    }
+    if (sum[1] <= 0) return fit;
+    // Newton on sum_j sum[j] (g - 1)^j = target.
+    double e = (target - sum[0]) / sum[1];
+    for (int it = 0; it < 8; ++it) {
+        double h = -target, dh = 0, power = 1;
+        for (int j = 0; j < kMoments; ++j) {
+            h += sum[size_t(j)] * power;
+            if (j + 1 < kMoments) dh += (j + 1) * sum[size_t(j) + 1] * power;
+            power *= e;
         }
-    fit.ratio = sa > 0 ? sb / sa : med;
-    std::vector<double> ratios;
-    for (size_t k = 0; k < block_a.size(); ++k)
-        if (block_a[k] > 0.02 * sa / block_a.size()) ratios.push_back(block_b[k] / block_a[k]);
-    if (ratios.size() >= 2) {
+        if (dh <= 0) break;
+        e -= h / dh;
+    }
+    fit.gain = 1 + e;
+    std::vector<double> gains;
+    for (const auto& b : block)
+        if (b[1] > 0.02 * sum[1] / block.size()) gains.push_back(1 + (b[2] - b[0]) / b[1]);
+    if (gains.size() >= 2) {
         double mean = 0, var = 0;
-        for (double r : ratios) mean += r / ratios.size();
-        for (double r : ratios) var += (r - mean) * (r - mean) / (ratios.size() - 1);
-        fit.sigma = std::sqrt(var / ratios.size());
+        for (double g : gains) mean += g / gains.size();
+        for (double g : gains) var += (g - mean) * (g - mean) / (gains.size() - 1);
+        fit.sigma = std::sqrt(var / gains.size());
     }
     return fit;
 }
@@ -236,7 +285,7 @@ cv::Mat BalanceFrames::auto_begin(const cv::Mat& reference) {
                 int(std::lround(reference.rows / context_.analysis_scale))};
     auto_->grid = grid_for(full);
     const int ref = context_.reference_index;
-    auto_->kept[ref] = cell_means(reference, auto_->grid, context_.max_value);
+    auto_->kept[ref] = cell_moments(reference, auto_->grid, context_.max_value);
     Correction& c = corrections_.at(size_t(ref));
     c.known = true;
     c.value.assign(size_t(colour_channels(reference)), 1.0f);
@@ -249,7 +298,7 @@ cv::Mat BalanceFrames::auto_process(const cv::Mat& frame, int index, int neighbo
     if (!auto_ || nb == auto_->kept.end() || !corrections_.at(size_t(neighbour_index)).known)
         throw Error(ErrorKind::Internal, "BalanceFrames: frames visited out of order");
     const Grid& g = auto_->grid;
-    Cells cells = cell_means(frame, g, context_.max_value);
+    Cells cells = cell_moments(frame, g, context_.max_value);
     cv::Matx33d to_ref = cv::Matx33d::eye(), nb_to_ref = cv::Matx33d::eye();
     if (context_.geometry && !context_.geometry->to_reference.empty()) {
         to_ref = context_.geometry->to_reference.at(size_t(index));
@@ -266,30 +315,20 @@ cv::Mat BalanceFrames::auto_process(const cv::Mat& frame, int index, int neighbo
     if (cv::countNonZero(usable) < needed) {
         note = ", too little shared unclipped area: the neighbour's gain kept";
     } else {
-        std::vector<cv::Mat> fp, np;
-        cv::split(cells.mean, fp);
-        cv::split(nb->second.mean, np);
-        cv::Mat fsum = fp[0].clone(), nsum = np[0].clone();
-        for (int c = 1; c < k; ++c) fsum += fp[size_t(c)], nsum += np[size_t(c)];
-        // In code values; a step within its own noise is no change (it would add up along the chain).
-        const auto code_step = [](const RatioFit& f) {
-            const double s = std::pow(f.ratio, 1.0 / kGamma), sigma = f.sigma / kGamma;
-            return std::abs(s - 1) <= 3 * sigma ? 1.0 : s;
-        };
-        const RatioFit common = fit_ratio(fsum, nsum, usable);
-        const double common_step = code_step(common);
-        std::fill(step.begin(), step.end(), float(common_step));
+        // A step within its own noise is no change (it would add up along the chain).
+        const auto step_of = [](const GainFit& f) { return std::abs(f.gain - 1) <= 3 * f.sigma ? 1.0 : f.gain; };
+        const GainFit common = fit_gain(cells, nb->second, -1, usable);
+        std::fill(step.begin(), step.end(), float(step_of(common)));
         if (k == 3) {
-            std::vector<RatioFit> per;
+            std::vector<GainFit> per;
             bool disagree = false;
-            for (int c = 0; c < 3; ++c) {
-                per.push_back(fit_ratio(fp[size_t(c)], np[size_t(c)], usable));
-                const double sigma = std::hypot(per.back().sigma, common.sigma) / kGamma;
-                disagree = disagree || std::abs(std::pow(per.back().ratio / common.ratio, 1.0 / kGamma) - 1) >
-                                           std::max(kChannelsDisagree, 4 * sigma);
+            for (int ch = 0; ch < 3; ++ch) {
+                per.push_back(fit_gain(cells, nb->second, ch, usable));
+                disagree = disagree || std::abs(per.back().gain / common.gain - 1) >
+                                           std::max(kChannelsDisagree, 4 * std::hypot(per.back().sigma, common.sigma));
             }
             if (disagree)
-                for (int c = 0; c < 3; ++c) step[size_t(c)] = float(code_step(per[size_t(c)]));
+                for (int ch = 0; ch < 3; ++ch) step[size_t(ch)] = float(step_of(per[size_t(ch)]));
         }
     }
     Correction& c = corrections_.at(size_t(index));
