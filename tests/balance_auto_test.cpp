@@ -238,4 +238,25 @@ TEST(BalanceAuto, NativeReplayAndReducedAnalysisAgree) {
     }
 }
 
+// BGRA: the gain from the colour channels, alpha passed through untouched.
+TEST(BalanceAuto, AlphaUntouched) {
+    const auto clean = defocused_stack(false, 3, 8);
+    std::vector<cv::Mat> frames;
+    cv::Mat alpha(clean[0].size(), CV_8U, cv::Scalar(255));
+    alpha(cv::Rect(0, 0, 40, 30)).setTo(0);
+    for (size_t i = 0; i < clean.size(); ++i) {
+        cv::Mat bgra(clean[i].size(), CV_8UC4), g = gained(clean[i], cv::Scalar::all(i == 0 ? 1.06 : 1.0));
+        cv::Mat from[] = {g, alpha};
+        int pairs[] = {0, 0, 1, 1, 2, 2, 3, 3};
+        cv::mixChannels(from, 2, &bgra, 1, pairs, 4);
+        frames.push_back(bgra);
+    }
+    const Balanced b = balance_auto(frames);
+    EXPECT_NEAR(b.corrections[0].value[0] * 1.06, 1, 0.003);
+    cv::Mat a;
+    cv::extractChannel(b.frames[0], a, 3);
+    EXPECT_EQ(cv::norm(a, alpha, cv::NORM_INF), 0.0);
+    EXPECT_EQ(cv::norm(b.frames[1], frames[1], cv::NORM_INF), 0.0);
+}
+
 }  // namespace
