@@ -163,6 +163,7 @@ void evenly_lit_untouched(bool sixteen_bit, int frames, double max_coc, unsigned
 TEST(BalanceAuto, EvenLightStaysBitIdentical8Bit) {
     evenly_lit_untouched(false, 9, 10, 5);
     evenly_lit_untouched(false, 12, 24, 6);  // strong defocus
+    evenly_lit_untouched(false, 30, 24, 10);  // a long chain must not drift
 }
 
 TEST(BalanceAuto, EvenLightStaysBitIdentical16Bit) {
