@@ -68,7 +68,7 @@ struct Grid {
 };
 
 Grid grid_for(cv::Size full) {
-    const double cell = std::max(full.width, full.height) / double(kCellsLongSide);
+    const double cell = std::max(4.0, std::max(full.width, full.height) / double(kCellsLongSide));
     return {full, {std::max(1, int(std::lround(full.width / cell))), std::max(1, int(std::lround(full.height / cell)))}};
 }
 
