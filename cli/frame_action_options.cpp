@@ -85,10 +85,11 @@ FramePipeline frame_pipeline(const FrameActionOptions& o) {
         a.plot_config.enabled = !o.plots.empty();
         actions.push_back(std::make_unique<AlignFrames>(a));
     }
-    if (o.balance != "none" && o.balance != "auto") {  // auto: BalanceChannel::Auto (to come)
+    if (o.balance != "none") {
         BalanceFramesOptions b;
-        b.channel = o.balance == "rgb" ? BalanceChannel::Rgb : o.balance == "hsv" ? BalanceChannel::Hsv
-                  : o.balance == "hls" ? BalanceChannel::Hls : BalanceChannel::Lumi;
+        b.channel = o.balance == "auto" ? BalanceChannel::Auto : o.balance == "rgb" ? BalanceChannel::Rgb
+                  : o.balance == "hsv" ? BalanceChannel::Hsv : o.balance == "hls" ? BalanceChannel::Hls
+                  : BalanceChannel::Lumi;
         b.corr_map = o.balance_map == "gamma" ? CorrectionMap::Gamma
                    : o.balance_map == "match-hist" ? CorrectionMap::MatchHist : CorrectionMap::Linear;
         b.mask_size = o.balance_mask;

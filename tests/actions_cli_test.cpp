@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -55,6 +56,46 @@ TEST(StackActions, AlignImprovesAMisalignedStack) {
         const double unaligned = synth::psnr(scene.ground_truth, read_image(dir / "plain.png"), 0.05);
         EXPECT_GT(aligned, unaligned + 3) << mode;
     }
+}
+
+// Frames of a motionless stack, each times its gain (1: as rendered).
+synth::Scene write_lit(const fs::path& dir, const std::vector<double>& gains) {
+    fs::create_directories(dir);
+    synth::SceneOptions o;
+    o.width = 480;
+    o.height = 360;
+    o.frames = int(gains.size());
+    o.seed = 9;
+    const synth::Scene scene = synth::make_scene(o);
+    for (int i = 0; i < o.frames; ++i) {
+        cv::Mat f = synth::render_frame(scene, i), g;
+        f.convertTo(g, f.type(), gains[size_t(i)]);
+        write_image(dir / ("frame_" + std::to_string(i) + ".png"), g);
+    }
+    return scene;
+}
+
+TEST(StackActions, BalanceAutoDefaultLeavesEvenLightAndCorrectsJitter) {
+    TempDir dir;
+    write_lit(dir / "even", std::vector<double>(6, 1.0));
+    const std::string even = (dir / "even").string();
+    const auto a = test::run_command(cli() + " stack " + even + " -o " + (dir / "default.png").string() + " -q");
+    const auto b = test::run_command(cli() + " stack " + even + " -o " + (dir / "none.png").string() + " --balance none -q");
+    ASSERT_EQ(a.exit_code, 0) << a.output;
+    ASSERT_EQ(b.exit_code, 0) << b.output;
+    EXPECT_EQ(test::file_bytes(dir / "default.png"), test::file_bytes(dir / "none.png"));
+
+    const synth::Scene scene = write_lit(dir / "jitter", {1.07, 0.94, 1.05, 1.0, 0.92, 1.06});
+    const std::string jitter = (dir / "jitter").string();
+    const auto c = test::run_command(cli() + " stack " + jitter + " -o " + (dir / "j-default.png").string() + " -q");
+    const auto d = test::run_command(cli() + " stack " + jitter + " -o " + (dir / "j-none.png").string() + " --balance none -q");
+    ASSERT_EQ(c.exit_code, 0) << c.output;
+    ASSERT_EQ(d.exit_code, 0) << d.output;
+    const double balanced = synth::psnr(scene.ground_truth, read_image(dir / "j-default.png"));
+    const double unbalanced = synth::psnr(scene.ground_truth, read_image(dir / "j-none.png"));
+    test::report("psnr_balance_auto", balanced);
+    test::report("psnr_balance_none", unbalanced);
+    EXPECT_GT(balanced, unbalanced + 1);
 }
 
 TEST(StackActions, BunchesShareOneAlignmentAndPlotsAreWritten) {

@@ -52,12 +52,18 @@ public:
     cv::Mat process(const cv::Mat& frame, int index, int neighbour_index) override;
     cv::Mat replay(const cv::Mat& frame, int index) override;
     std::unique_ptr<FrameAction> clone() const override;
+    // AUTO replays on 8- / 16-bit frames as they are and analyses reduced copies.
+    bool replays_native() const override { return options_.channel == BalanceChannel::Auto; }
+    bool analyses_reduced() const override { return options_.channel == BalanceChannel::Auto; }
 
     // Per balanced channel: the gain (LINEAR), gamma (GAMMA), or a sampled curve (MATCH_HIST).
     struct Correction {
         std::vector<float> value;             // one per balanced channel (LINEAR, GAMMA)
         std::vector<std::vector<float>> lut;  // MATCH_HIST: kLutSize + 1 points on [0, max]
         bool known = false;
+        // AUTO: value holds the gain found per colour channel (one for a grey frame), chained to
+        // the reference; applied[c]: that channel's gain is applied (it exceeds half a percent).
+        std::vector<bool> applied;
     };
     const Correction& correction(int index) const;
 
@@ -72,6 +78,11 @@ private:
     Correction fit(const Samples& s) const;
     cv::Mat apply(const cv::Mat& frame, const Correction& c) const;
     void plot(int index, const cv::Mat& before, const cv::Mat& after) const;
+    // AUTO (balance_auto.cpp): per-cell statistics of the frames the next ones are fitted against.
+    struct AutoState;
+    cv::Mat auto_begin(const cv::Mat& reference);
+    cv::Mat auto_process(const cv::Mat& frame, int index, int neighbour_index);
+    cv::Mat auto_apply(const cv::Mat& frame, const Correction& c) const;
 
     BalanceFramesOptions options_;
     FrameActionContext context_;
@@ -79,6 +90,7 @@ private:
     Samples reference_;
     std::vector<float> reference_mean_;
     std::vector<Correction> corrections_;
+    std::shared_ptr<AutoState> auto_;  // AUTO only; not shared between clones
 };
 
 }  // namespace fstack

@@ -61,10 +61,13 @@ const ParamTable<BalanceFramesOptions>& balance_frames_params() {
     static const T table({
         T::member(&O::channel, {"channel", "_Channel",
                                 "What is balanced: luminosity (one correction for all channels), each RGB "
-                                "channel, or saturation and value / lightness in HSV / HLS",
+                                "channel, saturation and value / lightness in HSV / HLS, or auto (a gain per "
+                                "frame, per channel where they disagree, fitted on the area it shares with its "
+                                "aligned neighbour and applied only above half a percent; ignores the other "
+                                "options)",
                                 {}, 0, 0, false, false, false,
                                 {{"LUMI", "lumi", "Luminosity"}, {"RGB", "rgb", "RGB"}, {"HSV", "hsv", "HSV"},
-                                 {"HLS", "hls", "HLS"}}}),
+                                 {"HLS", "hls", "HLS"}, {"AUTO", "auto", "Auto"}}}),
         T::member(&O::mask_size, {"mask_size", "_Mask size",
                                   "Statistics only from the centred disc of this diameter, as a fraction of "
                                   "the short side (0: the whole frame)", {}, 0, 10}),
@@ -262,6 +265,7 @@ cv::Mat BalanceFrames::apply(const cv::Mat& frame, const Correction& c) const {
 cv::Mat BalanceFrames::begin(const cv::Mat& reference, const FrameActionContext& context) {
     context_ = context;
     corrections_.assign(static_cast<size_t>(context.frame_count), Correction{});
+    if (options_.channel == BalanceChannel::Auto) return auto_begin(reference);
     mask_.release();
     if (options_.mask_size > 0) {
         mask_ = cv::Mat::zeros(reference.size(), CV_8U);
@@ -297,7 +301,8 @@ cv::Mat BalanceFrames::begin(const cv::Mat& reference, const FrameActionContext&
     return reference;
 }
 
-cv::Mat BalanceFrames::process(const cv::Mat& frame, int index, int) {
+cv::Mat BalanceFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
+    if (options_.channel == BalanceChannel::Auto) return auto_process(frame, index, neighbour_index);
     corrections_.at(static_cast<size_t>(index)) = fit(sample(to_space(frame)));
     cv::Mat out = apply(frame, corrections_[static_cast<size_t>(index)]);
     if (options_.plot_histograms && !context_.plot_path.empty()) plot(index, frame, out);
@@ -306,6 +311,7 @@ cv::Mat BalanceFrames::process(const cv::Mat& frame, int index, int) {
 
 cv::Mat BalanceFrames::replay(const cv::Mat& frame, int index) {
     if (index == context_.reference_index) return frame;
+    if (options_.channel == BalanceChannel::Auto) return auto_apply(frame, correction(index));
     return apply(frame, correction(index));
 }
 
