@@ -49,17 +49,12 @@ std::string chosen(const ParamValues& v, const char* name) {
     return i < d.choices.size() ? d.choices[i].id : "";
 }
 
-// BalanceChannel::Auto is declared in the core but not yet implemented there: until it is, the
-// CLI's --balance auto runs no balance (cli/frame_action_options.cpp), and so does the plug-in,
-// so that both defaults give the same result. Turn this on with the CLI's.
-constexpr bool kBalanceAutoRuns = false;
-
 }  // namespace
 
 bool wants_frame_actions(const ParamValues& v) {
     const std::string balance = chosen(v, "balance");
     return (v.count("vignetting") && v.at("vignetting") != 0) || chosen(v, "align") != "none" ||
-           (balance != "none" && (balance != "auto" || kBalanceAutoRuns));
+           balance != "none";
 }
 
 FramePipeline frame_pipeline(const ParamValues& v) {
@@ -80,7 +75,7 @@ FramePipeline frame_pipeline(const ParamValues& v) {
                   : balance == "hsv"  ? BalanceChannel::Hsv
                   : balance == "hls"  ? BalanceChannel::Hls
                                       : BalanceChannel::Lumi;
-        if (o.channel != BalanceChannel::Auto || kBalanceAutoRuns) actions.push_back(std::make_unique<BalanceFrames>(o));
+        actions.push_back(std::make_unique<BalanceFrames>(o));
     }
     return pipeline;
 }
