@@ -22,13 +22,14 @@ using fstack::test::TempDir;
 
 // Stacks `frames` (a folder) with the defaults and with --align none --balance none; the
 // decoded outputs must be equal pixel for pixel.
-void expect_defaults_leave_it_alone(const fs::path& frames, const fs::path& dir) {
+void expect_defaults_leave_it_alone(const fs::path& frames, const fs::path& dir,
+                                    const std::string& untouched = " --align none --balance none") {
     const std::string cli = fstack::test::cli_path();
     const fs::path defaults = dir / "defaults.png", none = dir / "none.png";
     const auto a = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + defaults.string() + " -v 2>&1");
     ASSERT_EQ(a.exit_code, 0) << a.output;
-    const auto b = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + none.string() +
-                                             " --align none --balance none -q");
+    const auto b = fstack::test::run_command(cli + " stack " + frames.string() + " -o " + none.string() + untouched +
+                                             " -q");
     ASSERT_EQ(b.exit_code, 0) << b.output;
     const cv::Mat x = cv::imread(defaults.string(), cv::IMREAD_UNCHANGED);
     const cv::Mat y = cv::imread(none.string(), cv::IMREAD_UNCHANGED);
@@ -79,7 +80,10 @@ TEST(StillBlurSeries, PcbMiddleFrameBlurredIsLeftAlone) {
         if (k > 0) cv::GaussianBlur(sharp, f, cv::Size(), k, k, cv::BORDER_REFLECT);
         ASSERT_TRUE(cv::imwrite((frames / ("pcb_sigma" + std::to_string(k) + ".png")).string(), f));
     }
-    expect_defaults_leave_it_alone(frames, dir.path());
+    // Against --align none (issue 12's test): a blur computed on code values changes the linear
+    // light an area holds (a lens blurs light), which --balance auto rightly reads as a gain of a
+    // fraction of a percent per step; the alignment must leave these frames alone.
+    expect_defaults_leave_it_alone(frames, dir.path(), " --align none");
 }
 
 }  // namespace

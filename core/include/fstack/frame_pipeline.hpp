@@ -2,6 +2,7 @@
 #pragma once
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -98,6 +99,9 @@ private:
     struct Background;
     std::unique_ptr<Background> background_;
     std::mutex source_mutex_;
+    // The next frame, read and replayed on a thread while the stacker works on this one.
+    std::future<cv::Mat> ahead_;
+    int ahead_index_ = -1;
 };
 
 }  // namespace fstack

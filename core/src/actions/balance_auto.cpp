@@ -5,8 +5,6 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstdio>
 #include <map>
 
 #include <opencv2/imgproc.hpp>
@@ -80,7 +78,6 @@ Grid grid_for(cv::Size full) {
 struct BalanceAutoCells {
     // CV_32FC(colour channels): the means of the cell's samples' moments (moment_lut()).
     std::array<cv::Mat, kMoments> moment;
-    cv::Mat code;    // CV_32FC(colour channels): the mean code value (0..1)
     cv::Mat usable;  // CV_8U, 255: samples found, none clipped, alpha opaque
 };
 
@@ -102,7 +99,7 @@ Cells cell_moments(const cv::Mat& frame, const Grid& g, float max_value) {
     for (int x = 0; x < frame.cols; ++x) cx[size_t(x)] = std::min(gw - 1, int(int64_t(x) * gw / frame.cols));
     for (int y = 0; y < frame.rows; ++y) cy[size_t(y)] = std::min(gh - 1, int(int64_t(y) * gh / frame.rows));
     const int stride = std::max(1, std::min(frame.cols / gw, frame.rows / gh) / 12);
-    std::vector<double> sum(size_t(gw) * gh * k * kMoments, 0.0), code(size_t(gw) * gh * k, 0.0);
+    std::vector<double> sum(size_t(gw) * gh * k * kMoments, 0.0);
     std::vector<int> count(size_t(gw) * gh, 0), bad(size_t(gw) * gh, 0);
     const auto& lut = moment_lut();
     // Dark pixels stay in: near black, a pixel's linear light is next to nothing either way.
@@ -121,7 +118,6 @@ Cells cell_moments(const cv::Mat& frame, const Grid& g, float max_value) {
             }
             ++count[cell];
             for (int c = 0; c < k; ++c) {
-                code[cell * k + size_t(c)] += px[c] / max_value;
                 const float p = std::max(0.0f, px[c]) * to_lut;
                 const int i = std::min(int(p), kLutSize);
                 const float t = p - float(i);
@@ -135,7 +131,6 @@ Cells cell_moments(const cv::Mat& frame, const Grid& g, float max_value) {
     }
     Cells out;
     for (cv::Mat& m : out.moment) m.create(gh, gw, CV_32FC(k));
-    out.code.create(gh, gw, CV_32FC(k));
     out.usable.create(gh, gw, CV_8U);
     for (int v = 0; v < gh; ++v)
         for (int u = 0; u < gw; ++u) {
@@ -145,16 +140,14 @@ Cells cell_moments(const cv::Mat& frame, const Grid& g, float max_value) {
                 for (int c = 0; c < k; ++c)
                     m[c] = count[cell] ? float(sum[(cell * k + size_t(c)) * kMoments + size_t(j)] / count[cell]) : 0.0f;
             }
-            float* cm = out.code.ptr<float>(v) + size_t(u) * k;
-            for (int c = 0; c < k; ++c) cm[c] = count[cell] ? float(code[cell * k + size_t(c)] / count[cell]) : 0.0f;
             out.usable.at<uchar>(v, u) = count[cell] > 0 && bad[cell] == 0 ? 255 : 0;
         }
     return out;
 }
 
-// Moment j (-1: the code value) of channel c (-1: the colour channels' sum) of every cell.
+// Moment j of channel c (-1: the colour channels' sum) of every cell.
 cv::Mat plane(const Cells& cells, int j, int c) {
-    const cv::Mat& m = j < 0 ? cells.code : cells.moment[size_t(j)];
+    const cv::Mat& m = cells.moment[size_t(j)];
     if (m.channels() == 1) return m;
     std::vector<cv::Mat> p;
     cv::split(m, p);
@@ -196,9 +189,6 @@ double median_of(std::vector<double> v) {
 struct GainFit {
     double gain = 1;   // code values: the frame times this matches the neighbour
     double sigma = 0;  // its standard error
-    // The ratio of the plain code-value means over the same cells: an exposure change moves it
-    // too (by about half as much), a blur applied to code values (not to light) does not.
-    double code_ratio = 1;
 };
 
 // The code-value gain of one channel (c = -1: all colour channels together) that brings the
@@ -231,16 +221,13 @@ GainFit fit_gain(const Cells& frame, const Cells& neighbour, int c, const cv::Ma
     // of the blocks' gains is the fit's uncertainty).
     constexpr int kBlocks = 4;
     std::array<double, kMoments> sum{};
-    double target = 0, code_frame = 0, code_neighbour = 0;
-    const cv::Mat fc = plane(frame, -1, c), nc = plane(neighbour, -1, c);
+    double target = 0;
     std::vector<std::array<double, 3>> block(kBlocks * kBlocks, {0.0, 0.0, 0.0});  // f0, f1, n
     for (size_t i = 0; i < cells.size(); ++i) {
         if (std::abs(smooth[i] - med) > band) continue;
         const cv::Point p = cells[i];
         for (int j = 0; j < kMoments; ++j) sum[size_t(j)] += f[size_t(j)].at<float>(p);
         target += n.at<float>(p);
-        code_frame += fc.at<float>(p);
-        code_neighbour += nc.at<float>(p);
         auto& b = block[size_t(p.y * kBlocks / usable.rows) * kBlocks + size_t(p.x * kBlocks / usable.cols)];
         b[0] += f[0].at<float>(p);
         b[1] += f[1].at<float>(p);
@@ -260,7 +247,6 @@ GainFit fit_gain(const Cells& frame, const Cells& neighbour, int c, const cv::Ma
         e -= h / dh;
     }
     fit.gain = 1 + e;
-    if (code_frame > 0) fit.code_ratio = code_neighbour / code_frame;
     std::vector<double> gains;
     for (const auto& b : block)
         if (b[1] > 0.02 * sum[1] / block.size()) gains.push_back(1 + (b[2] - b[0]) / b[1]);
@@ -330,13 +316,7 @@ cv::Mat BalanceFrames::auto_process(const cv::Mat& frame, int index, int neighbo
         note = ", too little shared unclipped area: the neighbour's gain kept";
     } else {
         // A step within its own noise is no change (it would add up along the chain).
-        // Nor is a change of the linear light that the code values do not share (same sign, a
-        // tenth of it at least): what a blur computed on code values does, not an exposure.
-        const auto step_of = [](const GainFit& f) {
-            const bool exposure = (f.code_ratio - 1) * (f.gain - 1) > 0 &&
-                                  std::abs(f.code_ratio - 1) >= 0.1 * std::abs(f.gain - 1);
-            return std::abs(f.gain - 1) <= 3 * f.sigma || !exposure ? 1.0 : f.gain;
-        };
+        const auto step_of = [](const GainFit& f) { return std::abs(f.gain - 1) <= 3 * f.sigma ? 1.0 : f.gain; };
         const GainFit common = fit_gain(cells, nb->second, -1, usable);
         std::fill(step.begin(), step.end(), float(step_of(common)));
         if (k == 3) {

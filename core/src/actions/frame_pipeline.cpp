@@ -76,6 +76,7 @@ struct ProcessedFrameSource::Background {
 };
 
 ProcessedFrameSource::~ProcessedFrameSource() {
+    if (ahead_.valid()) ahead_.wait();
     if (background_ && background_->worker.joinable()) {
         background_->stop = true;
         background_->worker.join();
@@ -227,9 +228,34 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
 
 cv::Mat ProcessedFrameSource::frame(int index) {
     if (actions_.empty()) return source_.frame(index);
-    if (background_) wait_for(index);
-    else if (!prepared_) prepare();
-    return replay(read(index), index);
+    if (!background_) {
+        if (!prepared_) prepare();
+        return replay(read(index), index);
+    }
+    cv::Mat out;
+    if (ahead_.valid()) {
+        const bool hit = ahead_index_ == index;
+        cv::Mat f = ahead_.get();  // rethrows the reading thread's error
+        if (hit) out = std::move(f);
+    }
+    if (out.empty()) {
+        wait_for(index);
+        out = replay(read(index), index);
+    }
+    // Stackers read the frames in order, pass after pass: frame index + 1 is read and replayed
+    // now, on a thread, if the analysis has decided it (one frame ahead, no more memory).
+    const int next = (index + 1) % size();
+    bool decided = false;
+    {
+        std::lock_guard<std::mutex> lock(background_->mutex);
+        decided = background_->ready[static_cast<size_t>(next)] != 0 && !background_->failure;
+    }
+    flush_notes();
+    if (decided && next != index) {
+        ahead_index_ = next;
+        ahead_ = std::async(std::launch::async, [this, next] { return replay(read(next), next); });
+    }
+    return out;
 }
 
 bool ProcessedFrameSource::replays_native() const {
