@@ -22,6 +22,11 @@ public:
     // Frame `index`'s position in the whole stack it comes from, for messages (a bunch's frame 0
     // is the stack's frame 10).
     virtual int origin(int index) const { return index; }
+    // True when frame() may be called from a thread other than the one that made the source
+    // (one call at a time): the frame pipeline then analyses on a thread of its own. A source
+    // that reads through a host program (GIMP's layers) says false and is read on the caller's
+    // thread only.
+    virtual bool reads_from_any_thread() const { return false; }
 };
 
 // Frames held in memory (GIMP, tests).
@@ -30,6 +35,7 @@ public:
     explicit MemoryFrameSource(std::vector<cv::Mat> frames) : frames_(std::move(frames)) {}
     int size() const override { return static_cast<int>(frames_.size()); }
     cv::Mat frame(int index) override { return frames_.at(index); }
+    bool reads_from_any_thread() const override { return true; }
     // No file: errors then name the frame by its index alone.
     std::string frame_name(int) const override { return {}; }
 
@@ -46,6 +52,7 @@ public:
     cv::Mat frame(int index) override { return source_.frame(begin_ + index); }
     std::string frame_name(int index) const override { return source_.frame_name(begin_ + index); }
     int origin(int index) const override { return source_.origin(begin_ + index); }
+    bool reads_from_any_thread() const override { return source_.reads_from_any_thread(); }
 
 private:
     FrameSource& source_;
@@ -62,6 +69,7 @@ public:
     cv::Mat frame(int index) override { return source_->frame(index)(area_).clone(); }
     std::string frame_name(int index) const override { return source_->frame_name(index); }
     int origin(int index) const override { return source_->origin(index); }
+    bool reads_from_any_thread() const override { return source_->reads_from_any_thread(); }
 
 private:
     std::shared_ptr<FrameSource> source_;
@@ -81,6 +89,7 @@ public:
     int size() const override { return static_cast<int>(paths_.size()); }
     cv::Mat frame(int index) override;
     std::string frame_name(int index) const override;
+    bool reads_from_any_thread() const override { return true; }
     const std::vector<std::filesystem::path>& paths() const { return paths_; }
 
     // Reads every frame header (not the pixels) and throws on the first unusable one, so that

@@ -91,6 +91,10 @@ cv::Mat ProcessedFrameSource::read(int index) {
 void ProcessedFrameSource::start() {
     if (prepared_ || background_ || actions_.empty()) return;
     if (source_.size() == 0) throw Error(ErrorKind::Input, "no frames to process");
+    if (!source_.reads_from_any_thread()) {  // GIMP's layers: all on the caller's thread
+        prepare();
+        return;
+    }
     background_ = std::make_unique<Background>();
     Background& b = *background_;
     b.ready.assign(static_cast<size_t>(source_.size()), 0);
