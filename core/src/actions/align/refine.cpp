@@ -10,6 +10,8 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "actions/align/frame_warp.hpp"
+
 namespace fstack {
 
 namespace {
@@ -162,14 +164,11 @@ cv::Matx33d increment(const double* p, int k, const Samples& s) {
     return n.inv() * d * n;
 }
 
-double corner_shift(const cv::Matx33d& m, cv::Size size) {
-    double worst = 0;
-    for (const cv::Point2d p : {cv::Point2d(0, 0), cv::Point2d(size.width, 0), cv::Point2d(0, size.height),
-                                cv::Point2d(size.width, size.height)}) {
-        const cv::Vec3d q = m * cv::Vec3d(p.x, p.y, 1);
-        worst = std::max(worst, std::hypot(q[0] / q[2] - p.x, q[1] / q[2] - p.y));
-    }
-    return worst;
+// The error of the moving level sampled through `w` (fixed pixels -> moving pixels).
+double error_through(const cv::Mat& moving, const Samples& s, const cv::Matx33d& w) {
+    std::vector<float> m;
+    sample_moving(moving, s, w, m);
+    return rms_error(s, m, normalise(s, m));
 }
 
 cv::Matx33d level_scale(int level) {
@@ -217,7 +216,7 @@ double solve_level(const cv::Mat& moving, const Samples& s, AlignTransform model
         const double su = k == 4 ? hinv(0, 0) + hinv(1, 1) + hinv(2, 2) : hinv(0, 0) + hinv(1, 1) + hinv(2, 2);
         const double sv = k == 4 ? hinv(0, 0) + hinv(1, 1) + hinv(3, 3) : hinv(3, 3) + hinv(4, 4) + hinv(5, 5);
         sigma = std::sqrt(var * (su + sv)) * s.length;
-        if (corner_shift(d, moving.size()) < tolerance) break;
+        if (max_displacement(d, moving.size()) < tolerance) break;
     }
     return sigma;
 }
@@ -239,10 +238,7 @@ RegistrationPyramid registration_pyramid(const cv::Mat& grey) {
 }
 
 double registration_error(const RegistrationPyramid& moving, const RegistrationPyramid& fixed, const cv::Matx33d& step) {
-    const Samples s = sample_fixed(fixed.levels[0]);
-    std::vector<float> m;
-    sample_moving(moving.levels[0], s, step.inv(), m);
-    return rms_error(s, m, normalise(s, m));
+    return error_through(moving.levels[0], sample_fixed(fixed.levels[0]), step.inv());
 }
 
 Registration refine_registration(const RegistrationPyramid& moving, const RegistrationPyramid& fixed,
@@ -264,15 +260,11 @@ Registration refine_registration(const RegistrationPyramid& moving, const Regist
         w0 = sc.inv() * w * sc;
     }
     const cv::Matx33d refined = w0.inv();
-    std::vector<float> m;
-    sample_moving(moving.levels[0], samples[0], cv::Matx33d::eye(), m);
-    out.error_identity = rms_error(samples[0], m, normalise(samples[0], m));
-    sample_moving(moving.levels[0], samples[0], start.inv(), m);
-    const double error_start = rms_error(samples[0], m, normalise(samples[0], m));
-    sample_moving(moving.levels[0], samples[0], w0, m);
-    const double error_refined = rms_error(samples[0], m, normalise(samples[0], m));
+    out.error_identity = error_through(moving.levels[0], samples[0], cv::Matx33d::eye());
+    const double error_start = error_through(moving.levels[0], samples[0], start.inv());
+    const double error_refined = error_through(moving.levels[0], samples[0], w0);
     // Diverged (a featureless frame, a wrong start far outside the basin): keep the start.
-    if (!(error_refined <= error_start) || corner_shift(refined * start.inv(), moving.size()) > 0.1 * moving.size().width) {
+    if (!(error_refined <= error_start) || max_displacement(refined * start.inv(), moving.size()) > 0.1 * moving.size().width) {
         out.error_step = error_start;
         return out;
     }
