@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,7 +20,9 @@
 #include "frame_action_options.hpp"
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
+#include "fstack/frame_pipeline.hpp"
 #include "fstack/frame_source.hpp"
+#include "fstack/rig_alignment.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/runtime.hpp"
 #include "fstack/stack_frames.hpp"
@@ -28,6 +31,7 @@
 #include "output_check.hpp"
 #include "output_options.hpp"
 #include "stacker_options.hpp"
+#include "watch.hpp"
 
 namespace fstack::cli {
 namespace fs = std::filesystem;
@@ -48,7 +52,10 @@ struct BatchArgs {
     int jobs = 0;  // 0: one per core
     std::string max_memory;
     std::string shard;
+    int alignment_from = 0;  // --alignment-from K: the rig's alignment from the first K stacks
     bool dry_run = false;
+    bool watch = false;  // --watch: stack each stack as soon as its frames have arrived
+    double idle = 30;    // --idle S: the run ends S seconds after the last new frame
     bool quiet = false;
     bool verbose = false;
 };
@@ -92,27 +99,40 @@ void check_usage(BatchArgs& a) {
     // Results in the input folder would be taken for frames by the next run.
     if (same_file(a.input, a.output))
         throw Error(ErrorKind::Usage, a.output, -1, "the output folder must not be the input folder");
+    if (a.alignment_from > 0 && (!a.actions.alignment.empty() || a.actions.align == "none"))
+        throw Error(ErrorKind::Usage, "--alignment-from estimates the rig's alignment: it cannot go with " +
+                                          std::string(a.actions.align == "none" ? "--align none" : "--alignment"));
+    load_alignment(a.actions);
+    if (a.watch && (a.dry_run || a.alignment_from > 0))
+        throw Error(ErrorKind::Usage, std::string("--watch cannot go with ") + (a.dry_run ? "--dry-run" : "--alignment-from") +
+                                          " (use --alignment FILE to reuse a rig's alignment while watching)");
 }
 
 // The stacks of this run (this shard), their outputs and memory estimates.
-std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shard shard) {
+void estimate_memory(const BatchArgs& a, PlannedStack& s) {
+    ImageInfo info;
+    try {
+        info = read_image_info(s.frames.front(), 0);
+    } catch (const Error&) {
+        // An unreadable first frame fails its stack when it runs; until then, assume 24 MP.
+        info.width = 6000;
+        info.height = 4000;
+    }
+    s.memory = estimate_stack_memory(a.stacker, info, a.output_options.denoise > 0, a.actions);
+}
+
+// `rig`: the frames of the batch's first --alignment-from stacks (whatever the shard, so that
+// every shard estimates the same alignment).
+std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shard shard,
+                                    std::vector<std::vector<fs::path>>& rig) {
     const std::vector<fs::path> frames = list_frames(a.input, progress);
     if (frames.empty()) throw Error(ErrorKind::Input, a.input, -1, "no JPEG, PNG or TIFF images in this folder");
     std::vector<PlannedStack> stacks = group_stacks(frames, a.stack_size, a.group_by, a.keep_partial, progress);
+    for (size_t i = 0; i < stacks.size() && i < static_cast<size_t>(a.alignment_from); ++i) rig.push_back(stacks[i].frames);
     stacks = select_shard(std::move(stacks), shard);
     plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
-    for (PlannedStack& s : stacks) {
-        if (s.done) continue;
-        ImageInfo info;
-        try {
-            info = read_image_info(s.frames.front(), 0);
-        } catch (const Error&) {
-            // An unreadable first frame fails its stack when it runs; until then, assume 24 MP.
-            info.width = 6000;
-            info.height = 4000;
-        }
-        s.memory = estimate_stack_memory(a.stacker, info, a.output_options.denoise > 0, a.actions);
-    }
+    for (PlannedStack& s : stacks)
+        if (!s.done) estimate_memory(a, s);
     return stacks;
 }
 
@@ -128,6 +148,29 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
                 shard.count > 1 ? (" in shard " + a.shard).c_str() : "", todo, stacks.size() - static_cast<size_t>(todo));
 }
 
+// --alignment-from K: the median, frame by frame, of the alignments the frame actions find on
+// the first K stacks (their analysing pass only: nothing is stacked or written).
+std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::vector<std::vector<fs::path>>& rig,
+                                                 Progress& progress) {
+    std::vector<RigAlignment> found;
+    for (const auto& frames : rig) {
+        FileFrameSource files(frames, progress);
+        configure_source(a.input_options, files);
+        files.validate();
+        ProcessedFrameSource processed(files, frame_pipeline(a.actions).clone_actions(),
+                                       frame_pipeline(a.actions).options, progress);
+        processed.prepare();
+        std::vector<std::string> names;
+        for (int i = 0; i < files.size(); ++i) names.push_back(files.frame_name(i));
+        found.push_back(rig_alignment_of(*processed.geometry(), names));
+    }
+    auto median = std::make_shared<RigAlignment>(median_alignment(found));
+    median->source = "the alignment of the first " + std::to_string(found.size()) + " stacks";
+    progress.info("alignment estimated on the first " + std::to_string(found.size()) +
+                  " stack(s) (median per frame), reused for every stack");
+    return median;
+}
+
 // Stacks one planned stack and writes its image; returns the path written.
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
     FileFrameSource files(s.frames, progress);
@@ -139,12 +182,12 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
     write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
-    return s.output.string() + describe_crop(result);
+    return s.output.string() + describe_crop(result) + describe_reused_fit(a.actions, result);
 }
 
-int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped) {
+int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped,
+           bool cancelled = false) {
     size_t written = 0, failed = 0, not_run = 0;
-    bool cancelled = false;
     int code = kExitOk;
     for (size_t i = 0; i < outcomes.size(); ++i) {
         switch (outcomes[i].state) {
@@ -172,6 +215,94 @@ int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome
     return code;
 }
 
+// --watch: the stacks whose frames have all arrived. With --stack-size a stack is complete with
+// its N frames; with --group-by when the next stack's first frame is there. After --idle seconds
+// without a new frame every stack is (a short last group as --keep-partial says).
+std::vector<PlannedStack> complete_stacks(const BatchArgs& a, const std::vector<fs::path>& frames, bool idle, Shard shard) {
+    std::vector<PlannedStack> stacks;
+    if (a.stack_size > 0) {
+        const size_t whole = frames.size() / size_t(a.stack_size) * size_t(a.stack_size);
+        const bool all = idle && (a.keep_partial || whole == frames.size());
+        const std::vector<fs::path> ready(frames.begin(), frames.begin() + std::ptrdiff_t(all ? frames.size() : whole));
+        if (!ready.empty()) stacks = group_stacks(ready, a.stack_size, {}, a.keep_partial, null_progress());
+    } else {
+        stacks = group_stacks(frames, 0, a.group_by, false, null_progress());
+        if (!idle && !stacks.empty()) stacks.pop_back();  // its next stack has not begun yet
+    }
+    stacks = select_shard(std::move(stacks), shard);
+    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    return stacks;
+}
+
+int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64_t budget, int jobs,
+                ProgressBar& setup) {
+    FolderWatch watch(a.input, setup);
+    setup.info("watching " + a.input + " (each stack is stacked once its frames are there; the run ends " +
+               std::to_string(int(a.idle)) + " s after the last new frame)");
+    check_output_folder(a.output);
+    make_output_folder(a.output);
+    std::set<fs::path> handled;
+    std::vector<PlannedStack> all_todo;
+    std::vector<StackOutcome> all_outcomes;
+    size_t skipped = 0;
+    const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
+    tune_allocator();
+    for (bool last = false; !last;) {
+        watch.poll();
+        last = watch.idle_seconds() >= a.idle;
+        std::vector<PlannedStack> todo;
+        for (PlannedStack& s : complete_stacks(a, watch.frames(), last, shard)) {
+            if (!handled.insert(s.output).second) continue;
+            if (s.done) {
+                ++skipped;
+                continue;
+            }
+            estimate_memory(a, s);
+            todo.push_back(std::move(s));
+        }
+        if (!todo.empty()) {
+            std::vector<std::uint64_t> memory;
+            std::vector<std::string> names;
+            for (const PlannedStack& s : todo) memory.push_back(s.memory), names.push_back(s.name);
+            const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), todo.size()));
+            BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
+            progress.begin(static_cast<int>(todo.size()));
+            const auto outcomes = run_stacks(
+                memory, threads, room, [&](size_t i, Progress& p) { return stack_one(a, prototype, todo[i], p); },
+                names, progress);
+            progress.finish();
+            for (size_t i = 0; i < todo.size(); ++i) {
+                all_outcomes.push_back(outcomes[i]);
+                all_todo.push_back(std::move(todo[i]));
+            }
+            if (std::any_of(outcomes.begin(), outcomes.end(),
+                            [](const StackOutcome& o) { return o.state == StackOutcome::State::Cancelled; }))
+                break;
+            continue;  // look again at once: frames went on arriving while these were stacked
+        }
+        if (setup.cancelled()) break;
+        if (!last) watch_sleep(0.2, setup);
+    }
+    if (a.stack_size > 0 && !a.keep_partial && watch.frames().size() % size_t(a.stack_size) != 0 && !setup.cancelled()) {
+        PlannedStack partial;
+        partial.name = "the last " + std::to_string(watch.frames().size() % size_t(a.stack_size)) + " frame(s)";
+        StackOutcome o;
+        o.state = StackOutcome::State::Failed;
+        o.kind = ErrorKind::Input;
+        o.message = "no stack: " + std::to_string(watch.frames().size()) + " frames arrived, not a multiple of --stack-size " +
+                    std::to_string(a.stack_size) + " (--keep-partial stacks a short last group)";
+        partial.frames.assign(watch.frames().end() - std::ptrdiff_t(watch.frames().size() % size_t(a.stack_size)),
+                              watch.frames().end());
+        all_todo.push_back(partial);
+        all_outcomes.push_back(o);
+    }
+    if (setup.cancelled())
+        for (StackOutcome& o : all_outcomes)
+            if (o.state == StackOutcome::State::NotRun) o.state = StackOutcome::State::Cancelled;
+    if (all_todo.empty() && !setup.cancelled()) setup.info("nothing to do: no stack arrived that is not done already");
+    return report(all_todo, all_outcomes, skipped, setup.cancelled());
+}
+
 int run_batch(BatchArgs& a) {
     check_usage(a);
     apply_input_options(a.input_options);
@@ -181,7 +312,9 @@ int run_batch(BatchArgs& a) {
     const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
 
     ProgressBar setup(choose_progress_mode(a.quiet), a.verbose);
-    std::vector<PlannedStack> stacks = make_plan(a, setup, shard);
+    if (a.watch) return watch_batch(a, *prototype, shard, budget, jobs, setup);
+    std::vector<std::vector<fs::path>> rig;
+    std::vector<PlannedStack> stacks = make_plan(a, setup, shard, rig);
     if (a.dry_run) {
         print_plan(stacks, a, shard);
         return kExitOk;
@@ -196,6 +329,7 @@ int run_batch(BatchArgs& a) {
         return kExitOk;
     }
     check_output_folder(a.output);
+    if (!rig.empty()) a.actions.reuse = estimate_rig(a, rig, setup);
     make_output_folder(a.output);
     warn_useless_options(a.output_options, setup, todo.front().output);
 
@@ -255,6 +389,21 @@ Command add_batch_command(CLI::App& root) {
         ->group(grouping);
     app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
         ->type_name("I/N")
+        ->group(grouping);
+    app->add_option("--alignment-from", a.alignment_from,
+                    "Estimate the rig's alignment on the batch's first K stacks (the median per frame) and "
+                    "reuse it for every stack instead of aligning each")
+        ->check(CLI::Range(1, 1000000))
+        ->type_name("K")
+        ->group(grouping);
+    CLI::Option* watch = app->add_flag("--watch", a.watch,
+                                       "DIR is still being filled: stack each stack as soon as its frames have arrived")
+                             ->group(grouping);
+    app->add_option("--idle", a.idle, "With --watch: end when no new frame arrived for S seconds")
+        ->check(CLI::Range(0.5, 1e6))
+        ->capture_default_str()
+        ->type_name("S")
+        ->needs(watch)
         ->group(grouping);
     app->add_flag("--dry-run", a.dry_run, "Print the stacks and their outputs; write nothing")->group(grouping);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `fstack stack`: stacks frames (or bunches of them) into one image per stack.
+#include <cstdio>
 #include <memory>
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/rig_alignment.hpp"
 #include "fstack/stack_frames.hpp"
 #include "input_list.hpp"
 #include "input_options.hpp"
@@ -20,6 +22,7 @@
 #include "progress_bar.hpp"
 #include "retouch_option.hpp"
 #include "stacker_options.hpp"
+#include "watch.hpp"
 
 namespace fstack::cli {
 namespace fs = std::filesystem;
@@ -37,6 +40,10 @@ struct StackArgs {
     std::string depth_map;
     int depth_map_bits = 8;
     RetouchArgs retouch;  // --retouch-layers, --retouch-format
+    std::string save_alignment;  // --save-alignment FILE
+    bool watch = false;          // --watch: stack the frames of a folder as they arrive
+    int watch_frames = 0;        // --frames N: the stack is complete with N frames (0: idle only)
+    double idle = 30;            // --idle S: ... or after S seconds without a new frame
     OutputOptions output_options;
     InputOptions input_options;
     bool quiet = false;
@@ -95,6 +102,56 @@ void check_usage(StackArgs& a) {
             throw Error(ErrorKind::Usage, a.depth_map, -1, "the depth map and OUT are the same file");
     }
     check_retouch_usage(a.retouch, a.output);
+    if (!a.save_alignment.empty()) {
+        if (a.actions.align == "none")
+            throw Error(ErrorKind::Usage, a.save_alignment, -1,
+                        "--save-alignment saves the alignment: it cannot go with --align none");
+        if (same_file(a.save_alignment, a.output) || (!a.depth_map.empty() && same_file(a.save_alignment, a.depth_map)))
+            throw Error(ErrorKind::Usage, a.save_alignment, -1, "the alignment file and an image output are the same file");
+    }
+    load_alignment(a.actions);
+    if (a.watch) {
+        std::error_code ec;
+        if (a.inputs.size() != 1 || !fs::is_directory(a.inputs.front(), ec))
+            throw Error(ErrorKind::Usage, a.inputs.front(), -1, "--watch watches one folder: give exactly one");
+    }
+}
+
+// --watch: waits for the folder's frames, until --frames N are complete or none arrived for
+// --idle seconds; then they are stacked exactly as `fstack stack` would stack the finished folder.
+std::vector<fs::path> watch_frames(const StackArgs& a, ProgressBar& progress) {
+    const fs::path dir = a.inputs.front();
+    FolderWatch watch(dir, progress);
+    char until[96];
+    std::snprintf(until, sizeof until, "%s%g s without a new one", a.watch_frames > 0 ? (std::to_string(a.watch_frames) + " frames or ").c_str() : "", a.idle);
+    progress.info("watching " + dir.string() + " for frames (until " + until + ")");
+    for (;;) {
+        if (watch.poll())
+            progress.info(std::to_string(watch.frames().size()) + " frame(s) complete, the latest " +
+                          watch.frames().back().filename().string());
+        if (a.watch_frames > 0 && watch.frames().size() >= size_t(a.watch_frames)) break;
+        if (watch.idle_seconds() >= a.idle) break;
+        watch_sleep(0.2, progress);
+    }
+    std::vector<fs::path> frames = watch.frames();
+    if (a.watch_frames > 0 && frames.size() > size_t(a.watch_frames)) frames.resize(size_t(a.watch_frames));
+    if (frames.size() < 2) {
+        char why[160];
+        std::snprintf(why, sizeof why, "--watch: %zu complete frame(s) after %g s without a new one; a stack needs 2 or more",
+                      frames.size(), a.idle);
+        throw Error(ErrorKind::Input, dir.string(), -1, why);
+    }
+    return frames;
+}
+
+// --save-alignment: the frames' transforms (and gains) in a JSON file, after the images.
+void save_alignment(const StackArgs& a, const StackResult& result, const FileFrameSource& frames,
+                    ProgressBar& progress) {
+    if (a.save_alignment.empty() || !result.geometry) return;
+    std::vector<std::string> names;
+    for (int i = 0; i < frames.size(); ++i) names.push_back(frames.frame_name(i));
+    write_rig_alignment(a.save_alignment, rig_alignment_of(*result.geometry, names), a.output_options.overwrite);
+    progress.info("wrote alignment " + a.save_alignment + " (" + std::to_string(names.size()) + " frames)");
 }
 
 int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& frames,
@@ -105,6 +162,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     check_output_file(out, inputs, o.overwrite);
     if (!a.depth_map.empty()) check_output_file(a.depth_map, inputs, o.overwrite, "depth map");
     check_retouch_output(a.retouch, inputs, o.overwrite);
+    if (!a.save_alignment.empty()) check_output_file(a.save_alignment, inputs, o.overwrite, "alignment");
     warn_useless_options(o, progress, out);
     FileFrameSource source(frames, progress);
     configure_source(a.input_options, source);
@@ -137,8 +195,10 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
         throw;
     }
     progress.info("wrote " + out.string() + " (" + describe_image(result.image) + ", " +
-                  std::to_string(frames.size()) + " frames" + describe_crop(result) + ")");
+                  std::to_string(frames.size()) + " frames" + describe_crop(result) +
+                  describe_reused_fit(a.actions, result) + ")");
     if (!a.depth_map.empty()) progress.info("wrote depth map " + a.depth_map);
+    save_alignment(a, result, source, progress);
     return kExitOk;
 }
 
@@ -180,7 +240,7 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
                       progress.finish();
                       write_image(outs[b], result.image, write_options(o, frames[size_t(ranges[b].begin)]));
                       progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) +
-                                    describe_crop(result) + ")");
+                                    describe_crop(result) + describe_reused_fit(a.actions, result) + ")");
                   });
     return kExitOk;
 }
@@ -190,7 +250,7 @@ int run_stack(StackArgs& a) {
     apply_input_options(a.input_options);
     const std::unique_ptr<Stacker> stacker = make_stacker(a.stacker);
     ProgressBar progress(choose_progress_mode(a.quiet), a.verbose);
-    const std::vector<fs::path> frames = gather_frames(a.inputs, progress);
+    const std::vector<fs::path> frames = a.watch ? watch_frames(a, progress) : gather_frames(a.inputs, progress);
     require_two_frames(frames, a.inputs);
     return a.bunch > 0 ? stack_bunches(a, *stacker, frames, progress)
                        : stack_once(a, *stacker, frames, progress);
@@ -250,6 +310,29 @@ Command add_stack_command(CLI::App& root) {
         ->needs(depth)
         ->group(output);
     add_retouch_options(*app, a.retouch, bunch, output);
+    app->add_option("--save-alignment", a.save_alignment,
+                    "Also write every frame's transform onto the reference (and gain) as JSON, for "
+                    "--alignment on other stacks of the same rig")
+        ->type_name("FILE")
+        ->excludes(bunch)
+        ->group(output);
+
+    const std::string live = "Live stacking";
+    CLI::Option* watch = app->add_flag("--watch", a.watch,
+                                       "DIR is still being filled (a camera, a rig): wait for its frames, each taken "
+                                       "once complete, then stack them")
+                             ->group(live);
+    app->add_option("--frames", a.watch_frames, "With --watch: the stack is complete with N frames")
+        ->check(CLI::Range(2, 1000000))
+        ->type_name("N")
+        ->needs(watch)
+        ->group(live);
+    app->add_option("--idle", a.idle, "With --watch: ... or when no new frame arrived for S seconds")
+        ->check(CLI::Range(0.5, 1e6))
+        ->capture_default_str()
+        ->type_name("S")
+        ->needs(watch)
+        ->group(live);
 
     CLI::Option* quiet = app->add_flag("-q,--quiet", a.quiet, "Print nothing but errors")->group("Messages");
     app->add_flag("-v,--verbose", a.verbose, "Also print debugging notes")

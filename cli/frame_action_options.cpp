@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "frame_action_options.hpp"
 
+#include <cstdio>
+
 #include "fstack/align_frames.hpp"
 #include "fstack/balance_frames.hpp"
+#include "fstack/error.hpp"
 #include "fstack/frame_pipeline.hpp"
 #include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
@@ -57,9 +60,31 @@ void add_frame_action_options(CLI::App& app, FrameActionOptions& o) {
     app.add_flag("--no-step", o.no_step,
                  "Match every frame against the reference, not its neighbour towards it")
         ->group(group);
+    app.add_option("--alignment", o.alignment,
+                   "Apply this rig's alignment (from --save-alignment) instead of estimating one: for stacks "
+                   "of the same rig, with as many frames of the same size")
+        ->type_name("FILE")
+        ->group(group);
     app.add_option("--plots", o.plots, "Write the actions' PNG plots (matches, fits, histograms) here")
         ->type_name("DIR")
         ->group(group);
+}
+
+void load_alignment(FrameActionOptions& o) {
+    if (o.alignment.empty()) return;
+    if (o.align == "none")
+        throw Error(ErrorKind::Usage, o.alignment, -1, "--alignment applies an alignment: it cannot go with --align none");
+    o.reuse = std::make_shared<const RigAlignment>(read_rig_alignment(o.alignment));
+}
+
+std::string describe_reused_fit(const FrameActionOptions& o, const StackResult& result) {
+    if (!o.reuse || !result.geometry) return {};
+    const AlignmentFit fit = alignment_fit(*result.geometry);
+    if (fit.frames == 0) return {};
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "; reused alignment: registration error %.4f -> %.4f (mean of %d frames)", fit.before,
+                  fit.after, fit.frames);
+    return buf;
 }
 
 FramePipeline frame_pipeline(const FrameActionOptions& o) {
@@ -82,7 +107,10 @@ FramePipeline frame_pipeline(const FrameActionOptions& o) {
                                     : d == "brisk" ? Descriptor::Brisk : Descriptor::Sift;
         a.alignment_config.border_mode = o.border == "constant" ? BorderMode::Constant
                                        : o.border == "replicate" ? BorderMode::Replicate : BorderMode::ReplicateBlur;
-        a.plot_config.enabled = !o.plots.empty();
+        a.plot_config.enabled = !o.plots.empty() && !o.reuse;  // no matches to plot when reused
+        a.reuse = o.reuse;
+        if (!a.reuse && !o.alignment.empty())
+            a.reuse = std::make_shared<const RigAlignment>(read_rig_alignment(o.alignment));
         actions.push_back(std::make_unique<AlignFrames>(a));
     }
     if (o.balance != "none") {

@@ -9,6 +9,8 @@ PACKAGES=(
   libgtest-dev googletest
   # pugixml parses OpenRaster's stack.xml (core/src/layers/ora_reader.cpp).
   libpugixml-dev
+  # nlohmann/json reads and writes rig alignment files (core/src/actions/align/rig_alignment.cpp).
+  nlohmann-json3-dev
   # JPEG decoding through libjpeg-turbo directly; clang + its runtime for the libFuzzer targets
   # (scripts/fuzz.sh), util-linux's setpriv for the permission tests run as root.
   libjpeg62-turbo-dev clang libclang-rt-14-dev util-linux

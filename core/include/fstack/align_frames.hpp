@@ -66,11 +66,19 @@ struct AlignPlotConfig {
     std::string path;      // unused, as in the seed
 };
 
+struct RigAlignment;
+
 struct AlignFramesOptions {
     FeatureConfig feature_config;
     MatchingConfig matching_config;
     AlignmentConfig alignment_config;
     AlignPlotConfig plot_config;
+    // A rig's alignment to apply instead of estimating one (rig_alignment.hpp): every frame is
+    // warped by its transform (moved onto this stack's reference frame if that differs), and
+    // only its fit is measured (the registration error against the neighbour without and with
+    // it; a frame it fits worse than no alignment gets a warning). It must be for as many frames
+    // of the same size (Error(Input) naming it otherwise).
+    std::shared_ptr<const RigAlignment> reuse;
 };
 
 // The job-file keys of AlignFrames that are scalars, each in its section (feature_config,
@@ -134,6 +142,9 @@ private:
                               FrameAlignment& result) const;
     cv::Matx33d decide_step(const cv::Matx33d& step, const Features& moving, const Features& fixed,
                             FrameAlignment& result) const;
+    // With options().reuse: frame `index`'s transform from the rig's alignment, and its fit.
+    cv::Matx33d reuse_step(const Features& moving, const Features& fixed, int index, int neighbour,
+                           FrameAlignment& result) const;
     cv::Mat warp(const cv::Mat& frame, const cv::Matx33d& to_reference) const;
     bool plot_config_enabled() const;
 
@@ -146,6 +157,7 @@ private:
     // Analysed frame pixels -> full-frame pixels, and the full frame's size.
     cv::Matx33d to_full_ = cv::Matx33d::eye();
     cv::Size full_size_;
+    std::shared_ptr<const RigAlignment> reuse_;  // options_.reuse on this stack's reference
 };
 
 }  // namespace fstack

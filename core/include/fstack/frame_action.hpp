@@ -20,6 +20,14 @@ struct FrameGeometry {
     cv::Size frame_size;
     std::vector<cv::Matx33d> to_reference;
     std::vector<bool> aligned;  // AlignFrames has decided this frame's transform
+    int reference_index = 0;
+    // Per frame, written by AlignFrames where it measured them: the brightness-normalised
+    // registration error of the frame against its neighbour without and with its step (0, 0:
+    // not measured).
+    std::vector<cv::Vec2d> registration_error;
+    // Per frame, written by BalanceFrames (gains, i.e. LINEAR and AUTO): the gain applied to each
+    // colour channel (1 where none was; empty: not balanced by a gain).
+    std::vector<std::vector<double>> gains;
 };
 
 // The rectangle (reference pixels) that every frame of `geometry` covers after its warp:

@@ -304,6 +304,13 @@ cv::Mat BalanceFrames::begin(const cv::Mat& reference, const FrameActionContext&
 cv::Mat BalanceFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
     if (options_.channel == BalanceChannel::Auto) return auto_process(frame, index, neighbour_index);
     corrections_.at(static_cast<size_t>(index)) = fit(sample(to_space(frame)));
+    // Gains (LUMI: one for every channel, RGB: one per channel; LINEAR) are what FrameGeometry
+    // records; curves are not.
+    if ((options_.channel == BalanceChannel::Rgb || options_.channel == BalanceChannel::Lumi) && options_.corr_map == CorrectionMap::Linear && context_.geometry &&
+        static_cast<size_t>(index) < context_.geometry->gains.size()) {
+        const auto& v = corrections_[static_cast<size_t>(index)].value;
+        context_.geometry->gains[static_cast<size_t>(index)].assign(v.begin(), v.end());
+    }
     cv::Mat out = apply(frame, corrections_[static_cast<size_t>(index)]);
     if (options_.plot_histograms && !context_.plot_path.empty()) plot(index, frame, out);
     return out;

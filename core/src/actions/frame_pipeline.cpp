@@ -184,6 +184,9 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
     geometry_ = std::make_shared<FrameGeometry>();
     geometry_->to_reference.assign(static_cast<size_t>(n), cv::Matx33d::eye());
     geometry_->aligned.assign(static_cast<size_t>(n), false);
+    geometry_->reference_index = reference_;
+    geometry_->registration_error.assign(static_cast<size_t>(n), cv::Vec2d(0, 0));
+    geometry_->gains.assign(static_cast<size_t>(n), {});
     context.geometry = geometry_;
 
     std::string names;

@@ -13,6 +13,7 @@
 #include "actions/align/refine.hpp"
 #include "fstack/error.hpp"
 #include "fstack/plot.hpp"
+#include "fstack/rig_alignment.hpp"
 
 namespace fstack {
 
@@ -182,11 +183,12 @@ const FrameAlignment& AlignFrames::alignment(int index) const {
 AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
     Features f;
     const cv::Mat lum = luminosity(frame);
-    if (options_.alignment_config.refine || options_.alignment_config.verify) {
+    if (options_.alignment_config.refine || options_.alignment_config.verify || reuse_) {
         cv::Mat unit;
         lum.convertTo(unit, CV_32F, 1.0 / context_.max_value);
         f.pyramid = std::make_shared<RegistrationPyramid>(registration_pyramid(unit));
     }
+    if (reuse_) return f;  // a rig's alignment is applied, not estimated: no features needed
     cv::Mat grey;
     lum.convertTo(grey, CV_8U, 255.0 / context_.max_value);
     const int longest = std::max(grey.cols, grey.rows);
@@ -225,6 +227,11 @@ cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& c
     const double sx = double(reference.cols) / full_size_.width, sy = double(reference.rows) / full_size_.height;
     to_full_ = cv::Matx33d(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1).inv();
     const int ref = context.reference_index;
+    reuse_.reset();
+    if (options_.reuse) {
+        check_alignment_fits(*options_.reuse, context.frame_count, full_size_, options_.reuse->source);
+        reuse_ = std::make_shared<const RigAlignment>(rebased(*options_.reuse, ref));
+    }
     features_[ref] = detect(reference);
     known_[ref] = 1;
     if (context_.geometry) context_.geometry->aligned.at(ref) = true;
@@ -405,15 +412,38 @@ cv::Matx33d AlignFrames::decide_step(const cv::Matx33d& estimate, const Features
     return apply ? full : cv::Matx33d::eye();
 }
 
+cv::Matx33d AlignFrames::reuse_step(const Features& moving, const Features& fixed, int index, int neighbour,
+                                    FrameAlignment& result) const {
+    const cv::Matx33d t = reuse_->to_reference.at(size_t(index));
+    result.step = alignments_.at(size_t(neighbour)).estimated.inv() * t;
+    result.applied = true;
+    if (moving.pyramid && fixed.pyramid) {
+        const cv::Matx33d analysed = to_full_.inv() * result.step * to_full_;
+        result.error_before = registration_error(*moving.pyramid, *fixed.pyramid, cv::Matx33d::eye());
+        result.error_after = registration_error(*moving.pyramid, *fixed.pyramid, analysed);
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "the reused alignment fits worse than none (registration error %.4f -> %.4f)",
+                      result.error_before, result.error_after);
+        if (result.error_after > result.error_before * 1.05 && max_displacement(result.step, full_size_) >= kIdentityPx)
+            context_.progress->log(LogLevel::Warning, context_.name_of(index) + ": " + buf +
+                                                          ": is this stack from the same rig?");
+    }
+    return t;
+}
+
 cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
     auto nb = features_.find(neighbour_index);
     if (nb == features_.end() || !known_.at(neighbour_index))
         throw Error(ErrorKind::Internal, "AlignFrames: frames visited out of order");
     Features moving = detect(frame);
     FrameAlignment& result = alignments_.at(index);
-    const cv::Matx33d estimate = estimate_step(moving, nb->second, index, neighbour_index, result);
-    const cv::Matx33d step = decide_step(estimate, moving, nb->second, result);
-    result.estimated = alignments_[neighbour_index].estimated * step;
+    if (reuse_) {
+        result.estimated = reuse_step(moving, nb->second, index, neighbour_index, result);
+    } else {
+        const cv::Matx33d estimate = estimate_step(moving, nb->second, index, neighbour_index, result);
+        const cv::Matx33d step = decide_step(estimate, moving, nb->second, result);
+        result.estimated = alignments_[neighbour_index].estimated * step;
+    }
     cv::Matx33d t = result.estimated;
     if (max_displacement(t, full_size_) < kIdentityPx) t = cv::Matx33d::eye();
     result.to_reference = t;
@@ -421,6 +451,8 @@ cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_inde
     if (context_.geometry) {
         context_.geometry->to_reference.at(index) = t;
         context_.geometry->aligned.at(index) = true;
+        if (size_t(index) < context_.geometry->registration_error.size())
+            context_.geometry->registration_error[size_t(index)] = cv::Vec2d(result.error_before, result.error_after);
     }
     char errors[96] = "";
     if (result.error_before > 0 || result.error_after > 0)
@@ -430,6 +462,7 @@ cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_inde
                            context_.name_of(index) + " against " + context_.name_of(neighbour_index) + ": step " +
                                describe(result.step) + " (" + std::to_string(result.inliers) + " inliers" +
                                (result.fallback ? ", phase correlation" : "") + (result.refined ? ", refined" : "") +
+                               (reuse_ ? ", reused" : "") +
                                ")" + errors + "; " + (result.applied ? "applied" : "not applied (no measurable gain)") +
                                "; to the reference: " + (t == cv::Matx33d::eye() ? "unchanged" : describe(t)));
     // Keep the reference's features and this frame's (the next frame's neighbour) only.
