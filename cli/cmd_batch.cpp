@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@
 #include "memory_budget.hpp"
 #include "output_check.hpp"
 #include "output_options.hpp"
+#include "run_report.hpp"
 #include "stacker_options.hpp"
 
 namespace fstack::cli {
@@ -48,6 +50,7 @@ struct BatchArgs {
     int jobs = 0;  // 0: one per core
     std::string max_memory;
     std::string shard;
+    std::string report;  // --report FILE.jsonl
     bool dry_run = false;
     bool quiet = false;
     bool verbose = false;
@@ -74,6 +77,8 @@ const char* const kNotes =
     "modulo N: N machines running shards 1/N .. N/N on the same folder process every stack\n"
     "exactly once, with no coordination (a Slurm array job, a Kubernetes indexed Job).\n"
     "--dry-run prints the stacks, their outputs and what would be skipped, and writes nothing.\n"
+    "--report FILE.jsonl appends one JSON object per stack (inputs, output, status, error, exit\n"
+    "class, time, peak memory, per-frame transform and gain) as each stack ends.\n"
     "Every stack gets the options of `fstack stack`: stacker, frame actions (--align, --balance,\n"
     "...; --plots writes into one subfolder per stack), output and input options.\n\n";
 
@@ -128,8 +133,10 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
                 shard.count > 1 ? (" in shard " + a.shard).c_str() : "", todo, stacks.size() - static_cast<size_t>(todo));
 }
 
-// Stacks one planned stack and writes its image; returns the path written.
-std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
+// Stacks one planned stack and writes its image; returns the path written. `details`, if given,
+// receives what the frame actions did (for --report).
+std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress,
+                      StackDetails* details) {
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -139,10 +146,22 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
     write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    if (details) *details = stack_details(result);
     return s.output.string() + describe_crop(result);
 }
 
-int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped) {
+// The --report line of a stack.
+ReportEntry report_entry(const PlannedStack& s) {
+    ReportEntry e;
+    e.command = "batch";
+    e.name = s.name;
+    e.inputs = s.frames;
+    e.output = s.output;
+    return e;
+}
+
+int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped,
+           const std::string& report_error) {
     size_t written = 0, failed = 0, not_run = 0;
     bool cancelled = false;
     int code = kExitOk;
@@ -165,11 +184,12 @@ int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome
                 std::fprintf(stderr, "  %s (%zu frames): %s\n", todo[i].name.c_str(), todo[i].frames.size(),
                              outcomes[i].message.c_str());
     }
+    if (!report_error.empty()) std::fprintf(stderr, "fstack: error: %s\n", report_error.c_str());
     if (cancelled || (not_run > 0 && failed == 0)) {
         std::fprintf(stderr, "fstack: interrupted; run the same command again to finish the batch\n");
         return kExitInterrupted;
     }
-    return code;
+    return code == kExitOk && !report_error.empty() ? kExitOutput : code;
 }
 
 int run_batch(BatchArgs& a) {
@@ -186,9 +206,21 @@ int run_batch(BatchArgs& a) {
         print_plan(stacks, a, shard);
         return kExitOk;
     }
+    std::vector<fs::path> all_frames;
+    for (const PlannedStack& s : stacks) all_frames.insert(all_frames.end(), s.frames.begin(), s.frames.end());
+    RunReport run_report;
+    if (!a.report.empty()) run_report.open(a.report);
+    run_report.check_not_input(all_frames);
     std::vector<PlannedStack> todo;
-    for (PlannedStack& s : stacks)
-        if (!s.done) todo.push_back(std::move(s));
+    for (PlannedStack& s : stacks) {
+        if (!s.done) {
+            todo.push_back(std::move(s));
+            continue;
+        }
+        ReportEntry e = report_entry(s);
+        e.status = ReportEntry::Status::Skipped;
+        run_report.append(e);
+    }
     const size_t skipped = stacks.size() - todo.size();
     if (skipped > 0) setup.info(std::to_string(skipped) + " stack(s) skipped: output exists (use --overwrite to redo)");
     if (todo.empty()) {
@@ -220,11 +252,37 @@ int run_batch(BatchArgs& a) {
 
     BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
     progress.begin(static_cast<int>(todo.size()));
-    const auto outcomes = run_stacks(
-        memory, threads, room,
-        [&](size_t i, Progress& p) { return stack_one(a, *prototype, todo[i], p); }, names, progress);
+    // --report: each stack's line as it ends. One stack at a time, its peak memory is its own.
+    std::vector<StackDetails> details(todo.size());
+    std::string report_error;
+    std::mutex report_mutex;
+    const bool own_peak = threads == 1 && run_report.enabled() && reset_peak_resident_memory();
+    const auto work = [&](size_t i, Progress& p) {
+        if (own_peak) reset_peak_resident_memory();
+        return stack_one(a, *prototype, todo[i], p, run_report.enabled() ? &details[i] : nullptr);
+    };
+    const auto finished = [&](size_t i, const StackOutcome& o) {
+        if (!run_report.enabled()) return;
+        ReportEntry e = report_entry(todo[i]);
+        e.status = o.state == StackOutcome::State::Written ? ReportEntry::Status::Ok
+                   : o.state == StackOutcome::State::Failed ? ReportEntry::Status::Failed
+                                                            : ReportEntry::Status::Interrupted;
+        e.error = o.message;
+        e.kind = o.kind;
+        e.seconds = o.seconds;
+        e.peak_memory = peak_resident_memory();
+        e.peak_of_stack = own_peak;
+        if (o.state == StackOutcome::State::Written) e.details = &details[i];
+        try {
+            run_report.append(e);
+        } catch (const Error& err) {
+            std::lock_guard<std::mutex> lock(report_mutex);
+            if (report_error.empty()) report_error = err.what();
+        }
+    };
+    const auto outcomes = run_stacks(memory, threads, room, work, names, progress, finished);
     progress.finish();
-    return report(todo, outcomes, skipped);
+    return report(todo, outcomes, skipped, report_error);
 }
 
 }  // namespace
@@ -257,6 +315,10 @@ Command add_batch_command(CLI::App& root) {
         ->type_name("I/N")
         ->group(grouping);
     app->add_flag("--dry-run", a.dry_run, "Print the stacks and their outputs; write nothing")->group(grouping);
+    app->add_option("--report", a.report,
+                    "Append one JSON object per stack to this file (JSON Lines) as each stack ends")
+        ->type_name("FILE.jsonl")
+        ->group("Output");
 
     add_stacker_options(*app, a.stacker);
     add_frame_action_options(*app, a.actions);

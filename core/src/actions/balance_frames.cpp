@@ -107,6 +107,24 @@ const BalanceFrames::Correction& BalanceFrames::correction(int index) const {
     return corrections_[index];
 }
 
+std::vector<float> BalanceFrames::applied_gain(int index) const {
+    if (index < 0 || index >= static_cast<int>(corrections_.size()) || !corrections_[size_t(index)].known) return {};
+    const Correction& c = corrections_[size_t(index)];
+    if (options_.channel == BalanceChannel::Auto) {
+        std::vector<float> gain(c.value.size(), 1.0f);
+        bool any = false;
+        for (size_t ch = 0; ch < gain.size() && ch < c.applied.size(); ++ch)
+            if (c.applied[ch]) {
+                gain[ch] = c.value[ch];
+                any = true;
+            }
+        return any ? gain : std::vector<float>{};
+    }
+    const bool gains = options_.corr_map == CorrectionMap::Linear &&
+                       (options_.channel == BalanceChannel::Lumi || options_.channel == BalanceChannel::Rgb);
+    return gains ? c.value : std::vector<float>{};
+}
+
 std::vector<int> BalanceFrames::balanced_channels(int channels) const {
     if (channels == 1 || options_.channel == BalanceChannel::Lumi) return {-1};  // -1: luminosity
     if (options_.channel == BalanceChannel::Rgb) return {0, 1, 2};
