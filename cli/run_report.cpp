@@ -148,9 +148,13 @@ void RunReport::open(const fs::path& path) {
         throw Error(ErrorKind::Output, path.string(), -1, std::string("cannot open the report file: ") + std::strerror(errno));
 }
 
-void RunReport::check_not_input(const std::vector<fs::path>& inputs) const {
-    if (enabled() && InputFiles(inputs).contains(path_))
+void RunReport::check_not_input(const std::vector<fs::path>& inputs) {
+    if (enabled() && InputFiles(inputs).contains(path_)) {
+        // Closed first: nothing, not even this failure's line, is ever appended to a frame.
+        ::close(fd_);
+        fd_ = -1;
         throw Error(ErrorKind::Usage, path_.string(), -1, "the report file is one of the input frames");
+    }
 }
 
 RunReport::~RunReport() {

@@ -61,9 +61,9 @@ public:
     RunReport& operator=(const RunReport&) = delete;
 
     bool enabled() const { return fd_ >= 0; }
-    // Throws Error(Usage) where the report file is one of the input frames (nothing has been
-    // written to it yet: opening for appending changes nothing).
-    void check_not_input(const std::vector<std::filesystem::path>& inputs) const;
+    // Throws Error(Usage) where the report file is one of the input frames, and closes it: nothing
+    // has been written to it (opening for appending changes nothing), and nothing will be.
+    void check_not_input(const std::vector<std::filesystem::path>& inputs);
     // Appends one line (thread-safe); throws Error(Output) where the write fails.
     void append(const ReportEntry& entry);
     const std::filesystem::path& path() const { return path_; }

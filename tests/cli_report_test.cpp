@@ -44,20 +44,10 @@ std::string write_bytes(const fs::path& p, const std::string& bytes) {
 class BatchReport : public ::testing::Test {
 protected:
     void SetUp() override {
-        fstack::synth::SceneOptions o;
-        o.width = 96;
-        o.height = 72;
-        o.frames = 3;
-        const auto frames = fstack::synth::render_all(fstack::synth::make_scene(o));
-        fs::create_directories(in());
-        for (int i = 1; i <= 12; ++i) {
-            const cv::Mat& f = frames[size_t((i - 1) % 3)];
-            std::vector<unsigned char> jpeg;
-            ASSERT_TRUE(cv::imencode(".jpg", f, jpeg));
-            std::string bytes(jpeg.begin(), jpeg.end());
-            if (i == 5) bytes = fstack::test::hostile::jpeg_with_corrupt_scan(bytes);
-            write_bytes(in() / ("scan_" + std::to_string(i) + ".jpg"), bytes);
-        }
+        ASSERT_NO_FATAL_FAILURE(fstack::test::write_scan_run(in(), 4, 3, 96, 72));
+        std::ifstream good(in() / "scan_5.jpg", std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(good)), std::istreambuf_iterator<char>());
+        write_bytes(in() / "scan_5.jpg", fstack::test::hostile::jpeg_with_corrupt_scan(bytes));
     }
     fs::path in() const { return tmp_ / "scan"; }
     fs::path out() const { return tmp_ / "stacked"; }
@@ -145,11 +135,15 @@ TEST_F(BatchReport, AReportThatCannotBeOpenedStopsBeforeAnyWork) {
 TEST_F(BatchReport, AnInputFrameIsNeverTheReport) {
     const std::string frame = (in() / "scan_1.jpg").string();
     const auto before = fs::file_size(frame);
-    const CommandResult r =
-        fstack_cli({"batch", in().string(), "-o", out().string(), "--stack-size", "3", "--report", frame});
-    EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("the report file is one of the input frames"), std::string::npos) << r.output;
-    EXPECT_EQ(fs::file_size(frame), before);
+    for (const std::string command : {"batch", "stack"}) {
+        const CommandResult r =
+            command == "batch"
+                ? fstack_cli({"batch", in().string(), "-o", out().string(), "--stack-size", "3", "--report", frame})
+                : fstack_cli({"stack", in().string(), "-o", (tmp_ / "out.jpg").string(), "--report", frame});
+        EXPECT_EQ(r.exit_code, 2) << r.output;
+        EXPECT_NE(r.output.find(frame + ": the report file is one of the input frames"), std::string::npos) << r.output;
+        EXPECT_EQ(fs::file_size(frame), before) << command;
+    }
 }
 
 // 5 frames of one scene, frame k shifted by (2k, k) pixels: the report's transforms map each

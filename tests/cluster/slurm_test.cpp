@@ -23,7 +23,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include "json_lines.hpp"
-#include "synthetic/synthetic.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -90,20 +89,15 @@ protected:
     // batch machinery are under test, not the stacking), of width x height pixels; the stacks at
     // the positions in `large` of large_width x large_height (slow enough to be cancelled).
     void make_run(int width, int height, const std::set<int>& large = {}, int large_width = 0, int large_height = 0) {
-        const auto render = [](int w, int h) {
-            fstack::synth::SceneOptions o;
-            o.width = w;
-            o.height = h;
-            o.frames = kFrames;
-            return fstack::synth::render_all(fstack::synth::make_scene(o));
-        };
-        const auto small = render(width, height);
-        const auto big = large.empty() ? small : render(large_width, large_height);
-        fs::create_directories(scan());
-        for (int i = 1; i <= kStacks * kFrames; ++i) {
-            const auto& frames = large.count((i - 1) / kFrames) ? big : small;
-            ASSERT_TRUE(cv::imwrite((scan() / ("scan_" + std::to_string(i) + ".jpg")).string(),
-                                    frames[size_t((i - 1) % kFrames)]));
+        ASSERT_NO_FATAL_FAILURE(fstack::test::write_scan_run(scan(), kStacks, kFrames, width, height));
+        if (!large.empty()) {
+            const fs::path big = tmp_ / "large";
+            ASSERT_NO_FATAL_FAILURE(fstack::test::write_scan_run(big, 1, kFrames, large_width, large_height));
+            for (int s : large)
+                for (int k = 1; k <= kFrames; ++k)
+                    fs::copy_file(big / ("scan_" + std::to_string(k) + ".jpg"),
+                                  scan() / ("scan_" + std::to_string(s * kFrames + k) + ".jpg"),
+                                  fs::copy_options::overwrite_existing);
         }
         for (int s = 0; s < kStacks; ++s)
             size_[output_name(s)] = large.count(s) ? cv::Size(large_width, large_height) : cv::Size(width, height);
