@@ -63,7 +63,8 @@ StackOutcome run_one(size_t i, Progress& progress, const std::function<std::stri
 
 std::vector<StackOutcome> run_stacks(const std::vector<std::uint64_t>& memory, int jobs, std::uint64_t budget,
                                      const std::function<std::string(size_t, Progress&)>& work,
-                                     const std::vector<std::string>& names, BatchProgress& progress) {
+                                     const std::vector<std::string>& names, BatchProgress& progress,
+                                     const std::function<void(size_t, const StackOutcome&)>& finished) {
     const size_t n = memory.size();
     std::vector<StackOutcome> outcomes(n);
     std::mutex mutex;
@@ -95,6 +96,7 @@ std::vector<StackOutcome> run_stacks(const std::vector<std::uint64_t>& memory, i
                 progress.stack_finished(slot, "interrupted", "");
             else
                 progress.stack_finished(slot, "FAILED", o.message);
+            if (finished) finished(i, o);
             release_free_memory();
             {
                 std::lock_guard<std::mutex> lock(mutex);

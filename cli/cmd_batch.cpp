@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <thread>
@@ -30,6 +31,7 @@
 #include "memory_budget.hpp"
 #include "output_check.hpp"
 #include "output_options.hpp"
+#include "run_report.hpp"
 #include "stacker_options.hpp"
 #include "watch.hpp"
 
@@ -52,6 +54,7 @@ struct BatchArgs {
     int jobs = 0;  // 0: one per core
     std::string max_memory;
     std::string shard;
+    std::string report;  // --report FILE.jsonl
     int alignment_from = 0;  // --alignment-from K: the rig's alignment from the first K stacks
     bool dry_run = false;
     bool watch = false;  // --watch: stack each stack as soon as its frames have arrived
@@ -81,6 +84,8 @@ const char* const kNotes =
     "modulo N: N machines running shards 1/N .. N/N on the same folder process every stack\n"
     "exactly once, with no coordination (a Slurm array job, a Kubernetes indexed Job).\n"
     "--dry-run prints the stacks, their outputs and what would be skipped, and writes nothing.\n"
+    "--report FILE.jsonl appends one JSON object per stack (inputs, output, status, error, exit\n"
+    "class, time, peak memory, per-frame transform and gain) as each stack ends.\n"
     "Every stack gets the options of `fstack stack`: stacker, frame actions (--align, --balance,\n"
     "...; --plots writes into one subfolder per stack), output and input options.\n\n";
 
@@ -162,7 +167,7 @@ std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::
         processed.prepare();
         std::vector<std::string> names;
         for (int i = 0; i < files.size(); ++i) names.push_back(files.frame_name(i));
-        found.push_back(rig_alignment_of(*processed.geometry(), names));
+        found.push_back(rig_alignment_of(*processed.geometry(), processed.gains(), names));
     }
     auto median = std::make_shared<RigAlignment>(median_alignment(found));
     median->source = "the alignment of the first " + std::to_string(found.size()) + " stacks";
@@ -171,8 +176,10 @@ std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::
     return median;
 }
 
-// Stacks one planned stack and writes its image; returns the path written.
-std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
+// Stacks one planned stack and writes its image; returns the path written. `details`, if given,
+// receives what the frame actions did (for --report).
+std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress,
+                      StackDetails* details) {
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -182,11 +189,22 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
     write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    if (details) *details = stack_details(result);
     return s.output.string() + describe_crop(result) + describe_reused_fit(a.actions, result);
 }
 
+// The --report line of a stack.
+ReportEntry report_entry(const PlannedStack& s) {
+    ReportEntry e;
+    e.command = "batch";
+    e.name = s.name;
+    e.inputs = s.frames;
+    e.output = s.output;
+    return e;
+}
+
 int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome>& outcomes, size_t skipped,
-           bool cancelled = false) {
+           const std::string& report_error, bool cancelled = false) {
     size_t written = 0, failed = 0, not_run = 0;
     int code = kExitOk;
     for (size_t i = 0; i < outcomes.size(); ++i) {
@@ -208,11 +226,53 @@ int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome
                 std::fprintf(stderr, "  %s (%zu frames): %s\n", todo[i].name.c_str(), todo[i].frames.size(),
                              outcomes[i].message.c_str());
     }
+    if (!report_error.empty()) std::fprintf(stderr, "fstack: error: %s\n", report_error.c_str());
     if (cancelled || (not_run > 0 && failed == 0)) {
         std::fprintf(stderr, "fstack: interrupted; run the same command again to finish the batch\n");
         return kExitInterrupted;
     }
-    return code;
+    return code == kExitOk && !report_error.empty() ? kExitOutput : code;
+}
+
+// Stacks `todo` on up to `threads` threads within `room` bytes, each stack's --report line
+// appended as it ends (the first failure to append goes to `report_error`).
+std::vector<StackOutcome> run_round(const BatchArgs& a, const Stacker& prototype, const std::vector<PlannedStack>& todo,
+                                    int threads, std::uint64_t room, RunReport& run_report, std::string& report_error) {
+    std::vector<std::uint64_t> memory;
+    std::vector<std::string> names;
+    for (const PlannedStack& s : todo) memory.push_back(s.memory), names.push_back(s.name);
+    BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
+    progress.begin(static_cast<int>(todo.size()));
+    // --report: each stack's line as it ends. One stack at a time, its peak memory is its own.
+    std::vector<StackDetails> details(todo.size());
+    std::mutex report_mutex;
+    const bool own_peak = threads == 1 && run_report.enabled() && reset_peak_resident_memory();
+    const auto work = [&](size_t i, Progress& p) {
+        if (own_peak) reset_peak_resident_memory();
+        return stack_one(a, prototype, todo[i], p, run_report.enabled() ? &details[i] : nullptr);
+    };
+    const auto finished = [&](size_t i, const StackOutcome& o) {
+        if (!run_report.enabled()) return;
+        ReportEntry e = report_entry(todo[i]);
+        e.status = o.state == StackOutcome::State::Written ? ReportEntry::Status::Ok
+                   : o.state == StackOutcome::State::Failed ? ReportEntry::Status::Failed
+                                                            : ReportEntry::Status::Interrupted;
+        e.error = o.message;
+        e.kind = o.kind;
+        e.seconds = o.seconds;
+        e.peak_memory = peak_resident_memory();
+        e.peak_of_stack = own_peak;
+        if (o.state == StackOutcome::State::Written) e.details = &details[i];
+        try {
+            run_report.append(e);
+        } catch (const Error& err) {
+            std::lock_guard<std::mutex> lock(report_mutex);
+            if (report_error.empty()) report_error = err.what();
+        }
+    };
+    const auto outcomes = run_stacks(memory, threads, room, work, names, progress, finished);
+    progress.finish();
+    return outcomes;
 }
 
 // --watch: the stacks whose frames have all arrived. With --stack-size a stack is complete with
@@ -241,6 +301,9 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
                std::to_string(int(a.idle)) + " s after the last new frame)");
     check_output_folder(a.output);
     make_output_folder(a.output);
+    RunReport run_report;
+    if (!a.report.empty()) run_report.open(a.report);
+    std::string report_error;
     std::set<fs::path> handled;
     std::vector<PlannedStack> all_todo;
     std::vector<StackOutcome> all_outcomes;
@@ -255,22 +318,20 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
             if (!handled.insert(s.output).second) continue;
             if (s.done) {
                 ++skipped;
+                ReportEntry e = report_entry(s);
+                e.status = ReportEntry::Status::Skipped;
+                run_report.append(e);
                 continue;
             }
             estimate_memory(a, s);
             todo.push_back(std::move(s));
         }
         if (!todo.empty()) {
-            std::vector<std::uint64_t> memory;
-            std::vector<std::string> names;
-            for (const PlannedStack& s : todo) memory.push_back(s.memory), names.push_back(s.name);
+            std::vector<fs::path> frames;
+            for (const PlannedStack& s : todo) frames.insert(frames.end(), s.frames.begin(), s.frames.end());
+            run_report.check_not_input(frames);
             const int threads = static_cast<int>(std::min<size_t>(static_cast<size_t>(jobs), todo.size()));
-            BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
-            progress.begin(static_cast<int>(todo.size()));
-            const auto outcomes = run_stacks(
-                memory, threads, room, [&](size_t i, Progress& p) { return stack_one(a, prototype, todo[i], p); },
-                names, progress);
-            progress.finish();
+            const auto outcomes = run_round(a, prototype, todo, threads, room, run_report, report_error);
             for (size_t i = 0; i < todo.size(); ++i) {
                 all_outcomes.push_back(outcomes[i]);
                 all_todo.push_back(std::move(todo[i]));
@@ -300,7 +361,7 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
         for (StackOutcome& o : all_outcomes)
             if (o.state == StackOutcome::State::NotRun) o.state = StackOutcome::State::Cancelled;
     if (all_todo.empty() && !setup.cancelled()) setup.info("nothing to do: no stack arrived that is not done already");
-    return report(all_todo, all_outcomes, skipped, setup.cancelled());
+    return report(all_todo, all_outcomes, skipped, report_error, setup.cancelled());
 }
 
 int run_batch(BatchArgs& a) {
@@ -319,9 +380,21 @@ int run_batch(BatchArgs& a) {
         print_plan(stacks, a, shard);
         return kExitOk;
     }
+    std::vector<fs::path> all_frames;
+    for (const PlannedStack& s : stacks) all_frames.insert(all_frames.end(), s.frames.begin(), s.frames.end());
+    RunReport run_report;
+    if (!a.report.empty()) run_report.open(a.report);
+    run_report.check_not_input(all_frames);
     std::vector<PlannedStack> todo;
-    for (PlannedStack& s : stacks)
-        if (!s.done) todo.push_back(std::move(s));
+    for (PlannedStack& s : stacks) {
+        if (!s.done) {
+            todo.push_back(std::move(s));
+            continue;
+        }
+        ReportEntry e = report_entry(s);
+        e.status = ReportEntry::Status::Skipped;
+        run_report.append(e);
+    }
     const size_t skipped = stacks.size() - todo.size();
     if (skipped > 0) setup.info(std::to_string(skipped) + " stack(s) skipped: output exists (use --overwrite to redo)");
     if (todo.empty()) {
@@ -333,12 +406,8 @@ int run_batch(BatchArgs& a) {
     make_output_folder(a.output);
     warn_useless_options(a.output_options, setup, todo.front().output);
 
-    std::vector<std::uint64_t> memory;
-    std::vector<std::string> names;
     const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
     for (const PlannedStack& s : todo) {
-        memory.push_back(s.memory);
-        names.push_back(s.name);
         if (s.memory > room)
             setup.warn("stack " + s.name + " needs about " + format_memory_size(s.memory) + ", more than --max-memory " +
                        format_memory_size(budget) + " allows: it will run alone");
@@ -352,13 +421,9 @@ int run_batch(BatchArgs& a) {
         cv::setNumThreads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads));
     tune_allocator();  // once, before the threads: it changes process-wide malloc settings
 
-    BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
-    progress.begin(static_cast<int>(todo.size()));
-    const auto outcomes = run_stacks(
-        memory, threads, room,
-        [&](size_t i, Progress& p) { return stack_one(a, *prototype, todo[i], p); }, names, progress);
-    progress.finish();
-    return report(todo, outcomes, skipped);
+    std::string report_error;
+    const auto outcomes = run_round(a, *prototype, todo, threads, room, run_report, report_error);
+    return report(todo, outcomes, skipped, report_error);
 }
 
 }  // namespace
@@ -406,6 +471,10 @@ Command add_batch_command(CLI::App& root) {
         ->needs(watch)
         ->group(grouping);
     app->add_flag("--dry-run", a.dry_run, "Print the stacks and their outputs; write nothing")->group(grouping);
+    app->add_option("--report", a.report,
+                    "Append one JSON object per stack to this file (JSON Lines) as each stack ends")
+        ->type_name("FILE.jsonl")
+        ->group("Output");
 
     add_stacker_options(*app, a.stacker);
     add_frame_action_options(*app, a.actions);

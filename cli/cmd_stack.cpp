@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `fstack stack`: stacks frames (or bunches of them) into one image per stack.
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "error_report.hpp"
 #include "exit_codes.hpp"
 #include "frame_action_options.hpp"
 #include "fstack/actions.hpp"
@@ -21,6 +23,7 @@
 #include "output_options.hpp"
 #include "progress_bar.hpp"
 #include "retouch_option.hpp"
+#include "run_report.hpp"
 #include "stacker_options.hpp"
 #include "watch.hpp"
 
@@ -46,6 +49,7 @@ struct StackArgs {
     double idle = 30;            // --idle S: ... or after S seconds without a new frame
     OutputOptions output_options;
     InputOptions input_options;
+    std::string report;  // --report FILE.jsonl
     bool quiet = false;
     bool verbose = false;
 };
@@ -71,6 +75,9 @@ const char* const kNotes =
     "Crop (--crop): the result, depth map and retouch layers keep only the rectangle every\n"
     "aligned frame covers (every bunch the same one); a stack that did not move is not cropped.\n"
     "Progress goes to stderr: a bar on a terminal, else lines such as 'stack (pyramid): 3/10'.\n"
+    "Report (--report FILE.jsonl): one JSON object per stack (per bunch) appended to FILE, with\n"
+    "the inputs, output, status, error, exit class, time, peak memory, and per frame the\n"
+    "alignment transform and gain; a failed run appends its error.\n"
     "Ctrl-C stops cleanly (exit 130); a second Ctrl-C kills at once.\n\n";
 
 std::string describe_image(const cv::Mat& image) {
@@ -150,12 +157,29 @@ void save_alignment(const StackArgs& a, const StackResult& result, const FileFra
     if (a.save_alignment.empty() || !result.geometry) return;
     std::vector<std::string> names;
     for (int i = 0; i < frames.size(); ++i) names.push_back(frames.frame_name(i));
-    write_rig_alignment(a.save_alignment, rig_alignment_of(*result.geometry, names), a.output_options.overwrite);
+    write_rig_alignment(a.save_alignment, rig_alignment_of(*result.geometry, result.gains, names), a.output_options.overwrite);
     progress.info("wrote alignment " + a.save_alignment + " (" + std::to_string(names.size()) + " frames)");
 }
 
+// The --report line of a stack written to `out` from `frames`.
+ReportEntry stack_entry(const std::vector<fs::path>& frames, const fs::path& out, double seconds) {
+    ReportEntry e;
+    e.command = "stack";
+    e.name = out.stem().string();
+    e.inputs = frames;
+    e.output = out;
+    e.seconds = seconds;
+    e.peak_memory = peak_resident_memory();
+    return e;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& frames,
-               ProgressBar& progress) {
+               ProgressBar& progress, RunReport& report) {
+    const auto start = std::chrono::steady_clock::now();
     const fs::path out(a.output);
     const InputFiles inputs(frames);
     const OutputOptions& o = a.output_options;
@@ -199,11 +223,16 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
                   describe_reused_fit(a.actions, result) + ")");
     if (!a.depth_map.empty()) progress.info("wrote depth map " + a.depth_map);
     save_alignment(a, result, source, progress);
+    const StackDetails details = stack_details(result);
+    ReportEntry e = stack_entry(frames, out, seconds_since(start));
+    e.details = &details;
+    report.append(e);
     return kExitOk;
 }
 
 int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::path>& frames,
-                  ProgressBar& progress) {
+                  ProgressBar& progress, RunReport& report) {
+    auto start = std::chrono::steady_clock::now();
     const fs::path dir(a.output);
     const auto ranges = bunch_ranges(static_cast<int>(frames.size()), a.bunch, a.overlap);
     const std::string ext = output_extension(a.format, frames.front());
@@ -241,6 +270,13 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
                       write_image(outs[b], result.image, write_options(o, frames[size_t(ranges[b].begin)]));
                       progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) +
                                     describe_crop(result) + describe_reused_fit(a.actions, result) + ")");
+                      const FrameRange& r = ranges[b];
+                      const StackDetails details = stack_details(result, r.begin, r.end);
+                      ReportEntry e = stack_entry({frames.begin() + r.begin, frames.begin() + r.end}, outs[b],
+                                                  seconds_since(start));
+                      e.details = &details;
+                      report.append(e);
+                      start = std::chrono::steady_clock::now();
                   });
     return kExitOk;
 }
@@ -250,10 +286,33 @@ int run_stack(StackArgs& a) {
     apply_input_options(a.input_options);
     const std::unique_ptr<Stacker> stacker = make_stacker(a.stacker);
     ProgressBar progress(choose_progress_mode(a.quiet), a.verbose);
-    const std::vector<fs::path> frames = a.watch ? watch_frames(a, progress) : gather_frames(a.inputs, progress);
-    require_two_frames(frames, a.inputs);
-    return a.bunch > 0 ? stack_bunches(a, *stacker, frames, progress)
-                       : stack_once(a, *stacker, frames, progress);
+    RunReport report;
+    if (!a.report.empty()) report.open(a.report);
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<fs::path> frames;
+    try {
+        frames = a.watch ? watch_frames(a, progress) : gather_frames(a.inputs, progress);
+        report.check_not_input(frames);
+        require_two_frames(frames, a.inputs);
+        return a.bunch > 0 ? stack_bunches(a, *stacker, frames, progress, report)
+                           : stack_once(a, *stacker, frames, progress, report);
+    } catch (...) {
+        // The report's line carries the very message run_guarded() prints.
+        if (report.enabled()) {
+            const Failure f = describe_failure(std::current_exception());
+            ReportEntry e = stack_entry(frames, a.output, seconds_since(start));
+            if (frames.empty()) e.inputs.assign(a.inputs.begin(), a.inputs.end());
+            e.status = f.kind == ErrorKind::Cancelled ? ReportEntry::Status::Interrupted : ReportEntry::Status::Failed;
+            e.error = f.message;
+            e.kind = f.kind;
+            try {
+                report.append(e);
+            } catch (const Error&) {
+                // The run's own error is the one to report.
+            }
+        }
+        throw;
+    }
 }
 
 }  // namespace
@@ -310,6 +369,11 @@ Command add_stack_command(CLI::App& root) {
         ->needs(depth)
         ->group(output);
     add_retouch_options(*app, a.retouch, bunch, output);
+    app->add_option("--report", a.report,
+                    "Append one JSON object per stack (per bunch) to this file (JSON Lines)")
+        ->type_name("FILE.jsonl")
+        ->group(output);
+
     app->add_option("--save-alignment", a.save_alignment,
                     "Also write every frame's transform onto the reference (and gain) as JSON, for "
                     "--alignment on other stacks of the same rig")

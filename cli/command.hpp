@@ -20,5 +20,6 @@ Command add_batch_command(CLI::App& root);
 Command add_layers_command(CLI::App& root);
 Command add_run_command(CLI::App& root);        // cmd_run.cpp: job files
 Command add_noise_map_command(CLI::App& root);  // cmd_noise_map.cpp
+Command add_info_command(CLI::App& root);       // cmd_info.cpp: what fstack sees of the machine
 
 }  // namespace fstack::cli

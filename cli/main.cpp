@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
     commands.push_back(add_layers_command(app));
     commands.push_back(add_run_command(app));
     commands.push_back(add_noise_map_command(app));
+    commands.push_back(add_info_command(app));
 
     if (!check_command_name(argc, argv, commands)) return kExitUsage;
     try {

@@ -29,7 +29,8 @@ std::uint64_t read_limit(const std::string& file) {
     }
 }
 
-// The smallest memory limit on this process's cgroup and its ancestors, or 0 where none applies.
+}  // namespace
+
 // The process's own cgroup, not the root's: a Slurm job step sees the whole hierarchy, a
 // container (cgroup namespace) sees its own cgroup as "/".
 std::uint64_t cgroup_limit() {
@@ -61,8 +62,6 @@ std::uint64_t cgroup_limit() {
     }
     return best;
 }
-
-}  // namespace
 
 std::uint64_t parse_memory_size(const std::string& text) {
     const auto bad = [&text] {

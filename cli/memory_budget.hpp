@@ -15,6 +15,10 @@ struct FrameActionOptions;
 std::uint64_t parse_memory_size(const std::string& text);
 std::string format_memory_size(std::uint64_t bytes);
 
+// The smallest memory limit (bytes) on this process's cgroup and its ancestors, cgroup v1 or v2,
+// or 0 where none applies.
+std::uint64_t cgroup_limit();
+
 // What the batch may use when --max-memory is not given: half of the memory this process may
 // have, that is the machine's, or less where a cgroup (a container, a Slurm job, a Kubernetes
 // pod) limits it. Half, because decoders, the allocator and the page cache need room too.

@@ -17,6 +17,10 @@ PACKAGES=(
   # The GIMP 2.10 plug-in and the headless GIMP tests (plug-in, layered files);
   # debootstrap builds the GIMP 3 test chroot.
   gimp libgimp2.0-dev debootstrap
+  # --report writes JSON Lines with nlohmann-json (header-only); the tests read them back with it.
+  nlohmann-json3-dev
+  # The Slurm tests (tests/cluster): a one-node Slurm on localhost, munge for its credentials.
+  slurm-wlm munge
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -16,7 +16,6 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "fstack/image_io.hpp"
-#include "synthetic/synthetic.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -63,18 +62,7 @@ class Batch : public ::testing::Test {
 protected:
     // The scan folder: every stack is the same synthetic 8-frame stack (the batch machinery is
     // under test here, not the stacking).
-    void SetUp() override {
-        fstack::synth::SceneOptions o;
-        o.width = 96;
-        o.height = 72;
-        o.frames = kFrames;
-        const auto frames = fstack::synth::render_all(fstack::synth::make_scene(o));
-        fs::create_directories(in());
-        // cv::imwrite, not fstack::write_image: no fsync per file, which made this set-up slow.
-        for (int i = 1; i <= kStacks * kFrames; ++i)
-            ASSERT_TRUE(cv::imwrite((in() / ("scan_" + std::to_string(i) + ".jpg")).string(),
-                                    frames[static_cast<size_t>((i - 1) % kFrames)]));
-    }
+    void SetUp() override { ASSERT_NO_FATAL_FAILURE(fstack::test::write_scan_run(in(), kStacks, kFrames, 96, 72)); }
 
     fs::path in() const { return tmp_ / "scan"; }
     fs::path out() const { return tmp_ / "stacked"; }

@@ -133,6 +133,18 @@ const SyntheticStack& cached_stack(const synth::SceneOptions& o) {
     return *cache.back().second;
 }
 
+void write_scan_run(const fs::path& dir, int stacks, int frames, int width, int height) {
+    synth::SceneOptions o;
+    o.width = width;
+    o.height = height;
+    o.frames = frames;
+    const SyntheticStack& stack = cached_stack(o);
+    fs::create_directories(dir);
+    for (int i = 1; i <= stacks * frames; ++i)
+        ASSERT_TRUE(cv::imwrite((dir / ("scan_" + std::to_string(i) + ".jpg")).string(),
+                                stack.frames[static_cast<size_t>((i - 1) % frames)]));
+}
+
 cv::Mat run_in_memory(Stacker& stacker, const std::vector<cv::Mat>& frames) {
     MemoryFrameSource source(frames);
     return run_stacker(stacker, source);

@@ -70,6 +70,10 @@ struct SyntheticStack {
 };
 const SyntheticStack& cached_stack(const synth::SceneOptions& options);
 
+// An OpenScan-like run in `dir` (created): scan_1.jpg .. scan_N.jpg, `stacks` stacks of the
+// synthetic stack of `frames` frames of width x height each (cv::imwrite: no fsync per file).
+void write_scan_run(const std::filesystem::path& dir, int stacks, int frames, int width, int height);
+
 // Drives `stacker` over in-memory frames and returns its result.
 cv::Mat run_in_memory(Stacker& stacker, const std::vector<cv::Mat>& frames);
 

@@ -66,6 +66,9 @@ public:
         std::vector<bool> applied;
     };
     const Correction& correction(int index) const;
+    // LINEAR with LUMI (one gain) or RGB (B, G, R), and AUTO (each channel's gain where applied,
+    // else 1); empty for GAMMA, MATCH_HIST and the HSV / HLS modes, and where nothing is applied.
+    std::vector<float> applied_gain(int index) const override;
 
 private:
     struct Samples {

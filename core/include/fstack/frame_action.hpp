@@ -25,9 +25,6 @@ struct FrameGeometry {
     // registration error of the frame against its neighbour without and with its step (0, 0:
     // not measured).
     std::vector<cv::Vec2d> registration_error;
-    // Per frame, written by BalanceFrames (gains, i.e. LINEAR and AUTO): the gain applied to each
-    // colour channel (1 where none was; empty: not balanced by a gain).
-    std::vector<std::vector<double>> gains;
 };
 
 // The rectangle (reference pixels) that every frame of `geometry` covers after its warp:
@@ -90,6 +87,13 @@ public:
     virtual bool replays_native() const { return false; }
     // True when begin() / process() work on copies reduced by context.analysis_scale.
     virtual bool analyses_reduced() const { return false; }
+    // The gains this action applied to frame `index` (after process()), one per colour channel
+    // in the frame's order (B, G, R), or one for all of them; empty where it applies none, or
+    // corrects by something that is not a gain (a gamma, a curve, a warp).
+    virtual std::vector<float> applied_gain(int index) const {
+        (void)index;
+        return {};
+    }
 };
 
 // Converts an 8- or 16-bit frame to the float32 the actions work on, and back (rounded, clipped).

@@ -79,6 +79,9 @@ public:
     // Where each frame lies on the reference (waits for the analysing pass; identities without
     // AlignFrames).
     std::shared_ptr<const FrameGeometry> geometry();
+    // Per frame, the gains the actions applied (FrameAction::applied_gain, multiplied where
+    // several apply one); empty entries where none did. Waits for the analysing pass.
+    std::vector<std::vector<float>> gains();
 
 private:
     FrameSource& source_;

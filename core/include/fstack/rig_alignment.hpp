@@ -18,14 +18,16 @@ struct RigAlignment {
     cv::Size frame_size;
     int reference_index = 0;
     std::vector<cv::Matx33d> to_reference;   // per frame: its pixels -> the reference's
-    std::vector<std::vector<double>> gains;  // per frame, as FrameGeometry::gains (may be empty)
+    std::vector<std::vector<double>> gains;  // per frame, as StackResult::gains (may be empty)
     std::vector<std::string> frames;         // the frames' names it was measured on (information)
     int stacks = 1;                          // how many stacks it is the median of
     std::string source;                      // where it came from (its file), for messages
 };
 
-// The alignment of one stack, from its geometry (StackResult::geometry) and its frames' names.
-RigAlignment rig_alignment_of(const FrameGeometry& geometry, const std::vector<std::string>& frame_names = {});
+// The alignment of one stack, from its geometry and gains (StackResult::geometry, ::gains) and its
+// frames' names.
+RigAlignment rig_alignment_of(const FrameGeometry& geometry, const std::vector<std::vector<float>>& gains = {},
+                              const std::vector<std::string>& frame_names = {});
 
 // The median of several stacks' alignments, frame index by frame index and matrix element by
 // element (the reference frame's own, the identity, stays so). Throws Error(Input) when the

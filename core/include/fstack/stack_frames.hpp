@@ -31,6 +31,9 @@ struct StackResult {
     // Where each frame lies on the reference (null when the pipeline had no actions): the crop
     // of the result is covered_area(*geometry).
     std::shared_ptr<const FrameGeometry> geometry;
+    // Per frame of the stack (as `geometry`), the gains the frame actions applied: one per
+    // colour channel (B, G, R) or one for all; empty where none was (no balance, or none needed).
+    std::vector<std::vector<float>> gains;
     // Where the result lies on the reference frame when it was cropped (StackOptions::crop):
     // image, depth map and frames are this rectangle of the uncropped ones. Empty: not cropped.
     cv::Rect crop;

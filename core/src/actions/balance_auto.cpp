@@ -340,12 +340,6 @@ cv::Mat BalanceFrames::auto_process(const cv::Mat& frame, int index, int neighbo
         c.applied[size_t(ch)] = std::abs(c.value[size_t(ch)] - 1.0) > kApplyAbove;
     }
     const bool any = std::find(c.applied.begin(), c.applied.end(), true) != c.applied.end();
-    if (context_.geometry && size_t(index) < context_.geometry->gains.size()) {
-        std::vector<double>& g = context_.geometry->gains[size_t(index)];
-        g.assign(size_t(k), 1.0);
-        for (int ch = 0; ch < k; ++ch)
-            if (c.applied[size_t(ch)]) g[size_t(ch)] = c.value[size_t(ch)];
-    }
     context_.progress->log(LogLevel::Debug, "BalanceFrames auto: " + context_.name_of(index) + ": " +
                                                 gains_text(c.value) + " (against " + context_.name_of(neighbour_index) +
                                                 note + "), " + (any ? "applied" : "not applied (within 0.5%)"));

@@ -107,6 +107,24 @@ const BalanceFrames::Correction& BalanceFrames::correction(int index) const {
     return corrections_[index];
 }
 
+std::vector<float> BalanceFrames::applied_gain(int index) const {
+    if (index < 0 || index >= static_cast<int>(corrections_.size()) || !corrections_[size_t(index)].known) return {};
+    const Correction& c = corrections_[size_t(index)];
+    if (options_.channel == BalanceChannel::Auto) {
+        std::vector<float> gain(c.value.size(), 1.0f);
+        bool any = false;
+        for (size_t ch = 0; ch < gain.size() && ch < c.applied.size(); ++ch)
+            if (c.applied[ch]) {
+                gain[ch] = c.value[ch];
+                any = true;
+            }
+        return any ? gain : std::vector<float>{};
+    }
+    const bool gains = options_.corr_map == CorrectionMap::Linear &&
+                       (options_.channel == BalanceChannel::Lumi || options_.channel == BalanceChannel::Rgb);
+    return gains ? c.value : std::vector<float>{};
+}
+
 std::vector<int> BalanceFrames::balanced_channels(int channels) const {
     if (channels == 1 || options_.channel == BalanceChannel::Lumi) return {-1};  // -1: luminosity
     if (options_.channel == BalanceChannel::Rgb) return {0, 1, 2};
@@ -304,13 +322,6 @@ cv::Mat BalanceFrames::begin(const cv::Mat& reference, const FrameActionContext&
 cv::Mat BalanceFrames::process(const cv::Mat& frame, int index, int neighbour_index) {
     if (options_.channel == BalanceChannel::Auto) return auto_process(frame, index, neighbour_index);
     corrections_.at(static_cast<size_t>(index)) = fit(sample(to_space(frame)));
-    // Gains (LUMI: one for every channel, RGB: one per channel; LINEAR) are what FrameGeometry
-    // records; curves are not.
-    if ((options_.channel == BalanceChannel::Rgb || options_.channel == BalanceChannel::Lumi) && options_.corr_map == CorrectionMap::Linear && context_.geometry &&
-        static_cast<size_t>(index) < context_.geometry->gains.size()) {
-        const auto& v = corrections_[static_cast<size_t>(index)].value;
-        context_.geometry->gains[static_cast<size_t>(index)].assign(v.begin(), v.end());
-    }
     cv::Mat out = apply(frame, corrections_[static_cast<size_t>(index)]);
     if (options_.plot_histograms && !context_.plot_path.empty()) plot(index, frame, out);
     return out;

@@ -146,6 +146,21 @@ std::shared_ptr<const FrameGeometry> ProcessedFrameSource::geometry() {
     return geometry_;
 }
 
+std::vector<std::vector<float>> ProcessedFrameSource::gains() {
+    if (background_) wait_for(-1);
+    std::vector<std::vector<float>> out(static_cast<size_t>(size()));
+    for (int i = 0; i < size(); ++i)
+        for (const auto& action : actions_) {
+            const std::vector<float> g = action->applied_gain(i);
+            std::vector<float>& total = out[size_t(i)];
+            if (g.empty()) continue;
+            if (total.empty()) total.assign(g.size(), 1.0f);
+            if (total.size() == 1 && g.size() > 1) total.assign(g.size(), total.front());
+            for (size_t c = 0; c < total.size(); ++c) total[c] *= g.size() == 1 ? g.front() : g.at(c);
+        }
+    return out;
+}
+
 namespace {
 
 // Errors from an action name the frame being processed.
@@ -186,7 +201,6 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
     geometry_->aligned.assign(static_cast<size_t>(n), false);
     geometry_->reference_index = reference_;
     geometry_->registration_error.assign(static_cast<size_t>(n), cv::Vec2d(0, 0));
-    geometry_->gains.assign(static_cast<size_t>(n), {});
     context.geometry = geometry_;
 
     std::string names;

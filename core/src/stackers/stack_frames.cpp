@@ -86,7 +86,10 @@ StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& s
     if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
     std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
-    if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
+    if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) {
+        result.geometry = processed->geometry();
+        result.gains = processed->gains();
+    }
     result.frames = std::move(frames);
     if (options.crop) crop_to_covered(result, progress);
     return result;
@@ -115,7 +118,10 @@ void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Sta
             result = stack_frames(*stacker, *bunch, options.denoise, progress);
         }
         result.frames = bunch;
-        if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) result.geometry = processed->geometry();
+        if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) {
+            result.geometry = processed->geometry();
+            result.gains = processed->gains();
+        }
         // Every bunch to the area all the stack's frames cover: the bunch results stay registered.
         if (options.crop) crop_to_covered(result, progress);
         emit(b, result);

@@ -28,12 +28,13 @@ std::string size_text(cv::Size s) { return std::to_string(s.width) + "x" + std::
 
 }  // namespace
 
-RigAlignment rig_alignment_of(const FrameGeometry& geometry, const std::vector<std::string>& frame_names) {
+RigAlignment rig_alignment_of(const FrameGeometry& geometry, const std::vector<std::vector<float>>& gains,
+                              const std::vector<std::string>& frame_names) {
     RigAlignment a;
     a.frame_size = geometry.frame_size;
     a.reference_index = geometry.reference_index;
     a.to_reference = geometry.to_reference;
-    a.gains = geometry.gains;
+    for (const auto& g : gains) a.gains.emplace_back(g.begin(), g.end());
     a.gains.resize(a.to_reference.size());
     a.frames = frame_names;
     return a;

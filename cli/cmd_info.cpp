@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `fstack info`: what this fstack sees of the machine it runs on (a cluster node, a container,
+// a Slurm step): cores and the memory figures its checks use.
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include <opencv2/core.hpp>
+
+#include "command.hpp"
+#include "exit_codes.hpp"
+#include "fstack/limits.hpp"
+#include "memory_budget.hpp"
+
+namespace fstack::cli {
+namespace {
+
+std::string memory_text(std::uint64_t bytes) {
+    return bytes == 0 ? std::string("unknown") : format_memory_size(bytes) + " (" + std::to_string(bytes) + " bytes)";
+}
+
+int run_info() {
+    std::printf("fstack %s (OpenCV %s)\n", FSTACK_VERSION, CV_VERSION);
+    std::printf("cores: %u (OpenCV threads: %d)\n", std::thread::hardware_concurrency(), cv::getNumThreads());
+    const std::uint64_t limit = cgroup_limit();
+    std::printf("cgroup memory limit: %s\n", limit == 0 ? "none" : memory_text(limit).c_str());
+    std::printf("memory available: %s\n", memory_text(available_memory()).c_str());
+    std::printf("batch memory budget: %s\n", memory_text(default_memory_budget()).c_str());
+    return kExitOk;
+}
+
+}  // namespace
+
+Command add_info_command(CLI::App& root) {
+    CLI::App* app = root.add_subcommand(
+        "info", "Print what fstack sees of this machine: cores, the cgroup's memory limit (a container, a\n"
+                "Slurm step), the memory available to a stack, and fstack batch's default --max-memory.");
+    app->footer(
+        "cgroup memory limit: the smallest limit on this process's cgroup and its ancestors (v1 or v2).\n"
+        "memory available: what a stack is checked against before any work (frames too large for it\n"
+        "are refused, exit 3). batch memory budget: half of the machine's or the cgroup's memory.\n\n" +
+        exit_codes_help());
+    return Command{app, [] { return run_info(); }};
+}
+
+}  // namespace fstack::cli
