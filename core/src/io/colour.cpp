@@ -43,7 +43,9 @@ std::string icc_colour_space(const std::vector<unsigned char>& icc) {
 
 bool icc_fits_rgb_or_grey(const std::vector<unsigned char>& icc) {
     const std::string space = icc_colour_space(icc);
-    return space == "RGB " || space == "GRAY";
+    // Ink spaces: CMYK, CMY and the n-colour ones ("2CLR".."FCLR"), whose frames are converted.
+    const bool ink = space == "CMYK" || space == "CMY " || (space.size() == 4 && space.compare(1, 3, "CLR") == 0);
+    return !ink;
 }
 
 cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, const std::vector<unsigned char>& icc, bool inverted) {

@@ -18,8 +18,9 @@ cv::Mat cmyk_to_bgr(const cv::Mat& cmyk, const std::vector<unsigned char>& icc, 
 // "CMYK", ...), empty when the bytes are not a profile.
 std::string icc_colour_space(const std::vector<unsigned char>& icc);
 
-// Whether a profile can describe an RGB or grey result (a CMYK profile cannot: the pixels were
-// converted, and a colour-managed reader refuses an RGB file carrying it).
+// Whether a profile may go with an RGB or grey result: not one of an ink colour space (CMYK,
+// CMY, n-colour), whose frames were converted (a colour-managed reader refuses an RGB file
+// carrying it). Other bytes are passed on as before.
 bool icc_fits_rgb_or_grey(const std::vector<unsigned char>& icc);
 
 }  // namespace fstack::detail

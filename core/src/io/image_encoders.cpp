@@ -4,7 +4,9 @@
 
 #include <png.h>
 
+#include <cerrno>
 #include <csetjmp>
+#include <cstring>
 #include <memory>
 
 #include "fstack/error.hpp"
@@ -49,6 +51,12 @@ bool encode(png_structp png, png_infop info, const cv::Mat& image, int level, co
     png_write_image(png, rows.data());
     png_write_end(png, info);
     return true;
+}
+
+// libtiff leaves errno as the failed write set it (a full disk, a file size limit).
+[[noreturn]] void tiff_write_failed(const std::string& shown, int index) {
+    throw Error(ErrorKind::Output, shown, index,
+                std::string("cannot write the image: ") + (errno ? std::strerror(errno) : "libtiff failed (disk full?)"));
 }
 
 template <typename T>
@@ -99,14 +107,14 @@ void write_tiff_page(TIFF* t, const cv::Mat& image, bool compress, const std::st
     }
     TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(t, 0));
     std::vector<uint8_t> row(size_t(image.cols) * spp * bytes);
+    errno = 0;
     for (int y = 0; y < image.rows; ++y) {
         if (spp == 1) std::copy_n(image.ptr(y), row.size(), row.data());
         else if (bytes == 2)
             bgr_row_to_rgb(image.ptr<uint16_t>(y), reinterpret_cast<uint16_t*>(row.data()), image.cols, spp);
         else
             bgr_row_to_rgb(image.ptr<uint8_t>(y), row.data(), image.cols, spp);
-        if (TIFFWriteScanline(t, row.data(), uint32_t(y), 0) < 0)
-            throw Error(ErrorKind::Output, shown, index, "cannot write the TIFF (disk full?)");
+        if (TIFFWriteScanline(t, row.data(), uint32_t(y), 0) < 0) tiff_write_failed(shown, index);
     }
 }
 
@@ -117,11 +125,15 @@ void write_tiff_file(const std::string& path, const cv::Mat& image, bool compres
     if (!tif) throw Error(ErrorKind::Output, shown, -1, "cannot create the TIFF file");
     TIFFSetField(tif.get(), TIFFTAG_SOFTWARE, "fstack");
     write_tiff_page(tif.get(), image, compress, shown, -1);
-    if (!TIFFWriteDirectory(tif.get())) throw Error(ErrorKind::Output, shown, -1, "cannot write the TIFF (disk full?)");
+    errno = 0;
+    if (!TIFFWriteDirectory(tif.get())) tiff_write_failed(shown, -1);
     TIFF* raw = tif.release();
+    errno = 0;
     const bool flushed = TIFFFlush(raw) == 1;
+    const int flush_errno = errno;
     TIFFClose(raw);
-    if (!flushed) throw Error(ErrorKind::Output, shown, -1, "cannot write the TIFF (disk full?)");
+    errno = flush_errno;
+    if (!flushed) tiff_write_failed(shown, -1);
 }
 
 }  // namespace fstack::detail

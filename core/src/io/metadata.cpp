@@ -74,7 +74,7 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
     const Exiv2::XmpData& xmp = src->xmpData();
     // A CMYK frame was converted to RGB: its profile would misdescribe the result.
     const std::vector<unsigned char> icc = src->iccProfileDefined() ? detail::icc_profile(*src) : std::vector<unsigned char>{};
-    const bool has_icc = detail::icc_fits_rgb_or_grey(icc);
+    const bool has_icc = !icc.empty() && detail::icc_fits_rgb_or_grey(icc);
     if (exif.empty() && xmp.empty() && !has_icc) return false;
     try {
         auto dst = Exiv2::ImageFactory::open(target.string());
