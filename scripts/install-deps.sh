@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2
+  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2 liblcms2-dev
   libcli11-dev libfmt-dev libtomlplusplus-dev libzip-dev
   libgtest-dev googletest
   # pugixml parses OpenRaster's stack.xml (core/src/layers/ora_reader.cpp).

@@ -2,6 +2,8 @@
 // What the metadata code needs of exiv2, for exiv2 0.27 and 0.28.
 #include "io/exiv2_support.hpp"
 
+#include "io/colour.hpp"
+
 #include <mutex>
 #include <string>
 
@@ -63,5 +65,19 @@ void set_icc_profile(Exiv2::Image& image, const std::vector<unsigned char>& icc)
     image.setIccProfile(b);
 }
 #endif
+
+std::vector<unsigned char> rgb_icc_profile_of(const std::filesystem::path& source) {
+    if (source.empty()) return {};
+    quiet_exiv2();
+    try {
+        auto image = Exiv2::ImageFactory::open(source.string());
+        image->readMetadata();
+        if (!image->iccProfileDefined()) return {};
+        std::vector<unsigned char> icc = icc_profile(*image);
+        return icc_fits_rgb_or_grey(icc) ? icc : std::vector<unsigned char>{};
+    } catch (const Exiv2Error&) {
+        return {};
+    }
+}
 
 }  // namespace fstack::detail

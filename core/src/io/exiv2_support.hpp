@@ -4,6 +4,7 @@
 // (Debian 13, where GIMP 3 lives), whose APIs differ in errors, integers and ICC buffers.
 #include <exiv2/exiv2.hpp>
 
+#include <filesystem>
 #include <vector>
 
 namespace fstack::detail {
@@ -24,5 +25,9 @@ void drop_layout_tags(Exiv2::ExifData& exif);
 long metadatum_long(const Exiv2::Metadatum& m);
 std::vector<unsigned char> icc_profile(Exiv2::Image& image);
 void set_icc_profile(Exiv2::Image& image, const std::vector<unsigned char>& icc);
+
+// The ICC profile of `source` when it fits an RGB or grey result (icc_fits_rgb_or_grey), else
+// empty; never throws.
+std::vector<unsigned char> rgb_icc_profile_of(const std::filesystem::path& source);
 
 }  // namespace fstack::detail

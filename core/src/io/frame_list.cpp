@@ -5,6 +5,7 @@
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
+#include "io/file_kind.hpp"
 
 namespace fstack {
 
@@ -51,11 +52,12 @@ std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
         if (name.rfind(".", 0) == 0) continue;
         std::error_code type_ec;
         if (!it->is_regular_file(type_ec)) {
-            std::error_code link_ec;
-            if (it->is_symlink(link_ec))
-                progress.warn("skipping " + p.string() + ": a broken symbolic link" +
-                              (type_ec ? " (" + type_ec.message() + ")" : std::string()));
-            continue;  // sub-folders (an "out" folder beside the frames) are not frames
+            // Sub-folders (an "out" folder beside the frames) are not frames, silently; links
+            // that lead nowhere or to a device, pipes and sockets are named.
+            const std::string what = detail::not_a_regular_file(p);
+            if (what != "a folder" && what != "a symbolic link to a folder" && !what.empty())
+                progress.warn("skipping " + p.string() + ": " + what + ", not an image file");
+            continue;
         }
         // A file named like an image whose content is not one (empty, half-copied, unreadable)
         // is a frame that failed, not a sidecar: skipping it would leave a gap in the focus
@@ -80,9 +82,13 @@ std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progres
             const auto frames = list_frames(p, progress);
             out.insert(out.end(), frames.begin(), frames.end());
         } else {
-            if (!fs::exists(p, ec))
+            const std::string what = detail::not_a_regular_file(p);
+            if (what == "not found")
                 throw Error(ErrorKind::Input, p.string(), -1,
                             ec ? "cannot open: " + ec.message() : std::string("file not found"));
+            if (!what.empty())
+                throw Error(ErrorKind::Input, p.string(), -1,
+                            what + ", not an image file (frames are read from files, each more than once)");
             out.push_back(p);
         }
     }

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstring>
 #include <fstream>
+#include <memory>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -16,20 +17,28 @@
 #include "fstack/error.hpp"
 #include "fstack/limits.hpp"
 #include "fstack/metadata.hpp"
+#include "io/file_kind.hpp"
 #include "io/jpeg_reader.hpp"
 #include "io/orientation.hpp"
 #include "io/png_reader.hpp"
 #include "io/tiff_header.hpp"
+#include "io/tiff_reader.hpp"
 
 namespace fstack {
 namespace {
 
+// Frames are regular files: a pipe would be read once (and may block), a device never ends.
+void require_regular_file(const fs::path& path, int frame_index) {
+    const std::string what = detail::not_a_regular_file(path);
+    if (what.empty()) return;
+    throw Error(ErrorKind::Input, path.string(), frame_index,
+                what == "not found"  ? std::string("file not found")
+                : what == "a folder" ? std::string("is a folder, not an image")
+                                     : what + ", not an image file");
+}
+
 std::vector<unsigned char> read_bytes(const fs::path& path, int frame_index) {
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
-    if (fs::is_directory(path, ec))
-        throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
+    require_regular_file(path, frame_index);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
     std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -40,8 +49,9 @@ std::vector<unsigned char> read_bytes(const fs::path& path, int frame_index) {
 FileFormat sniff_bytes(const unsigned char* b, size_t n) {
     if (n >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return FileFormat::Jpeg;
     if (n >= 8 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0) return FileFormat::Png;
-    if (n >= 4 && ((b[0] == 'I' && b[1] == 'I' && b[2] == 42 && b[3] == 0) ||
-                   (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 42)))
+    // Classic TIFF (42) and BigTIFF (43), both byte orders.
+    if (n >= 4 && ((b[0] == 'I' && b[1] == 'I' && (b[2] == 42 || b[2] == 43) && b[3] == 0) ||
+                   (b[0] == 'M' && b[1] == 'M' && b[2] == 0 && (b[3] == 42 || b[3] == 43))))
         return FileFormat::Tiff;
     return FileFormat::Unknown;
 }
@@ -110,7 +120,8 @@ ImageInfo png_info(const std::vector<unsigned char>& b) {
     return info;
 }
 
-ImageInfo jpeg_info(const std::vector<unsigned char>& b) {
+// Size and channels from the frame header; `bits`, where given, gets its sample precision (8, 12, 16).
+ImageInfo jpeg_info(const std::vector<unsigned char>& b, int* bits = nullptr) {
     ImageInfo info;
     size_t i = 2;
     while (i + 9 < b.size()) {
@@ -121,7 +132,8 @@ ImageInfo jpeg_info(const std::vector<unsigned char>& b) {
         const uint16_t len = be16(&b[i + 2]);
         const bool sof = (m >= 0xC0 && m <= 0xCF) && m != 0xC4 && m != 0xC8 && m != 0xCC;
         if (sof) {
-            info.depth = CV_8U;  // 12-bit JPEG is decoded to 8-bit by OpenCV
+            info.depth = CV_8U;
+            if (bits) *bits = b[i + 4];
             info.height = be16(&b[i + 5]);
             info.width = be16(&b[i + 7]);
             info.channels = b[i + 9] == 1 ? 1 : 3;
@@ -132,24 +144,40 @@ ImageInfo jpeg_info(const std::vector<unsigned char>& b) {
     return info;
 }
 
-ImageInfo tiff_info(const fs::path& path) {
+// Refuses a layout the decoder does not read here, before any work ("unsupported: ...").
+ImageInfo tiff_info(const fs::path& path, int frame_index) {
     ImageInfo info;
     TIFFSetWarningHandler(nullptr);
     TIFFSetErrorHandler(nullptr);
-    TIFF* tif = TIFFOpen(path.c_str(), "r");
+    std::unique_ptr<TIFF, void (*)(TIFF*)> tif(TIFFOpen(path.c_str(), "r"), [](TIFF* t) { TIFFClose(t); });
     if (!tif) return info;
     uint32_t w = 0, h = 0;
-    uint16_t bps = 8, spp = 1;
-    TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &w);
-    TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &bps);
-    TIFFGetFieldDefaulted(tif, TIFFTAG_SAMPLESPERPIXEL, &spp);
-    TIFFClose(tif);
+    TIFFGetField(tif.get(), TIFFTAG_IMAGEWIDTH, &w);
+    TIFFGetField(tif.get(), TIFFTAG_IMAGELENGTH, &h);
     info.width = int(w);
     info.height = int(h);
-    info.depth = bps > 8 ? CV_16U : CV_8U;
-    info.channels = spp >= 4 ? 4 : spp == 2 ? 4 : spp == 1 ? 1 : 3;
+    if (info.width <= 0 || info.height <= 0) return info;
+    const detail::TiffDecodedShape shape = detail::tiff_decoded_shape(tif.get(), path.string(), frame_index);
+    info.depth = shape.depth;
+    info.channels = shape.channels;
     return info;
+}
+
+// 12-bit (and 16-bit lossless) JPEG: valid, and not what this libjpeg decodes.
+void refuse_jpeg_precision(int precision, const std::string& name, int frame_index) {
+    if (precision != 0 && precision != 8)
+        throw Error(ErrorKind::Input, name, frame_index,
+                    "unsupported: " + std::to_string(precision) +
+                        "-bit JPEG (a valid file that fstack does not read: only 8-bit JPEG is; save it as 16-bit TIFF or PNG)");
+}
+
+// GIMP's "Grayscale with alpha" PNG and TIFF: BGRA, as RGBA frames are handled.
+cv::Mat grey_alpha_to_bgra(const cv::Mat& image) {
+    std::vector<cv::Mat> ga;
+    cv::split(image, ga);
+    cv::Mat out;
+    cv::merge(std::vector<cv::Mat>{ga[0], ga[0], ga[0], ga[1]}, out);
+    return out;
 }
 
 }  // namespace
@@ -181,16 +209,13 @@ FileFormat format_from_extension(const fs::path& path) {
 
 ImageInfo read_image_info(const fs::path& path, int frame_index) {
     // Headers are small; reading the first 256 KiB covers JPEG APP segments before SOF.
-    std::error_code ec;
-    if (!fs::exists(path, ec)) throw Error(ErrorKind::Input, path.string(), frame_index, "file not found");
+    require_regular_file(path, frame_index);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
     std::vector<unsigned char> head(256 * 1024);
     in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<size_t>(in.gcount()));
     if (head.empty()) {
-        if (fs::is_directory(path, ec))
-            throw Error(ErrorKind::Input, path.string(), frame_index, "is a folder, not an image");
         throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty (0 bytes): was it fully copied?");
     }
     ImageInfo info;
@@ -211,14 +236,16 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
             throw Error(ErrorKind::Input, path.string(), frame_index,
                         "truncated JPEG (the file ends before the image data does; was it fully copied?)");
     }
+    int jpeg_bits = 0;
     if (f == FileFormat::Png) info = png_info(head);
-    else if (f == FileFormat::Jpeg) info = jpeg_info(head);
-    else if (f == FileFormat::Tiff) info = tiff_info(path);
+    else if (f == FileFormat::Jpeg) info = jpeg_info(head, &jpeg_bits);
+    else if (f == FileFormat::Tiff) info = tiff_info(path, frame_index);
     else if (format_from_extension(path) != FileFormat::Unknown)
         throw Error(ErrorKind::Input, path.string(), frame_index,
                     std::string("not a JPEG, PNG or TIFF image, although its name says ") +
                         format_name(format_from_extension(path)) + " (a damaged or incompletely copied file?)");
     else throw Error(ErrorKind::Input, path.string(), frame_index, "not a JPEG, PNG or TIFF image");
+    if (f == FileFormat::Jpeg) refuse_jpeg_precision(jpeg_bits, path.string(), frame_index);
     if (f == FileFormat::Jpeg && info.width == 0) {
         // SOF beyond the first 256 KiB (huge APP segments): decode the header fully.
         const cv::Mat m = read_image(path, frame_index);
@@ -256,9 +283,12 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
     }
     cv::Mat image;
     try {
+        int jpeg_bits = 0;
+        if (f == FileFormat::Jpeg) jpeg_info(bytes, &jpeg_bits);
+        refuse_jpeg_precision(jpeg_bits, name, frame_index);
         image = f == FileFormat::Png    ? decode_png(bytes, name, frame_index)
                 : f == FileFormat::Jpeg ? decode_jpeg(bytes, name, frame_index, progress)
-                                        : cv::imdecode(bytes, cv::IMREAD_UNCHANGED);
+                                        : detail::decode_tiff(bytes, name, frame_index);
     } catch (const cv::Exception& e) {
         throw Error(ErrorKind::Input, name, frame_index,
                     std::string("corrupt ") + format_name(f) + ": " + e.err);
@@ -266,25 +296,15 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
     if (image.empty())
         throw Error(ErrorKind::Input, name, frame_index,
                     std::string("corrupt or truncated ") + format_name(f) + " (the decoder failed)");
-    switch (image.depth()) {
-        case CV_8U: case CV_16U: break;
-        case CV_32F: case CV_64F:
-            image.convertTo(image, CV_16U, 65535.0);  // float data is taken as 0..1
-            break;
-        case CV_8S: case CV_16S:
-            image.convertTo(image, CV_16U, image.depth() == CV_8S ? 257.0 : 1.0, image.depth() == CV_8S ? 128 * 257 : 32768);
-            break;
-        default:
-            throw Error(ErrorKind::Input, name, frame_index, "unsupported sample type");
-    }
-    if (image.channels() == 2) cv::cvtColor(image, image, cv::COLOR_GRAY2BGRA);  // grey+alpha
+    if (image.depth() != CV_8U && image.depth() != CV_16U)
+        throw Error(ErrorKind::Internal, name, frame_index, "a decoder gave an unexpected sample type");
+    if (image.channels() == 2) image = grey_alpha_to_bgra(image);
     if (image.channels() > 4)
         throw Error(ErrorKind::Input, name, frame_index,
                     "unsupported number of channels: " + std::to_string(image.channels()));
-    // OpenCV's TIFF decoder applies the orientation tag itself, even with IMREAD_UNCHANGED
-    // (checked for 8/16-bit, 1/3/4 channels, tags 3/6/8 on OpenCV 4.6): turning it again would
-    // undo it. Our own JPEG and PNG decoders leave it to us.
-    if (f != FileFormat::Tiff) apply_exif_orientation(image, exif_orientation_bytes(bytes));
+    // Our decoders leave the orientation (EXIF, or the TIFF's own tag, which exiv2 reads as
+    // Exif.Image.Orientation) to us.
+    apply_exif_orientation(image, exif_orientation_bytes(bytes));
     return image;
 }
 

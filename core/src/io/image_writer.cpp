@@ -12,6 +12,8 @@
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/metadata.hpp"
+#include "io/exiv2_support.hpp"
+#include "io/image_encoders.hpp"
 
 namespace fstack {
 
@@ -53,27 +55,31 @@ void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions&
             if (pixels.channels() == 4) pixels = convert_channels(pixels, 3);  // JPEG has no alpha
             params = {cv::IMWRITE_JPEG_QUALITY, std::clamp(options.jpeg_quality, 0, 100)};
             break;
-        case FileFormat::Png:
-            params = {cv::IMWRITE_PNG_COMPRESSION, options.compress ? 9 : 3};
-            break;
-        case FileFormat::Tiff:
-            params = {cv::IMWRITE_TIFF_COMPRESSION, options.compress ? COMPRESSION_ADOBE_DEFLATE : COMPRESSION_NONE};
-            break;
         default: break;
     }
     write_atomically(path, [&](const fs::path& tmp) {
-        // Encoded in memory and written by us: a full disk is reported with the system's words
-        // ("No space left on device"), and OpenCV prints nothing about our temporary file.
-        std::vector<unsigned char> encoded;
-        bool ok = false;
-        try {
-            ok = cv::imencode(f == FileFormat::Jpeg ? ".jpg" : f == FileFormat::Png ? ".png" : ".tif", pixels,
-                              encoded, params);
-        } catch (const cv::Exception& e) {
-            throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
+        // TIFF by libtiff (ExtraSamples for alpha). JPEG and PNG are encoded in memory and
+        // written by us: a full disk is reported with the system's words ("No space left on
+        // device"). PNG by libpng: the iCCP chunk needs a profile name, which exiv2 keeps when
+        // it rewrites the file (it leaves it empty on a PNG without one, and libpng rejects that).
+        if (f == FileFormat::Tiff) {
+            detail::write_tiff_file(tmp.string(), pixels, options.compress, path.string());
+        } else if (f == FileFormat::Png) {
+            write_bytes_checked(tmp,
+                                detail::encode_png(pixels, options.compress ? 9 : 3,
+                                                   detail::rgb_icc_profile_of(options.metadata_source), path.string()),
+                                path.string());
+        } else {
+            std::vector<unsigned char> encoded;
+            bool ok = false;
+            try {
+                ok = cv::imencode(".jpg", pixels, encoded, params);
+            } catch (const cv::Exception& e) {
+                throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image: " + e.err);
+            }
+            if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
+            write_bytes_checked(tmp, encoded, path.string());
         }
-        if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
-        write_bytes_checked(tmp, encoded, path.string());
         if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
     }, options.overwrite);
 }

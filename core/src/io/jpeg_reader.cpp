@@ -4,12 +4,14 @@
 
 #include <csetjmp>
 #include <cstdio>
+#include <cstdlib>
 
 #include <jpeglib.h>
 #include <jerror.h>
 
 #include "fstack/error.hpp"
 #include "fstack/limits.hpp"
+#include "io/colour.hpp"
 
 namespace fstack {
 namespace {
@@ -73,36 +75,31 @@ void on_progress(j_common_ptr cinfo) {
     }
 }
 
-// Adobe writes CMYK inverted (Photoshop's convention, which all readers follow).
-void cmyk_to_bgr(const unsigned char* in, unsigned char* out, JDIMENSION width) {
-    for (JDIMENSION x = 0; x < width; ++x, in += 4, out += 3) {
-        const unsigned k = in[3];
-        out[0] = static_cast<unsigned char>(in[2] * k / 255);
-        out[1] = static_cast<unsigned char>(in[1] * k / 255);
-        out[2] = static_cast<unsigned char>(in[0] * k / 255);
-    }
-}
-
 // Everything between setjmp and a longjmp back to it is C data or outlives the function
-// (`image`, `row`, `harmless` are owned by the caller): a longjmp skips no destructor.
+// (`image`, `icc`, `harmless` are owned by the caller): a longjmp skips no destructor.
 bool decode(jpeg_decompress_struct& cinfo, ErrorManager& err, const std::vector<unsigned char>& bytes,
-            const std::string& name, int frame_index, cv::Mat& image, std::vector<unsigned char>& row) {
+            const std::string& name, int frame_index, cv::Mat& image, std::vector<unsigned char>& icc) {
     if (setjmp(err.jump)) return false;
     jpeg_create_decompress(&cinfo);
     jpeg_mem_src(&cinfo, bytes.data(), static_cast<unsigned long>(bytes.size()));
+    jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);  // the ICC profile, for CMYK
     jpeg_read_header(&cinfo, TRUE);
     check_pixel_limit(cinfo.image_width, cinfo.image_height, name, frame_index);  // may throw: no longjmp pending
     const bool grey = cinfo.jpeg_color_space == JCS_GRAYSCALE;
     const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
     cinfo.out_color_space = grey ? JCS_GRAYSCALE : cmyk ? JCS_CMYK : JCS_EXT_BGR;
+    if (cmyk) {
+        JOCTET* profile = nullptr;
+        unsigned int length = 0;
+        if (jpeg_read_icc_profile(&cinfo, &profile, &length)) icc.assign(profile, profile + length);
+        std::free(profile);
+    }
     jpeg_start_decompress(&cinfo);
-    image.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width), grey ? CV_8UC1 : CV_8UC3);
-    if (cmyk) row.resize(size_t(cinfo.output_width) * 4);
+    image.create(static_cast<int>(cinfo.output_height), static_cast<int>(cinfo.output_width),
+                 grey ? CV_8UC1 : cmyk ? CV_8UC4 : CV_8UC3);
     while (cinfo.output_scanline < cinfo.output_height) {
-        const int y = static_cast<int>(cinfo.output_scanline);
-        JSAMPROW line = cmyk ? row.data() : image.ptr(y);
+        JSAMPROW line = image.ptr(static_cast<int>(cinfo.output_scanline));
         jpeg_read_scanlines(&cinfo, &line, 1);
-        if (cmyk) cmyk_to_bgr(row.data(), image.ptr(y), cinfo.output_width);
     }
     jpeg_finish_decompress(&cinfo);
     return true;
@@ -124,18 +121,24 @@ cv::Mat decode_jpeg(const std::vector<unsigned char>& bytes, const std::string& 
     cinfo.progress = &monitor;
 
     cv::Mat image;
-    std::vector<unsigned char> row;
+    std::vector<unsigned char> icc;
     bool ok = false;
     try {
-        ok = decode(cinfo, err, bytes, name, frame_index, image, row);
+        ok = decode(cinfo, err, bytes, name, frame_index, image, icc);
     } catch (...) {
         jpeg_destroy_decompress(&cinfo);
         throw;
     }
+    const int code = err.pub.msg_code;
     jpeg_destroy_decompress(&cinfo);
+    if (!ok && (code == JERR_BAD_PRECISION || code == JERR_SOF_UNSUPPORTED || code == JERR_ARITH_NOTIMPL))
+        throw Error(ErrorKind::Input, name, frame_index,
+                    std::string("unsupported: ") + err.message + " (a valid JPEG that fstack does not read)");
     if (!ok)
         throw Error(ErrorKind::Input, name, frame_index,
                     std::string("corrupt JPEG: ") + err.message + " (part of the picture is damaged)");
+    // Adobe writes CMYK inverted (Photoshop's convention, which all readers follow).
+    if (image.channels() == 4) image = detail::cmyk_to_bgr(image, icc, true);
     for (const std::string& w : harmless) progress.warn(name + ": JPEG: " + w + " (the picture itself is intact)");
     return image;
 }

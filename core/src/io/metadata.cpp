@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "fstack/error.hpp"
+#include "io/colour.hpp"
 #include "io/exiv2_support.hpp"
 #include "io/orientation.hpp"
 
@@ -71,7 +72,9 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
     }
     Exiv2::ExifData exif = src->exifData();
     const Exiv2::XmpData& xmp = src->xmpData();
-    const bool has_icc = src->iccProfileDefined();
+    // A CMYK frame was converted to RGB: its profile would misdescribe the result.
+    const std::vector<unsigned char> icc = src->iccProfileDefined() ? detail::icc_profile(*src) : std::vector<unsigned char>{};
+    const bool has_icc = !icc.empty() && detail::icc_fits_rgb_or_grey(icc);
     if (exif.empty() && xmp.empty() && !has_icc) return false;
     try {
         auto dst = Exiv2::ImageFactory::open(target.string());
@@ -94,7 +97,7 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
             if (it != x.end()) x.erase(it);
             dst->setXmpData(x);
         }
-        if (has_icc) detail::set_icc_profile(*dst, detail::icc_profile(*src));
+        if (has_icc) detail::set_icc_profile(*dst, icc);
         dst->writeMetadata();
     } catch (const detail::Exiv2Error& e) {
         throw Error(ErrorKind::Output, target.string(), -1,

@@ -10,10 +10,7 @@
 namespace fstack {
 namespace {
 
-struct Memory {
-    const std::vector<unsigned char>* bytes;
-    toff_t offset = 0;
-};
+using Memory = TiffMemory;
 
 tmsize_t read_fn(thandle_t h, void* out, tmsize_t n) {
     auto* m = static_cast<Memory*>(h);
@@ -42,13 +39,17 @@ void unmap_fn(thandle_t, void*, toff_t) {}
 
 }  // namespace
 
-TiffHeader read_tiff_header(const std::vector<unsigned char>& bytes) {
-    TiffHeader h;
+TIFF* open_tiff_memory(TiffMemory& m) {
     TIFFSetWarningHandler(nullptr);  // a library prints nothing; the caller reports failures
     TIFFSetErrorHandler(nullptr);
-    Memory m{&bytes, 0};
     // "m": no memory mapping.
-    TIFF* tif = TIFFClientOpen("memory", "rm", &m, read_fn, write_fn, seek_fn, close_fn, size_fn, map_fn, unmap_fn);
+    return TIFFClientOpen("memory", "rm", &m, read_fn, write_fn, seek_fn, close_fn, size_fn, map_fn, unmap_fn);
+}
+
+TiffHeader read_tiff_header(const std::vector<unsigned char>& bytes) {
+    TiffHeader h;
+    TiffMemory m{&bytes, 0};
+    TIFF* tif = open_tiff_memory(m);
     if (!tif) return h;
     h.ok = TIFFGetField(tif, TIFFTAG_IMAGEWIDTH, &h.width) == 1 && TIFFGetField(tif, TIFFTAG_IMAGELENGTH, &h.height) == 1;
     TIFFGetFieldDefaulted(tif, TIFFTAG_BITSPERSAMPLE, &h.bits_per_sample);

@@ -11,6 +11,7 @@
 #include "fstack/error.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/stacker_registry.hpp"
+#include "io/file_kind.hpp"
 #include "job/job_file_multilayer.hpp"
 #include "job/job_file_reader.hpp"
 
@@ -327,10 +328,13 @@ std::string ascii_toml(const fs::path& file, const std::string& text) {
 }  // namespace
 
 std::unique_ptr<StackJob> JobFileParser::parse() {
-    std::error_code ec;
-    if (!fs::is_regular_file(file_, ec)) throw Error(ErrorKind::Input, file_.string(), -1, "job file not found");
+    if (const std::string what = detail::not_a_regular_file(file_); !what.empty())
+        throw Error(ErrorKind::Input, file_.string(), -1,
+                    what == "not found" ? std::string("job file not found") : what + ", not a job file");
     std::ifstream in(file_, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Windows Notepad starts UTF-8 files with a byte-order mark; TOML does not allow one.
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
     const std::string ascii = ascii_toml(file_, text);
     toml::table doc;
     try {

@@ -2,6 +2,7 @@
 // The EXIF/XMP/ICC a layered file carries, read from a source image with exiv2.
 #include "layers/layer_metadata.hpp"
 
+#include "io/colour.hpp"
 #include "io/exiv2_support.hpp"
 
 namespace fstack::detail {
@@ -15,6 +16,7 @@ EmbeddedMetadata read_embedded_metadata(const std::filesystem::path& source, int
         image->readMetadata();
         if (image->iccProfileDefined()) {
             m.icc = icc_profile(*image);
+            if (!icc_fits_rgb_or_grey(m.icc)) m.icc.clear();  // a CMYK source was converted to RGB
         }
         Exiv2::ExifData exif = image->exifData();
         Exiv2::XmpData xmp = image->xmpData();

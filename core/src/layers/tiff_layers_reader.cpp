@@ -9,6 +9,7 @@
 #include "fstack/error.hpp"
 #include "fstack/limits.hpp"
 #include "layers/layered_readers.hpp"
+#include "io/tiff_reader.hpp"
 #include "layers/psd_reader.hpp"
 
 namespace fstack::detail {
@@ -18,30 +19,13 @@ struct TiffCloser {
     void operator()(TIFF* t) const { TIFFClose(t); }
 };
 
+// A page is decoded as a TIFF frame is (every layout libtiff reads), orientation tag aside.
 cv::Mat read_page(TIFF* t, const std::string& shown, int page) {
     uint32_t w = 0, h = 0;
-    uint16_t bps = 8, spp = 1, planar = PLANARCONFIG_CONTIG, photometric = PHOTOMETRIC_RGB;
     TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &w);
     TIFFGetField(t, TIFFTAG_IMAGELENGTH, &h);
-    TIFFGetFieldDefaulted(t, TIFFTAG_BITSPERSAMPLE, &bps);
-    TIFFGetFieldDefaulted(t, TIFFTAG_SAMPLESPERPIXEL, &spp);
-    TIFFGetFieldDefaulted(t, TIFFTAG_PLANARCONFIG, &planar);
-    TIFFGetFieldDefaulted(t, TIFFTAG_PHOTOMETRIC, &photometric);
-    if ((bps != 8 && bps != 16) || planar != PLANARCONFIG_CONTIG || TIFFIsTiled(t) || spp > 4 ||
-        (photometric != PHOTOMETRIC_RGB && photometric != PHOTOMETRIC_MINISBLACK))
-        throw Error(ErrorKind::Input, shown, page,
-                    "TIFF page " + std::to_string(page + 1) +
-                        ": only 8/16-bit, chunky, striped grey/RGB(A) pages can be read as layers");
-    if (spp < 1) throw Error(ErrorKind::Input, shown, page, "TIFF page " + std::to_string(page + 1) + ": no samples per pixel");
     check_pixel_limit(w, h, shown, page);  // before allocating what the tags declare
-    const int depth = bps == 16 ? CV_16U : CV_8U;
-    cv::Mat m(int(h), int(w), CV_MAKETYPE(depth, spp));
-    for (uint32_t y = 0; y < h; ++y)
-        if (TIFFReadScanline(t, m.ptr(int(y)), y, 0) < 0)
-            throw Error(ErrorKind::Input, shown, page, "TIFF page " + std::to_string(page + 1) + " is corrupt");
-    if (spp == 3) cv::cvtColor(m, m, cv::COLOR_RGB2BGR);
-    else if (spp == 4) cv::cvtColor(m, m, cv::COLOR_RGBA2BGRA);
-    return m;
+    return decode_tiff_directory(t, shown, page);
 }
 
 constexpr char kSignature[] = "Adobe Photoshop Document Data Block";

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "fstack/error.hpp"
+#include "io/image_encoders.hpp"
 #include "layers/layer_document.hpp"
 #include "layers/layer_writers.hpp"
 
@@ -17,16 +18,6 @@ namespace {
 struct TiffCloser {
     void operator()(TIFF* t) const { TIFFClose(t); }
 };
-
-template <typename T>
-void bgr_row_to_rgb(const T* src, T* dst, int width, int channels) {
-    for (int x = 0; x < width; ++x, src += channels, dst += channels) {
-        dst[0] = src[2];
-        dst[1] = src[1];
-        dst[2] = src[0];
-        if (channels == 4) dst[3] = src[3];
-    }
-}
 
 }  // namespace
 
@@ -44,7 +35,6 @@ void write_tiff_pages(const LayerWriteJob& job) {
     const EmbeddedMetadata& m = job.metadata;
     const int n = static_cast<int>(spec.layers.size());
     job.progress.stage("write " + job.shown, n);
-    std::vector<uint8_t> row(size_t(spec.width) * spp * bytes);
     for (int i = 0; i < n; ++i) {
         job.progress.check_cancel();
         const LayerSpec& layer = spec.layers[static_cast<size_t>(i)];
@@ -54,24 +44,6 @@ void write_tiff_pages(const LayerWriteJob& job) {
             pixels = to_document_layout(in.pixels, spec, i, job.shown);
         }
         TIFFSetField(t, TIFFTAG_SUBFILETYPE, FILETYPE_PAGE);
-        TIFFSetField(t, TIFFTAG_IMAGEWIDTH, uint32_t(spec.width));
-        TIFFSetField(t, TIFFTAG_IMAGELENGTH, uint32_t(spec.height));
-        TIFFSetField(t, TIFFTAG_BITSPERSAMPLE, uint16_t(bytes * 8));
-        TIFFSetField(t, TIFFTAG_SAMPLESPERPIXEL, uint16_t(spp));
-        TIFFSetField(t, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_RGB);
-        TIFFSetField(t, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
-        TIFFSetField(t, TIFFTAG_ORIENTATION, ORIENTATION_TOPLEFT);
-        if (spec.alpha) {
-            const uint16_t extra = EXTRASAMPLE_UNASSALPHA;
-            TIFFSetField(t, TIFFTAG_EXTRASAMPLES, 1, &extra);
-        }
-        if (spec.compress) {
-            TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_ADOBE_DEFLATE);
-            TIFFSetField(t, TIFFTAG_PREDICTOR, PREDICTOR_HORIZONTAL);
-        } else {
-            TIFFSetField(t, TIFFTAG_COMPRESSION, COMPRESSION_NONE);
-        }
-        TIFFSetField(t, TIFFTAG_ROWSPERSTRIP, TIFFDefaultStripSize(t, 0));
         TIFFSetField(t, TIFFTAG_PAGENAME, layer.name.c_str());
         TIFFSetField(t, TIFFTAG_PAGENUMBER, uint16_t(i), uint16_t(n));
         TIFFSetField(t, TIFFTAG_SOFTWARE, "fstack");
@@ -79,14 +51,7 @@ void write_tiff_pages(const LayerWriteJob& job) {
         if (!m.icc.empty()) TIFFSetField(t, TIFFTAG_ICCPROFILE, uint32_t(m.icc.size()), m.icc.data());
         if (i == 0 && !m.xmp_with_exif.empty())
             TIFFSetField(t, TIFFTAG_XMLPACKET, uint32_t(m.xmp_with_exif.size()), m.xmp_with_exif.data());
-        for (int y = 0; y < spec.height; ++y) {
-            if (bytes == 2)
-                bgr_row_to_rgb(pixels.ptr<uint16_t>(y), reinterpret_cast<uint16_t*>(row.data()), spec.width, spp);
-            else
-                bgr_row_to_rgb(pixels.ptr<uint8_t>(y), row.data(), spec.width, spp);
-            if (TIFFWriteScanline(t, row.data(), uint32_t(y), 0) < 0)
-                throw Error(ErrorKind::Output, job.shown, i, "cannot write the TIFF page (disk full?)");
-        }
+        write_tiff_page(t, pixels, spec.compress, job.shown, i);
         if (!TIFFWriteDirectory(t))
             throw Error(ErrorKind::Output, job.shown, i, "cannot write the TIFF page (disk full?)");
         job.progress.step(i + 1);

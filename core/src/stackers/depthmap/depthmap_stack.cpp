@@ -2,6 +2,8 @@
 // DepthMapStack: per-pixel focus energy, MAP_MAX (two passes) or MAP_AVERAGE, and its table.
 #include "fstack/depthmap_stack.hpp"
 
+#include <cmath>
+
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
@@ -87,16 +89,45 @@ void DepthMapStack::begin_pass(int pass) {
 // Measured on synth.py: PSNR 36.07 -> 39.24 dB (medium), 34.17 -> 36.04 dB (large).
 void DepthMapStack::clean_depth_map() {
     if (options_.smooth_size <= 1) return;
-    const int k = std::max(3, (options_.smooth_size / 2) | 1);
-    if (frame_count_ <= 256) {  // OpenCV's large-window median is 8-bit only
-        cv::Mat d8;
-        depth_map_.convertTo(d8, CV_8U);
-        cv::medianBlur(d8, d8, k);
-        d8.convertTo(depth_map_, CV_16U);
-    } else {
-        for (int r = 0; r < k / 4 + 1; ++r) cv::medianBlur(depth_map_, depth_map_, 5);
+    int k = std::max(3, (options_.smooth_size / 2) | 1);
+    // OpenCV's large-window 8-bit median counts in 16 bits (windows up to 255 px; larger ones
+    // trip its assertion), and the 16-bit one is 5 px. A larger window works on a copy reduced
+    // by the factor that brings it to 255: the index map is piecewise constant, and the weights
+    // made of it are blurred by smooth_size / 4, far more than the factor.
+    const int f = (k + 254) / 255;
+    cv::Mat d = depth_map_;
+    if (f > 1) {
+        cv::resize(depth_map_, d, cv::Size(std::max(1, d.cols / f), std::max(1, d.rows / f)), 0, 0, cv::INTER_NEAREST);
+        k = std::max(3, (k / f) | 1);
     }
+    if (frame_count_ <= 256) {
+        cv::Mat d8;
+        d.convertTo(d8, CV_8U);
+        cv::medianBlur(d8, d8, k);
+        d8.convertTo(d, CV_16U);
+    } else {
+        d = d.clone();
+        for (int r = 0; r < k / 4 + 1; ++r) cv::medianBlur(d, d, 5);
+    }
+    if (f > 1) cv::resize(d, depth_map_, depth_map_.size(), 0, 0, cv::INTER_NEAREST);
+    else depth_map_ = d;
 }
+
+namespace {
+
+// A Gaussian of `sigma`; past 16 px as three box filters of the same variance (constant time
+// per pixel whatever the size: smooth_size goes to 4096, a 8000-tap kernel otherwise).
+void smooth_weights(cv::Mat& w, double sigma) {
+    if (sigma <= 16) {
+        cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+        return;
+    }
+    const int longest = std::max(w.rows, w.cols);
+    const int n = std::min(int(std::lround(std::sqrt(4 * sigma * sigma + 1))) | 1, (2 * longest - 1) | 1);
+    for (int pass = 0; pass < 3; ++pass) cv::blur(w, w, cv::Size(n, n), cv::Point(-1, -1), cv::BORDER_REFLECT101);
+}
+
+}  // namespace
 
 void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     const cv::Mat f = to_float(frame);
@@ -124,10 +155,7 @@ void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     if (cv::countNonZero(mask) == 0) return;
     cv::Mat w;
     mask.convertTo(w, CV_32F, 1.0 / 255.0);
-    if (options_.smooth_size > 1) {
-        const double sigma = options_.smooth_size / 4.0;
-        cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
-    }
+    if (options_.smooth_size > 1) smooth_weights(w, options_.smooth_size / 4.0);
     acc_ += f.mul(broadcast(w, f.channels()));
     weight_sum_ += w;
 }
