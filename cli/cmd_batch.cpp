@@ -21,6 +21,8 @@
 #include "fstack/error.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/limits.hpp"
+#include "fstack/memory_estimate.hpp"
 #include "fstack/runtime.hpp"
 #include "fstack/stack_frames.hpp"
 #include "input_options.hpp"
@@ -94,13 +96,16 @@ void check_usage(BatchArgs& a) {
         throw Error(ErrorKind::Usage, a.output, -1, "the output folder must not be the input folder");
 }
 
-// The stacks of this run (this shard), their outputs and memory estimates.
-std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shard shard) {
+// The stacks of this run (this shard), their outputs and memory estimates; a stack whose
+// estimate exceeds the memory left (the cgroup's room included) is refused with both figures.
+std::vector<PlannedStack> make_plan(const BatchArgs& a, const Stacker& prototype, Progress& progress, Shard shard) {
     const std::vector<fs::path> frames = list_frames(a.input, progress);
     if (frames.empty()) throw Error(ErrorKind::Input, a.input, -1, "no JPEG, PNG or TIFF images in this folder");
     std::vector<PlannedStack> stacks = group_stacks(frames, a.stack_size, a.group_by, a.keep_partial, progress);
     stacks = select_shard(std::move(stacks), shard);
     plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    const FramePipeline pipeline = frame_pipeline(a.actions);
+    const std::uint64_t available = available_memory();
     for (PlannedStack& s : stacks) {
         if (s.done) continue;
         ImageInfo info;
@@ -111,7 +116,10 @@ std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shar
             info.width = 6000;
             info.height = 4000;
         }
-        s.memory = estimate_stack_memory(a.stacker, info, a.output_options.denoise > 0, a.actions);
+        const MemoryEstimate need = estimate_stack_memory(prototype, pipeline, a.output_options.denoise, info);
+        s.memory = planned_memory(need);
+        if (available > 0 && need.bytes > available)
+            s.refused = stack_memory_refusal(need.bytes, available, info.width, info.height, need.what);
     }
     return stacks;
 }
@@ -121,7 +129,7 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
     for (const PlannedStack& s : stacks) {
         std::printf("%s: %zu frames, %s .. %s -> %s%s\n", s.name.c_str(), s.frames.size(),
                     s.frames.front().filename().c_str(), s.frames.back().filename().c_str(), s.output.c_str(),
-                    s.done ? " (exists: skip)" : "");
+                    s.done ? " (exists: skip)" : !s.refused.empty() ? " (refused: too large for the memory left)" : "");
         todo += s.done ? 0 : 1;
     }
     std::printf("%zu stacks%s, %d to stack, %zu done already; nothing written (--dry-run)\n", stacks.size(),
@@ -130,6 +138,7 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
 
 // Stacks one planned stack and writes its image; returns the path written.
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
+    if (!s.refused.empty()) throw Error(ErrorKind::Input, s.frames.front().string(), 0, s.refused);
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -181,7 +190,7 @@ int run_batch(BatchArgs& a) {
     const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
 
     ProgressBar setup(choose_progress_mode(a.quiet), a.verbose);
-    std::vector<PlannedStack> stacks = make_plan(a, setup, shard);
+    std::vector<PlannedStack> stacks = make_plan(a, *prototype, setup, shard);
     if (a.dry_run) {
         print_plan(stacks, a, shard);
         return kExitOk;
@@ -203,9 +212,11 @@ int run_batch(BatchArgs& a) {
     std::vector<std::string> names;
     const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
     for (const PlannedStack& s : todo) {
-        memory.push_back(s.memory);
+        memory.push_back(s.refused.empty() ? s.memory : 0);  // a refused stack only reports its failure
         names.push_back(s.name);
-        if (s.memory > room)
+        if (!s.refused.empty())
+            setup.warn("stack " + s.name + " is not started: " + s.refused);
+        else if (s.memory > room)
             setup.warn("stack " + s.name + " needs about " + format_memory_size(s.memory) + ", more than --max-memory " +
                        format_memory_size(budget) + " allows: it will run alone");
     }
