@@ -5,6 +5,7 @@
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/input_file.hpp"
 
 namespace fstack {
 
@@ -49,13 +50,13 @@ std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
         // Hidden files, and our own temporaries: a run killed while writing (SIGKILL, power
         // loss) leaves ".NAME.fstack-tmp-XXXXXXXXXXXXXXXX.EXT" behind, never a frame.
         if (name.rfind(".", 0) == 0) continue;
-        std::error_code type_ec;
-        if (!it->is_regular_file(type_ec)) {
-            std::error_code link_ec;
-            if (it->is_symlink(link_ec))
-                progress.warn("skipping " + p.string() + ": a broken symbolic link" +
-                              (type_ec ? " (" + type_ec.message() + ")" : std::string()));
-            continue;  // sub-folders (an "out" folder beside the frames) are not frames
+        // lstat/stat only: a FIFO, a socket or a device is never opened (open() on a FIFO
+        // waits for a writer forever).
+        const FileCheck kind = check_file(p);
+        if (kind.kind == FileKind::Directory) continue;  // sub-folders (an "out" folder beside the frames)
+        if (kind.kind != FileKind::Regular) {
+            progress.warn("skipping " + p.string() + ": " + file_kind_reason(kind, "an image"));
+            continue;
         }
         // A file named like an image whose content is not one (empty, half-copied, unreadable)
         // is a frame that failed, not a sidecar: skipping it would leave a gap in the focus
@@ -80,9 +81,9 @@ std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progres
             const auto frames = list_frames(p, progress);
             out.insert(out.end(), frames.begin(), frames.end());
         } else {
-            if (!fs::exists(p, ec))
-                throw Error(ErrorKind::Input, p.string(), -1,
-                            ec ? "cannot open: " + ec.message() : std::string("file not found"));
+            // A file named on the command line: a FIFO, a socket or a device is refused by name
+            // here, before anything opens it.
+            require_regular_file(p, -1, "an image");
             out.push_back(p);
         }
     }
