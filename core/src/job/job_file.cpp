@@ -9,10 +9,12 @@
 
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "job/job_file_multilayer.hpp"
 #include "job/job_file_reader.hpp"
+#include "job/toml_nesting.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;
@@ -327,10 +329,10 @@ std::string ascii_toml(const fs::path& file, const std::string& text) {
 }  // namespace
 
 std::unique_ptr<StackJob> JobFileParser::parse() {
-    std::error_code ec;
-    if (!fs::is_regular_file(file_, ec)) throw Error(ErrorKind::Input, file_.string(), -1, "job file not found");
-    std::ifstream in(file_, std::ios::binary);
-    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<unsigned char> bytes = read_file_bytes(file_, -1, "a job file");  // never a FIFO's open()
+    const std::string text(bytes.begin(), bytes.end());
+    // toml++ recurses once per level of nesting (tables, keys, arrays): refused before it runs.
+    jobfile::check_toml_nesting(file_, text);
     const std::string ascii = ascii_toml(file_, text);
     toml::table doc;
     try {
