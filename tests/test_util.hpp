@@ -44,6 +44,7 @@ struct SignalledRun {
     std::string output;  // stderr
     bool sent = false;   // whether the marker came and the signal went
     int status = 0;      // waitpid's status
+    double seconds_to_exit = -1;  // from the signal to the process's end
 };
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
                         SignalledRun& result);

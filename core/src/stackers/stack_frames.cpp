@@ -15,6 +15,7 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     const int n = source.size();
     if (n < 1) throw Error(ErrorKind::Input, "no frames to stack");
     tune_allocator();
+    stacker.set_progress(progress);
     stacker.begin(n);
     const int passes = stacker.passes();
     for (int pass = 0; pass < passes; ++pass) {

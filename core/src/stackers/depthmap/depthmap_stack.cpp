@@ -100,8 +100,10 @@ void DepthMapStack::clean_depth_map() {
 
 void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     const cv::Mat f = to_float(frame);
+    check_cancel();
     if (pass_ == 0) {
         const cv::Mat e = focus_energy(f);
+        check_cancel();
         if (best_energy_.empty()) {
             best_energy_ = cv::Mat(e.size(), CV_32F, cv::Scalar(-1.0f));
             depth_map_ = cv::Mat::zeros(e.size(), CV_16U);
@@ -127,6 +129,7 @@ void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     if (options_.smooth_size > 1) {
         const double sigma = options_.smooth_size / 4.0;
         cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+        check_cancel();
     }
     acc_ += f.mul(broadcast(w, f.channels()));
     weight_sum_ += w;
