@@ -16,6 +16,7 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include <opencv2/imgcodecs.hpp>
@@ -66,7 +67,7 @@ CommandResult fstack_cli(const std::vector<std::string>& args) {
 }
 
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
-                        SignalledRun& result) {
+                        SignalledRun& result, double delay_s) {
     int err[2];
     ASSERT_EQ(::pipe(err), 0);
     posix_spawn_file_actions_t actions;
@@ -98,6 +99,8 @@ void run_cli_and_signal(const std::vector<std::string>& args, const std::string&
     for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) {
         result.output.append(buf, static_cast<size_t>(n));
         if (!result.sent && contains(result.output, marker)) {
+            // The child's progress lines are few: it does not block on a full pipe meanwhile.
+            if (delay_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay_s));
             ::kill(pid, signal);
             sent = std::chrono::steady_clock::now();
             result.sent = true;

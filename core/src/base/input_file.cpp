@@ -63,7 +63,7 @@ std::string file_kind_reason(const FileCheck& c, const std::string& noun) {
         case FileKind::Directory: return c.link ? "a symbolic link to a folder, not " + noun : "is a folder, not " + noun;
         case FileKind::Missing: return "file not found";
         case FileKind::BrokenLink: return "a broken symbolic link (its target does not exist)";
-        case FileKind::LinkLoop: return "a broken symbolic link (a loop of links)";
+        case FileKind::LinkLoop: return "a broken symbolic link (a loop of symbolic links)";
         case FileKind::Fifo: return via + "a named pipe (FIFO)" + not_file;
         case FileKind::Socket: return via + "a socket" + not_file;
         case FileKind::CharDevice: return via + "a character device" + not_file;
