@@ -37,7 +37,7 @@ std::vector<PlannedStack> group_by_pattern(const std::vector<fs::path>& frames, 
             continue;
         }
         const auto [it, added] = index.emplace(m.str(1), stacks.size());
-        if (added) stacks.push_back(PlannedStack{m.str(1), {}, {}, false, 0});
+        if (added) stacks.push_back(PlannedStack{m.str(1), {}, {}, false, 0, {}});
         stacks[it->second].frames.push_back(frame);
     }
     if (!unmatched.empty())
@@ -53,7 +53,7 @@ std::vector<PlannedStack> group_stacks(const std::vector<fs::path>& frames, int 
     if (!group_by.empty()) return group_by_pattern(frames, group_by, progress);
     std::vector<PlannedStack> stacks;
     for (auto& group : split_into_stacks(frames, stack_size, keep_partial, progress))
-        stacks.push_back(PlannedStack{group.front().stem().string(), std::move(group), {}, false, 0});
+        stacks.push_back(PlannedStack{group.front().stem().string(), std::move(group), {}, false, 0, {}});
     return stacks;
 }
 

@@ -16,7 +16,8 @@ struct PlannedStack {
     std::vector<std::filesystem::path> frames;
     std::filesystem::path output;
     bool done = false;                        // output exists and no --overwrite: skipped
-    std::uint64_t memory = 0;                 // estimated peak bytes while stacking
+    std::uint64_t memory = 0;                 // estimated peak bytes while stacking, as planned
+    std::string refused;                      // why it cannot fit in the memory left: never started
 };
 
 // Cuts the folder's frames (natural order) into stacks: consecutive groups of `stack_size`

@@ -25,6 +25,8 @@
 #include "fstack/frame_source.hpp"
 #include "fstack/rig_alignment.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/limits.hpp"
+#include "fstack/memory_estimate.hpp"
 #include "fstack/runtime.hpp"
 #include "fstack/stack_frames.hpp"
 #include "input_options.hpp"
@@ -113,8 +115,10 @@ void check_usage(BatchArgs& a) {
                                           " (use --alignment FILE to reuse a rig's alignment while watching)");
 }
 
-// The stacks of this run (this shard), their outputs and memory estimates.
-void estimate_memory(const BatchArgs& a, PlannedStack& s) {
+// A stack's estimated peak memory; a stack whose estimate exceeds the memory left (`available`,
+// the cgroup's room included; 0: unknown) is refused with both figures.
+void estimate_memory(const BatchArgs& a, const Stacker& prototype, const FramePipeline& pipeline,
+                     std::uint64_t available, PlannedStack& s) {
     ImageInfo info;
     try {
         info = read_image_info(s.frames.front(), 0);
@@ -123,12 +127,16 @@ void estimate_memory(const BatchArgs& a, PlannedStack& s) {
         info.width = 6000;
         info.height = 4000;
     }
-    s.memory = estimate_stack_memory(a.stacker, info, a.output_options.denoise > 0, a.actions);
+    const MemoryEstimate need = estimate_stack_memory(prototype, pipeline, a.output_options.denoise, info);
+    s.memory = planned_memory(need);
+    if (available > 0 && need.bytes > available)
+        s.refused = stack_memory_refusal(need.bytes, available, info.width, info.height, need.what);
 }
 
-// `rig`: the frames of the batch's first --alignment-from stacks (whatever the shard, so that
-// every shard estimates the same alignment).
-std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shard shard,
+// The stacks of this run (this shard), their outputs and memory estimates. `rig`: the frames of
+// the batch's first --alignment-from stacks (whatever the shard, so that every shard estimates
+// the same alignment).
+std::vector<PlannedStack> make_plan(const BatchArgs& a, const Stacker& prototype, Progress& progress, Shard shard,
                                     std::vector<std::vector<fs::path>>& rig) {
     const std::vector<fs::path> frames = list_frames(a.input, progress);
     if (frames.empty()) throw Error(ErrorKind::Input, a.input, -1, "no JPEG, PNG or TIFF images in this folder");
@@ -136,8 +144,10 @@ std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shar
     for (size_t i = 0; i < stacks.size() && i < static_cast<size_t>(a.alignment_from); ++i) rig.push_back(stacks[i].frames);
     stacks = select_shard(std::move(stacks), shard);
     plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    const FramePipeline pipeline = frame_pipeline(a.actions);
+    const std::uint64_t available = available_memory();
     for (PlannedStack& s : stacks)
-        if (!s.done) estimate_memory(a, s);
+        if (!s.done) estimate_memory(a, prototype, pipeline, available, s);
     return stacks;
 }
 
@@ -146,7 +156,7 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
     for (const PlannedStack& s : stacks) {
         std::printf("%s: %zu frames, %s .. %s -> %s%s\n", s.name.c_str(), s.frames.size(),
                     s.frames.front().filename().c_str(), s.frames.back().filename().c_str(), s.output.c_str(),
-                    s.done ? " (exists: skip)" : "");
+                    s.done ? " (exists: skip)" : !s.refused.empty() ? " (refused: too large for the memory left)" : "");
         todo += s.done ? 0 : 1;
     }
     std::printf("%zu stacks%s, %d to stack, %zu done already; nothing written (--dry-run)\n", stacks.size(),
@@ -180,6 +190,7 @@ std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::
 // receives what the frame actions did (for --report).
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress,
                       StackDetails* details) {
+    if (!s.refused.empty()) throw Error(ErrorKind::Input, s.frames.front().string(), 0, s.refused);
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -240,7 +251,10 @@ std::vector<StackOutcome> run_round(const BatchArgs& a, const Stacker& prototype
                                     int threads, std::uint64_t room, RunReport& run_report, std::string& report_error) {
     std::vector<std::uint64_t> memory;
     std::vector<std::string> names;
-    for (const PlannedStack& s : todo) memory.push_back(s.memory), names.push_back(s.name);
+    for (const PlannedStack& s : todo) {
+        memory.push_back(s.refused.empty() ? s.memory : 0);  // a refused stack only reports its failure
+        names.push_back(s.name);
+    }
     BatchProgress progress(choose_progress_mode(a.quiet), a.verbose, threads);
     progress.begin(static_cast<int>(todo.size()));
     // --report: each stack's line as it ends. One stack at a time, its peak memory is its own.
@@ -309,6 +323,8 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
     std::vector<StackOutcome> all_outcomes;
     size_t skipped = 0;
     const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
+    const FramePipeline pipeline = frame_pipeline(a.actions);
+    const std::uint64_t available = available_memory();
     tune_allocator();
     for (bool last = false; !last;) {
         watch.poll();
@@ -323,7 +339,7 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
                 run_report.append(e);
                 continue;
             }
-            estimate_memory(a, s);
+            estimate_memory(a, prototype, pipeline, available, s);
             todo.push_back(std::move(s));
         }
         if (!todo.empty()) {
@@ -375,7 +391,7 @@ int run_batch(BatchArgs& a) {
     ProgressBar setup(choose_progress_mode(a.quiet), a.verbose);
     if (a.watch) return watch_batch(a, *prototype, shard, budget, jobs, setup);
     std::vector<std::vector<fs::path>> rig;
-    std::vector<PlannedStack> stacks = make_plan(a, setup, shard, rig);
+    std::vector<PlannedStack> stacks = make_plan(a, *prototype, setup, shard, rig);
     if (a.dry_run) {
         print_plan(stacks, a, shard);
         return kExitOk;
@@ -408,7 +424,9 @@ int run_batch(BatchArgs& a) {
 
     const std::uint64_t room = budget > kProcessBaseMemory ? budget - kProcessBaseMemory : 0;
     for (const PlannedStack& s : todo) {
-        if (s.memory > room)
+        if (!s.refused.empty())
+            setup.warn("stack " + s.name + " is not started: " + s.refused);
+        else if (s.memory > room)
             setup.warn("stack " + s.name + " needs about " + format_memory_size(s.memory) + ", more than --max-memory " +
                        format_memory_size(budget) + " allows: it will run alone");
     }

@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "fstack/cgroup_memory.hpp"
 #include "fstack/limits.hpp"
 #include "memory_budget.hpp"
 
@@ -22,7 +23,7 @@ std::string memory_text(std::uint64_t bytes) {
 int run_info() {
     std::printf("fstack %s (OpenCV %s)\n", FSTACK_VERSION, CV_VERSION);
     std::printf("cores: %u (OpenCV threads: %d)\n", std::thread::hardware_concurrency(), cv::getNumThreads());
-    const std::uint64_t limit = cgroup_limit();
+    const std::uint64_t limit = read_memory_status().cgroup_limit;  // the process's own cgroup and its ancestors
     std::printf("cgroup memory limit: %s\n", limit == 0 ? "none" : memory_text(limit).c_str());
     std::printf("memory available: %s\n", memory_text(available_memory()).c_str());
     std::printf("batch memory budget: %s\n", memory_text(default_memory_budget()).c_str());

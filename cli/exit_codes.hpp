@@ -37,7 +37,7 @@ inline std::string exit_codes_help() {
            "       empty folder, fewer than 2 frames\n"
            "  4    output error: cannot write, output exists (see --overwrite),\n"
            "       output is one of the inputs\n"
-           "  130  interrupted (Ctrl-C); no partial output is left behind";
+           "  130  interrupted (Ctrl-C, SIGTERM, SIGHUP); no partial output is left behind";
 }
 
 }  // namespace fstack::cli

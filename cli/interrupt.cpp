@@ -28,6 +28,10 @@ void install_interrupt_handler() {
     action.sa_flags = SA_RESTART;
     sigaction(SIGINT, &action, nullptr);
     sigaction(SIGTERM, &action, nullptr);
+    // A closed terminal or ssh session: the same clean end (temporaries and .ora.d scratch
+    // folders removed). Under nohup SIGHUP is ignored, and stays so.
+    struct sigaction previous {};
+    if (sigaction(SIGHUP, nullptr, &previous) == 0 && previous.sa_handler != SIG_IGN) sigaction(SIGHUP, &action, nullptr);
     // Progress piped into `head` or a closed log viewer must not kill a long stack halfway.
     std::signal(SIGPIPE, SIG_IGN);
 }

@@ -27,6 +27,19 @@ seeds_for() {
   case "$1" in
     fuzz_jpeg) echo jpeg ;; fuzz_png) echo png ;; fuzz_read_image) echo image ;;
     fuzz_image_info) echo info ;; fuzz_layered) echo layered ;; fuzz_job_file) echo job ;;
+    fuzz_stack_xml) echo stack_xml ;;
+  esac
+}
+# The text formats reach their large-input paths (attributes of 30,000 characters, tables and
+# stacks nested thousands deep: seeds of 40 to 200 KB) only with inputs of that size, and their
+# dictionaries give the mutations the formats' tokens.
+max_len_for() {
+  case "$1" in fuzz_job_file|fuzz_stack_xml|fuzz_layered) echo 1048576 ;; *) echo 65536 ;; esac
+}
+dict_for() {
+  case "$1" in
+    fuzz_job_file) echo "-dict=tests/fuzz/job_file.dict" ;;
+    fuzz_stack_xml|fuzz_layered) echo "-dict=tests/fuzz/stack_xml.dict" ;;
   esac
 }
 
@@ -46,8 +59,9 @@ for t in $targets; do
       || { echo "fuzz: $t: a regression input crashes again (see $BUILD/$t.regressions.log)" >&2; status=1; continue; }
   fi
   log="$BUILD/$t.log"
+  # shellcheck disable=SC2046
   if "$BUILD/tests/fuzz/$t" -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
-       -max_len=65536 -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" > "$log" 2>&1; then
+       -max_len="$(max_len_for "$t")" $(dict_for "$t") -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" > "$log" 2>&1; then
     execs=$(grep -m1 'stat::number_of_executed_units' "$log" | awk '{print $2}')
     rate=$(grep -m1 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
     cov=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 | grep -o 'cov: [0-9]*' || true)

@@ -220,9 +220,9 @@ TEST(CliUnsupported, NamedWithWhatTheyAre) {
         {{"stack", (dir / "int32.tif").string(), frames[1].string(), "-o", (dir / "o2.jpg").string()}, 3,
          "int32.tif", "unsupported: 32-bit integer TIFF"},
         {{"stack", (dir / "pipe.jpg").string(), frames[1].string(), "-o", (dir / "o3.jpg").string()}, 3,
-         "pipe.jpg", "a named pipe (FIFO), not an image file"},
+         "pipe.jpg", "a named pipe (FIFO), not a regular file"},
         {{"stack", (dir / "zero.jpg").string(), frames[1].string(), "-o", (dir / "o4.jpg").string()}, 3,
-         "zero.jpg", "a symbolic link to a character device, not an image file"},
+         "zero.jpg", "a symbolic link to a character device, not a regular file"},
         {{"run", (dir / "jobdir").string()}, 3, "jobdir", "a folder, not a job file"},
     };
     for (const Case& c : cases) {
@@ -238,7 +238,7 @@ TEST(CliUnsupported, NamedWithWhatTheyAre) {
     fs::rename(dir / "zero.jpg", dir / "in" / "zero.jpg");
     const CommandResult r = stack(dir / "in", dir / "o5.jpg");
     EXPECT_EQ(r.exit_code, 0) << r.output;
-    EXPECT_TRUE(contains(r.output, "zero.jpg: a symbolic link to a character device, not an image file")) << r.output;
+    EXPECT_TRUE(contains(r.output, "zero.jpg: a symbolic link to a character device, not a regular file")) << r.output;
     EXPECT_FALSE(contains(r.output, "broken")) << r.output;
 }
 

@@ -3,6 +3,7 @@
 
 #include <tiffio.h>
 #include <unistd.h>
+#include <zip.h>
 
 #include <cstdio>
 #include <random>
@@ -13,6 +14,20 @@
 #include <opencv2/imgproc.hpp>
 
 namespace fstack::test::hostile {
+
+bool write_ora(const std::filesystem::path& path, const std::string& stack_xml, const cv::Mat& layer) {
+    int err = 0;
+    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
+    if (!z) return false;
+    std::vector<uchar> png;
+    cv::imencode(".png", layer, png);
+    // libzip reads the buffers at zip_close: they live until then.
+    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
+    zip_file_add(z, "stack.xml", zip_source_buffer(z, stack_xml.data(), stack_xml.size(), 0), 0);
+    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
+    return zip_close(z) == 0;
+}
+
 namespace {
 
 std::uint32_t crc32(const std::string& data) {

@@ -4,11 +4,16 @@
 // sidecars or a crafted download puts in a folder of frames. Shared by the hostile-input CLI
 // tests and the fuzzers' seed corpus generator.
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 #include <opencv2/core.hpp>
 
 namespace fstack::test::hostile {
+
+// An OpenRaster file (a zip) holding `stack_xml` and `layer` as layer.png; false where libzip
+// fails. The crafted stack.xml of the ORA tests and the fuzzers' seeds.
+bool write_ora(const std::filesystem::path& path, const std::string& stack_xml, const cv::Mat& layer);
 
 // A small textured picture (no flat areas: every encoder has real work to do).
 cv::Mat picture(int width, int height, int seed = 1);

@@ -103,13 +103,13 @@ TEST_F(PixelLimit, LimitIsInclusiveAndZeroMeansNone) {
 
 TEST(MemoryGuard, RefusesWhatCannotFitAndNamesBothFigures) {
     ASSERT_GT(fstack::available_memory(), 0u);
-    EXPECT_NO_THROW(fstack::check_stack_memory(4000, 3000, "f.jpg", 0));
+    EXPECT_NO_THROW(fstack::check_stack_memory(900ull << 20, 4000, 3000, "pyramid", "f.jpg", 0));
     try {
-        fstack::check_stack_memory(2'000'000, 2'000'000, "f.jpg", 0);  // 4 TP: 300 TiB
+        fstack::check_stack_memory(~0ull, 2'000'000, 2'000'000, "pyramid", "f.jpg", 0);  // 16 EiB
         FAIL() << "no error";
     } catch (const fstack::Error& e) {
         EXPECT_EQ(e.kind(), fstack::ErrorKind::Input);
-        EXPECT_TRUE(contains(e.reason(), "GiB of memory to stack; only")) << e.reason();
+        EXPECT_TRUE(contains(e.reason(), "GiB of memory to stack (pyramid); only")) << e.reason();
     }
 }
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -15,13 +16,14 @@
 #include <mutex>
 #include <random>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <zip.h>
 
 #include "fstack/stack_frames.hpp"
+#include "hostile_files.hpp"
 
 extern char** environ;
 
@@ -65,7 +67,7 @@ CommandResult fstack_cli(const std::vector<std::string>& args) {
 }
 
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
-                        SignalledRun& result) {
+                        SignalledRun& result, double delay_s) {
     int err[2];
     ASSERT_EQ(::pipe(err), 0);
     posix_spawn_file_actions_t actions;
@@ -78,20 +80,35 @@ void run_cli_and_signal(const std::vector<std::string>& args, const std::string&
     std::vector<char*> argv;
     for (std::string& a : all) argv.push_back(a.data());
     argv.push_back(nullptr);
+    // The signals at their defaults in the child, whatever this process inherited (a test
+    // suite started under nohup ignores SIGHUP, and fstack keeps an ignored SIGHUP ignored).
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    for (int s : {SIGHUP, SIGINT, SIGTERM}) sigaddset(&defaults, s);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF);
     pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ), 0);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(err[1]);
     char buf[256];
+    std::chrono::steady_clock::time_point sent;
     for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) {
         result.output.append(buf, static_cast<size_t>(n));
         if (!result.sent && contains(result.output, marker)) {
+            // The child's progress lines are few: it does not block on a full pipe meanwhile.
+            if (delay_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay_s));
             ::kill(pid, signal);
+            sent = std::chrono::steady_clock::now();
             result.sent = true;
         }
     }
     ::close(err[0]);
     ASSERT_EQ(::waitpid(pid, &result.status, 0), pid);
+    if (result.sent) result.seconds_to_exit = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
 }
 
 std::string cli_path() { return FSTACK_CLI; }
@@ -177,16 +194,7 @@ int count_off_257_grid(const cv::Mat& flat) {
 }
 
 void write_ora(const std::filesystem::path& path, const std::string& stack_xml, const cv::Mat& layer) {
-    int err = 0;
-    zip_t* z = zip_open(path.c_str(), ZIP_CREATE | ZIP_TRUNCATE, &err);
-    ASSERT_NE(z, nullptr) << path;
-    std::vector<uchar> png;
-    cv::imencode(".png", layer, png);
-    // libzip reads the buffers at zip_close: they live until then.
-    zip_file_add(z, "mimetype", zip_source_buffer(z, "image/openraster", 16, 0), 0);
-    zip_file_add(z, "stack.xml", zip_source_buffer(z, stack_xml.data(), stack_xml.size(), 0), 0);
-    zip_file_add(z, "layer.png", zip_source_buffer(z, png.data(), png.size(), 0), 0);
-    ASSERT_EQ(zip_close(z), 0) << path;
+    ASSERT_TRUE(hostile::write_ora(path, stack_xml, layer)) << path;
 }
 
 }  // namespace fstack::test

@@ -38,15 +38,16 @@ std::string shell_quote(const std::string& s);
 CommandResult fstack_cli(const std::vector<std::string>& args);
 
 // Runs the fstack executable with these arguments (stdout to /dev/null), reading its stderr
-// until it ends; once that holds `marker`, sends `signal` (once). Fails the test (fatally) when
+// until it ends; once that holds `marker`, sends `signal` (once), `delay_s` seconds later. Fails the test (fatally) when
 // it cannot start or wait for it; call it under ASSERT_NO_FATAL_FAILURE.
 struct SignalledRun {
     std::string output;  // stderr
     bool sent = false;   // whether the marker came and the signal went
     int status = 0;      // waitpid's status
+    double seconds_to_exit = -1;  // from the signal to the process's end
 };
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
-                        SignalledRun& result);
+                        SignalledRun& result, double delay_s = 0);
 
 // Path of the fstack executable and of tests/data.
 std::string cli_path();

@@ -90,6 +90,37 @@ void layered(const fs::path& out) {
             }
         }
     }
+    // The large-input paths of stack.xml (fuzz.sh runs fuzz_layered with a larger -max_len):
+    // one attribute of 30,000 characters (it crashed the old std::regex reader), stacks nested
+    // 5,000 deep, and many layers naming one PNG.
+    const cv::Mat png = hostile::picture(8, 6, 4);
+    const std::string layer = "<layer name=\"l\" src=\"layer.png\"/>";
+    hostile::write_ora(dir / "ora_long_attribute.ora",
+                       "<image w=\"8\" h=\"6\"><stack><layer name=\"" + std::string(30000, 'n') +
+                           "\" src=\"layer.png\"/></stack></image>", png);
+    std::string open, close, many;
+    for (int i = 0; i < 5000; ++i) open += "<stack>", close += "</stack>";
+    hostile::write_ora(dir / "ora_deep.ora", "<image w=\"8\" h=\"6\">" + open + layer + close + "</image>", png);
+    for (int i = 0; i < 2000; ++i) many += layer;
+    hostile::write_ora(dir / "ora_many_layers.ora", "<image w=\"8\" h=\"6\"><stack>" + many + "</stack></image>", png);
+    // fuzz_stack_xml takes the XML itself.
+    const fs::path xml = out / "stack_xml";
+    put(xml, "plain.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<image version=\"0.0.5\" w=\"8\" h=\"6\">"
+                          "<stack><layer name=\"top\" src=\"layer.png\" x=\"1\" y=\"2\" visibility=\"hidden\"/>"
+                          "<stack><layer name=\"a &amp; b\" src=\"layer.png\"/></stack></stack></image>");
+    put(xml, "long_attribute.xml", "<image w=\"8\" h=\"6\"><stack><layer name=\"" + std::string(30000, 'n') +
+                                       "\" src=\"layer.png\"/></stack></image>");
+    put(xml, "long_number.xml", "<image w=\"8\" h=\"6\"><layer src=\"layer.png\" x=\"" + std::string(20000, '9') + "\"/></image>");
+    put(xml, "deep.xml", "<image w=\"8\" h=\"6\">" + open + layer + close + "</image>");
+    put(xml, "deep_unclosed.xml", "<image w=\"8\" h=\"6\">" + open + layer);
+    put(xml, "many_layers.xml", "<image w=\"8\" h=\"6\"><stack>" + many + "</stack></image>");
+}
+
+// A TOML key of `levels` parts joined by dots.
+std::string dotted(int levels) {
+    std::string key = "t";
+    for (int i = 1; i < levels; ++i) key += ".t";
+    return key;
 }
 
 void jobs(const fs::path& out) {
@@ -103,6 +134,19 @@ void jobs(const fs::path& out) {
         "[job]\nname = \"j\"\nworking_path = \"w\"\ninput_path = \"src\"\n\n[[action]]\ntype = \"Actions\"\n"
         "name = \"align\"\nactions = [{ type = \"AlignFrames\", ref_idx = 0 }, { type = \"BalanceFrames\" }]\n");
     put(out / "job", "broken.toml", "[job\nname = 'x'\n[[action]]\ntype = 3\n");
+    // Deep structures, each past the nesting limit (toml_nesting.hpp) and each at it: a table
+    // header (130,000 levels of it crashed toml++), an array-of-tables header, a dotted key,
+    // inline arrays and tables; and a long string value.
+    const std::string job = "[job]\nname = \"j\"\n";
+    put(out / "job", "deep_header.toml", job + "[" + dotted(20000) + "]\n");
+    put(out / "job", "deep_header_at_limit.toml", job + "[" + dotted(63) + "]\nx = 1\n");
+    put(out / "job", "deep_array_of_tables.toml", job + "[[" + dotted(20000) + "]]\n");
+    put(out / "job", "deep_dotted_key.toml", job + dotted(20000) + " = 1\n");
+    put(out / "job", "deep_inline.toml", job + "x = " + std::string(5000, '[') + std::string(5000, ']') + "\n");
+    std::string tables = "x = ";
+    for (int i = 0; i < 3000; ++i) tables += "{a = ";
+    put(out / "job", "deep_inline_tables.toml", job + tables + "1" + std::string(3000, '}') + "\n");
+    put(out / "job", "long_string.toml", job + "input_path = \"" + std::string(200000, 's') + "\"\n");
 }
 
 }  // namespace

@@ -66,6 +66,7 @@ public:
     cv::Mat frame(int index) override;
     std::string frame_name(int index) const override { return source_.frame_name(index); }
     int origin(int index) const override { return source_.origin(index); }
+    std::optional<ImageInfo> declared_format() const override { return source_.declared_format(); }
 
     // Runs the analysing pass now (idempotent). `sink`, if given, receives every processed
     // frame once, in the visiting order (the Actions job writes them to files).

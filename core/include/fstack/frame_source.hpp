@@ -2,11 +2,13 @@
 #pragma once
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
 
 namespace fstack {
@@ -27,6 +29,9 @@ public:
     // that reads through a host program (GIMP's layers) says false and is read on the caller's
     // thread only.
     virtual bool reads_from_any_thread() const { return false; }
+    // The frames' size, depth and channels as known before any frame is decoded (a file's
+    // header), for the memory check made before any work; nullopt where unknown.
+    virtual std::optional<ImageInfo> declared_format() const { return std::nullopt; }
 };
 
 // Frames held in memory (GIMP, tests).
@@ -53,6 +58,7 @@ public:
     std::string frame_name(int index) const override { return source_.frame_name(begin_ + index); }
     int origin(int index) const override { return source_.origin(begin_ + index); }
     bool reads_from_any_thread() const override { return source_.reads_from_any_thread(); }
+    std::optional<ImageInfo> declared_format() const override { return source_.declared_format(); }
 
 private:
     FrameSource& source_;
@@ -91,11 +97,14 @@ public:
     std::string frame_name(int index) const override;
     bool reads_from_any_thread() const override { return true; }
     const std::vector<std::filesystem::path>& paths() const { return paths_; }
+    // The first frame's header (read now unless validate() did; nullopt if it does not parse:
+    // decoding the frame then says why).
+    std::optional<ImageInfo> declared_format() const override;
 
     // Reads every frame header (not the pixels) and throws on the first unusable one, so that
     // errors come before any work.
-    // Also checks the pixel limit (limits.hpp) and that the memory a stack of frames of this
-    // size needs is available.
+    // Also checks the pixel limit (limits.hpp); the memory a stack needs is checked by stack()
+    // (it depends on the stacker and the actions).
     void validate();
 
     void set_scale_mismatched(bool on) { scale_mismatched_ = on; }
@@ -108,6 +117,7 @@ private:
     Progress& progress_;
     cv::Size size_;
     int type_ = -1;
+    mutable std::optional<ImageInfo> first_;  // frame 0's header
     std::vector<bool> noted_;
     std::vector<bool> decoded_;  // decoder warnings are reported on a frame's first decode only
     bool scale_mismatched_ = false;

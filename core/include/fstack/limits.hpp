@@ -21,18 +21,19 @@ std::uint64_t max_pixels();
 // width * height exceeds max_pixels().
 void check_pixel_limit(std::int64_t width, std::int64_t height, const std::string& file, int frame_index);
 
-// Memory the system can still give this process (MemAvailable + SwapFree), 0 if unknown.
+// Memory this process may still allocate: the smaller of MemAvailable + SwapFree and the room
+// left under its cgroup's limits (read_memory_status() in cgroup_memory.hpp); 0 if unknown.
 std::uint64_t available_memory();
 
-// Peak memory of a stack per pixel of one frame: `/usr/bin/time -f %M fstack stack` on the 7
-// 2048x1536 frames of tests/data/stacks/pcb_usb_petteri gives 291 MiB (pyramid) and 278 MiB
-// (depthmap) against 53 MiB for a 96x72 stack, i.e. about 77 MiB per megapixel (the stackers
-// work in float32, so 16-bit frames need little more). The guard uses that figure as it is, not
-// a margin above it, so that it refuses only stacks that cannot fit.
-constexpr double kStackBytesPerPixel = 77.0 * 1024 * 1024 / 1e6;
+// "frames of WxH (N MP) need about X GiB of memory to stack (what); only Y GiB is available
+// (...)": the one wording of a stack refused for memory (the CLI's batch plan uses it too).
+std::string stack_memory_refusal(std::uint64_t need, std::uint64_t have, std::int64_t width, std::int64_t height,
+                                 const std::string& what);
 
-// Throws Error(Input) naming the file when a stack of frames of this size is expected to need
-// more memory than available_memory() (nothing is checked when that is unknown).
-void check_stack_memory(std::int64_t width, std::int64_t height, const std::string& file, int frame_index);
+// Throws Error(Input) naming the file when a stack expected to need `need` bytes (its estimate:
+// estimate_stack_memory() in memory_estimate.hpp) needs more than available_memory(); nothing
+// is checked when that is unknown.
+void check_stack_memory(std::uint64_t need, std::int64_t width, std::int64_t height, const std::string& what,
+                        const std::string& file, int frame_index);
 
 }  // namespace fstack

@@ -40,13 +40,15 @@ public:
     cv::Mat replay(const cv::Mat& frame, int index) override { return process(frame, index, index); }
     std::unique_ptr<FrameAction> clone() const override;
 
-    // The in-memory form: `mask` CV_8U, nonzero = noisy (GIMP, tests).
+    // The in-memory form: `mask` CV_8U, nonzero = noisy (GIMP, tests). Polls
+    // progress.check_cancel() every row: a large kernel over a dense mask takes minutes.
     static cv::Mat mask_pixels(const cv::Mat& frame, const cv::Mat& mask, int kernel_size,
-                               InterpolationMethod method);
+                               InterpolationMethod method, Progress& progress = null_progress());
 
 private:
     MaskNoiseOptions options_;
     cv::Mat mask_;
+    Progress* progress_ = &null_progress();  // the stack's, from begin()
 };
 
 }  // namespace fstack

@@ -63,16 +63,22 @@ struct ProcessedFrameSource::Background {
     std::atomic<bool> stop{false};
     std::vector<std::pair<LogLevel, std::string>> notes;  // the actions' messages, not yet passed on
 
-    // The worker's Progress: messages queued for the caller's thread, cancellation from stop.
+    // The worker's Progress: messages queued for the caller's thread; cancelled when the
+    // source is destroyed or the caller's Progress is (its cancelled() is the one call made
+    // from another thread: the CLI's reads an atomic). It lives as long as the actions, which
+    // keep it for the replays of long frames (MaskNoise polls it every row).
     struct Queue : Progress {
         Background& owner;
-        explicit Queue(Background& b) : owner(b) {}
+        Progress& caller;
+        Queue(Background& b, Progress& c) : owner(b), caller(c) {}
         void log(LogLevel level, const std::string& message) override {
             std::lock_guard<std::mutex> lock(owner.mutex);
             owner.notes.emplace_back(level, message);
         }
-        bool cancelled() override { return owner.stop.load(); }
+        bool cancelled() override { return owner.stop.load() || caller.cancelled(); }
     };
+    explicit Background(Progress& caller) : queue(*this, caller) {}
+    Queue queue;
 };
 
 ProcessedFrameSource::~ProcessedFrameSource() {
@@ -95,13 +101,12 @@ void ProcessedFrameSource::start() {
         prepare();
         return;
     }
-    background_ = std::make_unique<Background>();
+    background_ = std::make_unique<Background>(progress_);
     Background& b = *background_;
     b.ready.assign(static_cast<size_t>(source_.size()), 0);
     b.worker = std::thread([this, &b] {
-        Background::Queue queue(b);
         try {
-            analyse({}, queue, true);
+            analyse({}, b.queue, true);
         } catch (...) {
             std::lock_guard<std::mutex> lock(b.mutex);
             b.failure = std::current_exception();

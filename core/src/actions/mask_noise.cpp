@@ -30,11 +30,13 @@ MaskNoise::MaskNoise(MaskNoiseOptions options) : options_(std::move(options)) { 
 
 std::unique_ptr<FrameAction> MaskNoise::clone() const { return std::make_unique<MaskNoise>(options_); }
 
-cv::Mat MaskNoise::mask_pixels(const cv::Mat& frame, const cv::Mat& mask, int kernel_size, InterpolationMethod method) {
+cv::Mat MaskNoise::mask_pixels(const cv::Mat& frame, const cv::Mat& mask, int kernel_size, InterpolationMethod method,
+                               Progress& progress) {
     cv::Mat out = frame.clone();
     const int cn = frame.channels();
     std::vector<float> values;
     for (int y = 0; y < mask.rows; ++y) {
+        progress.check_cancel();
         const uchar* m = mask.ptr<uchar>(y);
         for (int x = 0; x < mask.cols; ++x) {
             if (!m[x]) continue;
@@ -77,11 +79,12 @@ cv::Mat MaskNoise::begin(const cv::Mat& reference, const FrameActionContext& con
                     "the noise mask is " + std::to_string(mask.cols) + "x" + std::to_string(mask.rows) +
                         " but the frames are " + std::to_string(reference.cols) + "x" + std::to_string(reference.rows));
     mask_ = convert_channels(mask, 1) != 0;
+    progress_ = context.progress;
     return process(reference, context.reference_index, context.reference_index);
 }
 
 cv::Mat MaskNoise::process(const cv::Mat& frame, int, int) {
-    return mask_pixels(frame, mask_, options_.kernel_size, options_.method);
+    return mask_pixels(frame, mask_, options_.kernel_size, options_.method, *progress_);
 }
 
 }  // namespace fstack

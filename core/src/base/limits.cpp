@@ -5,9 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
+#include "fstack/cgroup_memory.hpp"
 #include "fstack/error.hpp"
 
 namespace fstack {
@@ -46,38 +45,21 @@ void check_pixel_limit(std::int64_t width, std::int64_t height, const std::strin
                         " (a damaged file or a decompression bomb; raise --max-pixels if it is real)");
 }
 
-std::uint64_t available_memory() {
-    std::ifstream in("/proc/meminfo");
-    std::string line;
-    std::uint64_t available = 0, swap = 0;
-    bool found = false;
-    while (std::getline(in, line)) {
-        std::istringstream fields(line);
-        std::string key;
-        std::uint64_t kib = 0;
-        fields >> key >> kib;
-        if (key == "MemAvailable:") { available = kib; found = true; }
-        else if (key == "SwapFree:") swap = kib;
-    }
-    if (!found) return 0;
-    std::uint64_t bytes = (available + swap) * 1024;
-    // In a container /proc/meminfo is the host's: the cgroup's own limit is the real one.
-    std::ifstream max_in("/sys/fs/cgroup/memory.max"), current_in("/sys/fs/cgroup/memory.current");
-    std::uint64_t max = 0, current = 0;
-    if ((max_in >> max) && (current_in >> current) && max > current) bytes = std::min(bytes, max - current);
-    return bytes;
+std::uint64_t available_memory() { return read_memory_status().available(); }
+
+std::string stack_memory_refusal(std::uint64_t need, std::uint64_t have, std::int64_t width, std::int64_t height,
+                                 const std::string& what) {
+    return "frames of " + std::to_string(width) + "x" + std::to_string(height) + " (" +
+           megapixels(double(width) * double(height)) + ") need about " + gibibytes(double(need)) +
+           " of memory to stack (" + what + "); only " + gibibytes(double(have)) +
+           " is available (close other programs, use smaller frames, or raise the memory limit)";
 }
 
-void check_stack_memory(std::int64_t width, std::int64_t height, const std::string& file, int frame_index) {
+void check_stack_memory(std::uint64_t need, std::int64_t width, std::int64_t height, const std::string& what,
+                        const std::string& file, int frame_index) {
     const std::uint64_t have = available_memory();
-    if (have == 0) return;
-    const double need = double(width) * double(height) * kStackBytesPerPixel;
-    if (need > double(have))
-        throw Error(ErrorKind::Input, file, frame_index,
-                    "frames of " + std::to_string(width) + "x" + std::to_string(height) + " (" +
-                        megapixels(double(width) * double(height)) + ") need about " + gibibytes(need) +
-                        " of memory to stack; only " + gibibytes(double(have)) +
-                        " is available (close other programs or use smaller frames)");
+    if (have != 0 && need > have)
+        throw Error(ErrorKind::Input, file, frame_index, stack_memory_refusal(need, have, width, height, what));
 }
 
 }  // namespace fstack

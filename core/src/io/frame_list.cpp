@@ -5,7 +5,7 @@
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
-#include "io/file_kind.hpp"
+#include "fstack/input_file.hpp"
 
 namespace fstack {
 
@@ -50,13 +50,12 @@ std::vector<fs::path> list_frames(const fs::path& dir, Progress& progress) {
         // Hidden files, and our own temporaries: a run killed while writing (SIGKILL, power
         // loss) leaves ".NAME.fstack-tmp-XXXXXXXXXXXXXXXX.EXT" behind, never a frame.
         if (name.rfind(".", 0) == 0) continue;
-        std::error_code type_ec;
-        if (!it->is_regular_file(type_ec)) {
-            // Sub-folders (an "out" folder beside the frames) are not frames, silently; links
-            // that lead nowhere or to a device, pipes and sockets are named.
-            const std::string what = detail::not_a_regular_file(p);
-            if (what != "a folder" && what != "a symbolic link to a folder" && !what.empty())
-                progress.warn("skipping " + p.string() + ": " + what + ", not an image file");
+        // lstat/stat only: a FIFO, a socket or a device is never opened (open() on a FIFO
+        // waits for a writer forever).
+        const FileCheck kind = check_file(p);
+        if (kind.kind == FileKind::Directory) continue;  // sub-folders (an "out" folder beside the frames)
+        if (kind.kind != FileKind::Regular) {
+            progress.warn("skipping " + p.string() + ": " + file_kind_reason(kind, "an image"));
             continue;
         }
         // A file named like an image whose content is not one (empty, half-copied, unreadable)
@@ -82,13 +81,9 @@ std::vector<fs::path> expand_inputs(const std::vector<fs::path>& inputs, Progres
             const auto frames = list_frames(p, progress);
             out.insert(out.end(), frames.begin(), frames.end());
         } else {
-            const std::string what = detail::not_a_regular_file(p);
-            if (what == "not found")
-                throw Error(ErrorKind::Input, p.string(), -1,
-                            ec ? "cannot open: " + ec.message() : std::string("file not found"));
-            if (!what.empty())
-                throw Error(ErrorKind::Input, p.string(), -1,
-                            what + ", not an image file (frames are read from files, each more than once)");
+            // A file named on the command line: a FIFO, a socket or a device is refused by name
+            // here, before anything opens it.
+            require_regular_file(p, -1, "an image");
             out.push_back(p);
         }
     }

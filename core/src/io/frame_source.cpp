@@ -8,7 +8,6 @@
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
-#include "fstack/limits.hpp"
 
 namespace fstack {
 
@@ -38,11 +37,22 @@ void FileFrameSource::validate() {
         const cv::Size s(info.width, info.height);
         if (i == 0) {
             first = s;
-            check_stack_memory(s.width, s.height, paths_[i].string(), i);
+            first_ = info;
         } else {
             check_size(i, s, first);
         }
     }
+}
+
+std::optional<ImageInfo> FileFrameSource::declared_format() const {
+    if (!first_ && !paths_.empty()) {
+        try {
+            first_ = read_image_info(paths_[0], 0);
+        } catch (const Error&) {
+            return std::nullopt;
+        }
+    }
+    return first_;
 }
 
 cv::Mat FileFrameSource::frame(int index) {

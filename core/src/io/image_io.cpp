@@ -15,9 +15,9 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "fstack/limits.hpp"
 #include "fstack/metadata.hpp"
-#include "io/file_kind.hpp"
 #include "io/jpeg_reader.hpp"
 #include "io/orientation.hpp"
 #include "io/png_reader.hpp"
@@ -27,23 +27,8 @@
 namespace fstack {
 namespace {
 
-// Frames are regular files: a pipe would be read once (and may block), a device never ends.
-void require_regular_file(const fs::path& path, int frame_index) {
-    const std::string what = detail::not_a_regular_file(path);
-    if (what.empty()) return;
-    throw Error(ErrorKind::Input, path.string(), frame_index,
-                what == "not found"  ? std::string("file not found")
-                : what == "a folder" ? std::string("is a folder, not an image")
-                                     : what + ", not an image file");
-}
-
 std::vector<unsigned char> read_bytes(const fs::path& path, int frame_index) {
-    require_regular_file(path, frame_index);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
-    std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(ErrorKind::Input, path.string(), frame_index, "read error");
-    return bytes;
+    return read_file_bytes(path, frame_index, "an image");
 }
 
 FileFormat sniff_bytes(const unsigned char* b, size_t n) {
@@ -192,6 +177,7 @@ const char* format_name(FileFormat f) {
 }
 
 FileFormat sniff_format(const fs::path& path) {
+    if (check_file(path).kind != FileKind::Regular) return FileFormat::Unknown;  // a FIFO would block
     std::ifstream in(path, std::ios::binary);
     unsigned char b[8] = {};
     in.read(reinterpret_cast<char*>(b), sizeof b);
@@ -209,21 +195,15 @@ FileFormat format_from_extension(const fs::path& path) {
 
 ImageInfo read_image_info(const fs::path& path, int frame_index) {
     // Headers are small; reading the first 256 KiB covers JPEG APP segments before SOF.
-    require_regular_file(path, frame_index);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::Input, path.string(), frame_index, "cannot open the file (permission denied?)");
-    std::vector<unsigned char> head(256 * 1024);
-    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
-    head.resize(static_cast<size_t>(in.gcount()));
-    if (head.empty()) {
+    const std::vector<unsigned char> head = read_file_bytes(path, frame_index, "an image", 256 * 1024);
+    if (head.empty())
         throw Error(ErrorKind::Input, path.string(), frame_index, "the file is empty (0 bytes): was it fully copied?");
-    }
+    std::ifstream in(path, std::ios::binary);
     ImageInfo info;
     const FileFormat f = sniff_bytes(head.data(), head.size());
     if (f == FileFormat::Jpeg) {
         // A half-copied JPEG is caught here, before any work, not mid-stack.
         std::vector<unsigned char> tail(64);
-        in.clear();
         in.seekg(0, std::ios::end);
         const auto size = static_cast<std::streamoff>(in.tellg());
         const std::streamoff n = std::min<std::streamoff>(size, 64);

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "io/colour.hpp"
 #include "io/exiv2_support.hpp"
 #include "io/orientation.hpp"
@@ -30,6 +31,7 @@ int orientation_of(Exiv2::Image& image) {
 
 int exif_orientation(const fs::path& path) {
     detail::quiet_exiv2();
+    if (check_file(path).kind != FileKind::Regular) return 1;
     try {
         auto image = Exiv2::ImageFactory::open(path.string());
         return image.get() ? orientation_of(*image) : 1;
@@ -64,6 +66,7 @@ void apply_exif_orientation(cv::Mat& image, int o) {
 bool copy_metadata(const fs::path& source, const fs::path& target) {
     detail::quiet_exiv2();
     std::unique_ptr<Exiv2::Image> src;
+    if (check_file(source).kind != FileKind::Regular) return false;  // exiv2 would block on a FIFO
     try {
         src = Exiv2::ImageFactory::open(source.string());
         src->readMetadata();

@@ -5,6 +5,7 @@
 #include "fstack/stack_frames.hpp"
 
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "fstack/frame_source.hpp"
 
 namespace fstack {
@@ -73,6 +74,7 @@ fs::path resolve_metadata_source(const FocusStackOptions& o, const JobContext& c
         return frames.front();
     }
     if (!fs::exists(p, ec)) throw Error(ErrorKind::Input, p.string(), -1, "exif_path not found");
+    require_regular_file(p, -1, "an image");  // exiv2 would block on a FIFO
     return p;
 }
 

@@ -9,11 +9,12 @@
 
 #include "fstack/actions.hpp"
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/stacker_registry.hpp"
-#include "io/file_kind.hpp"
 #include "job/job_file_multilayer.hpp"
 #include "job/job_file_reader.hpp"
+#include "job/toml_nesting.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;
@@ -328,13 +329,12 @@ std::string ascii_toml(const fs::path& file, const std::string& text) {
 }  // namespace
 
 std::unique_ptr<StackJob> JobFileParser::parse() {
-    if (const std::string what = detail::not_a_regular_file(file_); !what.empty())
-        throw Error(ErrorKind::Input, file_.string(), -1,
-                    what == "not found" ? std::string("job file not found") : what + ", not a job file");
-    std::ifstream in(file_, std::ios::binary);
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::vector<unsigned char> bytes = read_file_bytes(file_, -1, "a job file");  // never a FIFO's open()
+    std::string text(bytes.begin(), bytes.end());
     // Windows Notepad starts UTF-8 files with a byte-order mark; TOML does not allow one.
     if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+    // toml++ recurses once per level of nesting (tables, keys, arrays): refused before it runs.
+    jobfile::check_toml_nesting(file_, text);
     const std::string ascii = ascii_toml(file_, text);
     toml::table doc;
     try {

@@ -2,6 +2,7 @@
 // The EXIF/XMP/ICC a layered file carries, read from a source image with exiv2.
 #include "layers/layer_metadata.hpp"
 
+#include "fstack/input_file.hpp"
 #include "io/colour.hpp"
 #include "io/exiv2_support.hpp"
 
@@ -9,7 +10,7 @@ namespace fstack::detail {
 
 EmbeddedMetadata read_embedded_metadata(const std::filesystem::path& source, int width, int height) {
     EmbeddedMetadata m;
-    if (source.empty()) return m;
+    if (source.empty() || check_file(source).kind != FileKind::Regular) return m;  // a FIFO would block exiv2
     quiet_exiv2();
     try {
         auto image = Exiv2::ImageFactory::open(source.string());

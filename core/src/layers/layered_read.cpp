@@ -7,6 +7,7 @@
 #include <iterator>
 
 #include "fstack/error.hpp"
+#include "fstack/input_file.hpp"
 #include "fstack/limits.hpp"
 #include "layers/layered_readers.hpp"
 #include "layers/psd_reader.hpp"
@@ -16,6 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string magic(const fs::path& path) {
+    if (check_file(path).kind != FileKind::Regular) return {};  // a FIFO would block
     std::ifstream in(path, std::ios::binary);
     char b[4] = {};
     in.read(b, 4);
@@ -46,14 +48,9 @@ void check_layers_fit(size_t layers, int width, int height, int depth, const std
 }  // namespace detail
 
 LayeredImage read_layered_file(const fs::path& path) {
-    std::error_code ec;
-    if (!fs::is_regular_file(path, ec)) throw Error(ErrorKind::Input, path.string(), -1, "no such file");
+    require_regular_file(path, -1, "a layered file");
     const std::string m = magic(path);
-    if (m == "8BPS") {
-        std::ifstream in(path, std::ios::binary);
-        const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        return detail::read_psd(bytes, path.string());
-    }
+    if (m == "8BPS") return detail::read_psd(read_file_bytes(path, -1, "a layered file"), path.string());
     if (m == "PK\x03\x04") return detail::read_ora(path);
     if (m == std::string("II*\0", 4) || m == std::string("MM\0*", 4) || m == std::string("II+\0", 4) || m == std::string("MM\0+", 4))
         return detail::read_tiff_layers(path);

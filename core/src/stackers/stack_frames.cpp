@@ -5,6 +5,7 @@
 #include "fstack/denoise.hpp"
 #include "fstack/error.hpp"
 #include "fstack/kernels/stackers/blend.hpp"
+#include "fstack/memory_estimate.hpp"
 #include "fstack/runtime.hpp"
 
 namespace fstack {
@@ -14,6 +15,7 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     const int n = source.size();
     if (n < 1) throw Error(ErrorKind::Input, "no frames to stack");
     tune_allocator();
+    stacker.set_progress(progress);
     stacker.begin(n);
     const int passes = stacker.passes();
     for (int pass = 0; pass < passes; ++pass) {
@@ -57,6 +59,15 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
 
 namespace {
 
+// Before any work: a stack whose estimate (memory_estimate.hpp) exceeds the memory left is
+// refused, naming its first frame and both figures, instead of being killed by the OOM killer.
+void check_memory(const FrameSource& source, const FramePipeline& pipeline, const Stacker& stacker, double denoise,
+                  bool bunches) {
+    if (const std::optional<ImageInfo> info = source.declared_format())
+        check_stack_fits(estimate_stack_memory(stacker, pipeline, denoise, *info, bunches), *info,
+                         source.frame_name(0), source.origin(0));
+}
+
 void crop_to_covered(StackResult& result, Progress& progress) {
     const cv::Rect area = crop_area(result);
     if (area.empty() && result.geometry && covered_area(*result.geometry).empty())
@@ -84,6 +95,7 @@ void crop_result(StackResult& result, const cv::Rect& area) {
 StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker, const StackOptions& options,
                   Progress& progress) {
     if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
+    check_memory(source, pipeline, stacker, options.denoise, false);
     std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
     if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) {
@@ -98,6 +110,7 @@ StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& s
 void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Stacker& prototype,
                    const std::vector<FrameRange>& bunches, const StackOptions& options, Progress& progress,
                    const std::function<void(size_t, const StackResult&)>& emit) {
+    if (source.size() > 0) check_memory(source, pipeline, prototype, options.denoise, true);
     const std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
     for (size_t b = 0; b < bunches.size(); ++b) {
         progress.check_cancel();

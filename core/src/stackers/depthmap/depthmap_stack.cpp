@@ -131,8 +131,10 @@ void smooth_weights(cv::Mat& w, double sigma) {
 
 void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     const cv::Mat f = to_float(frame);
+    check_cancel();
     if (pass_ == 0) {
         const cv::Mat e = focus_energy(f);
+        check_cancel();
         if (best_energy_.empty()) {
             best_energy_ = cv::Mat(e.size(), CV_32F, cv::Scalar(-1.0f));
             depth_map_ = cv::Mat::zeros(e.size(), CV_16U);
@@ -155,7 +157,10 @@ void DepthMapStack::add_frame(const cv::Mat& frame, int index) {
     if (cv::countNonZero(mask) == 0) return;
     cv::Mat w;
     mask.convertTo(w, CV_32F, 1.0 / 255.0);
-    if (options_.smooth_size > 1) smooth_weights(w, options_.smooth_size / 4.0);
+    if (options_.smooth_size > 1) {
+        smooth_weights(w, options_.smooth_size / 4.0);
+        check_cancel();
+    }
     acc_ += f.mul(broadcast(w, f.channels()));
     weight_sum_ += w;
 }

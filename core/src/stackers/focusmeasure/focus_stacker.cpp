@@ -62,6 +62,7 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
         cv::Mat up;
         cv::resize(grey, up, cv::Size(), s, s, cv::INTER_CUBIC);
         grey = up;
+        check_cancel();
     }
     // Local variance of the Laplacian (Pech-Pacheco et al. 2000): the Laplacian alone flips sign
     // across every edge and is zero on the flat side of it; its variance over a window is a
@@ -76,6 +77,7 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
     cv::multiply(lap, lap, lap);
     cv::boxFilter(lap, var, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
     lap.release();
+    check_cancel();
     cv::multiply(mean, mean, mean);
     cv::subtract(var, mean, var);
     mean.release();
@@ -92,8 +94,10 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
 
 void FocusStacker::add_frame(const cv::Mat& frame, int index) {
     const cv::Mat f = to_float(frame);
+    check_cancel();
     if (pass_ == 0) {
         const cv::Mat m = focus_measure(f);
+        check_cancel();
         if (index == 0) {
             best_measure_ = m;
             depth_map_ = cv::Mat::zeros(f.size(), CV_16U);
@@ -117,6 +121,7 @@ void FocusStacker::add_frame(const cv::Mat& frame, int index) {
     mask.convertTo(w, CV_32F, 1.0 / 255.0);
     const double sigma = blend_sigma();
     cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    check_cancel();
     const int cn = f.channels();
     cv::parallel_for_(cv::Range(0, f.rows), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {

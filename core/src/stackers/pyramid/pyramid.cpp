@@ -47,7 +47,8 @@ cv::Mat PyramidKernel::expand(const cv::Mat& image, cv::Size size) const {
     return out;
 }
 
-std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels) const {
+std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels,
+                                              const std::function<void()>& between_levels) const {
     std::vector<cv::Mat> pyr;
     pyr.reserve(levels);
     cv::Mat current = image;
@@ -57,6 +58,7 @@ std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels) 
         cv::subtract(current, expand(down, current.size()), band);
         pyr.push_back(band);
         current = down;
+        if (between_levels) between_levels();
     }
     pyr.push_back(current);
     return pyr;

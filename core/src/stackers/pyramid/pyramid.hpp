@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Gaussian/Laplacian pyramids with the Burt-Adelson generating kernel of parameter a.
+#include <functional>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -13,7 +14,9 @@ public:
     cv::Mat reduce(const cv::Mat& image) const;                   // blur, then keep every other pixel
     cv::Mat expand(const cv::Mat& image, cv::Size size) const;    // zero-insert, then 4 x blur
     // Levels 0..n-2 are band-pass (Laplacian), level n-1 is the low-pass residual.
-    std::vector<cv::Mat> laplacian(const cv::Mat& image, int levels) const;
+    // `between_levels` runs after each band (the stacker's cancellation check).
+    std::vector<cv::Mat> laplacian(const cv::Mat& image, int levels,
+                                   const std::function<void()>& between_levels = {}) const;
     cv::Mat collapse(const std::vector<cv::Mat>& pyramid) const;
 
 private:

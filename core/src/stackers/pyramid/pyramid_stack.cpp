@@ -100,8 +100,10 @@ void PyramidStack::begin_pass(int pass) {
 void PyramidStack::add_frame(const cv::Mat& frame, int index) {
     const cv::Mat f = to_float(frame);
     channels_ = f.channels();
+    check_cancel();
     const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
-    const std::vector<cv::Mat> pyr = PyramidKernel(options_.gen_kernel).laplacian(f, levels);
+    const std::vector<cv::Mat> pyr = PyramidKernel(options_.gen_kernel).laplacian(f, levels, [this] { check_cancel(); });
+    check_cancel();
     if (fused_.empty()) {
         for (const cv::Mat& level : pyr) {
             fused_.push_back(cv::Mat::zeros(level.size(), level.type()));
@@ -134,6 +136,7 @@ void PyramidStack::choose(const std::vector<cv::Mat>& pyr, int index) {
             if (e.empty()) e = down; else cv::add(e, down, e);
         }
         carried = e;
+        check_cancel();
         CV_Assert(e.isContinuous() && pyr[l].isContinuous());
         kernels::cpu_select_max_energy(e.ptr<float>(), pyr[l].ptr<float>(), static_cast<int>(e.total()),
                                        channels_, index, energy_[l].ptr<float>(), fused_[l].ptr<float>(),
@@ -143,7 +146,10 @@ void PyramidStack::choose(const std::vector<cv::Mat>& pyr, int index) {
 
 void PyramidStack::take_chosen(const std::vector<cv::Mat>& pyr, int index) {
     const size_t chosen_levels = base_sum_.empty() ? pyr.size() : pyr.size() - 1;
-    for (size_t l = 0; l < chosen_levels; ++l) pyr[l].copyTo(fused_[l], choice_[l] == index);
+    for (size_t l = 0; l < chosen_levels; ++l) {
+        pyr[l].copyTo(fused_[l], choice_[l] == index);
+        check_cancel();
+    }
 }
 
 // The seed's base: contrast-weighted average of all frames.
