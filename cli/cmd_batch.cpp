@@ -48,6 +48,7 @@ struct BatchArgs {
     int jobs = 0;  // 0: one per core
     std::string max_memory;
     std::string shard;
+    bool shard_given = false;  // --shard "" is an error, not "no shard"
     bool dry_run = false;
     bool quiet = false;
     bool verbose = false;
@@ -92,6 +93,11 @@ void check_usage(BatchArgs& a) {
     // Results in the input folder would be taken for frames by the next run.
     if (same_file(a.input, a.output))
         throw Error(ErrorKind::Usage, a.output, -1, "the output folder must not be the input folder");
+    if (!a.actions.plots.empty()) {
+        InputFiles input;
+        input.add_folder(a.input);
+        check_folder_not_input(a.actions.plots, input, "--plots");
+    }
 }
 
 // The stacks of this run (this shard), their outputs and memory estimates.
@@ -100,7 +106,7 @@ std::vector<PlannedStack> make_plan(const BatchArgs& a, Progress& progress, Shar
     if (frames.empty()) throw Error(ErrorKind::Input, a.input, -1, "no JPEG, PNG or TIFF images in this folder");
     std::vector<PlannedStack> stacks = group_stacks(frames, a.stack_size, a.group_by, a.keep_partial, progress);
     stacks = select_shard(std::move(stacks), shard);
-    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite, progress);
     for (PlannedStack& s : stacks) {
         if (s.done) continue;
         ImageInfo info;
@@ -130,6 +136,7 @@ void print_plan(const std::vector<PlannedStack>& stacks, const BatchArgs& a, Sha
 
 // Stacks one planned stack and writes its image; returns the path written.
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
+    if (!s.blocked.empty()) throw Error(ErrorKind::Output, s.output.string(), -1, s.blocked);
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -138,7 +145,9 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
-    write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    WriteOptions w = write_options(a.output_options, s.frames.front());
+    w.overwrite = w.overwrite || s.replace;
+    write_image(s.output, result.image, w);
     return s.output.string() + describe_crop(result);
 }
 
@@ -175,7 +184,7 @@ int report(const std::vector<PlannedStack>& todo, const std::vector<StackOutcome
 int run_batch(BatchArgs& a) {
     check_usage(a);
     apply_input_options(a.input_options);
-    const Shard shard = a.shard.empty() ? Shard{} : parse_shard(a.shard);
+    const Shard shard = a.shard_given ? parse_shard(a.shard) : Shard{};
     const std::uint64_t budget = a.max_memory.empty() ? default_memory_budget() : parse_memory_size(a.max_memory);
     const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
@@ -253,7 +262,7 @@ Command add_batch_command(CLI::App& root) {
     app->add_flag("--keep-partial", a.keep_partial, "With --stack-size: stack a short last group instead of failing")
         ->excludes(pattern)
         ->group(grouping);
-    app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
+    CLI::Option* shard = app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
         ->type_name("I/N")
         ->group(grouping);
     app->add_flag("--dry-run", a.dry_run, "Print the stacks and their outputs; write nothing")->group(grouping);
@@ -285,7 +294,10 @@ Command add_batch_command(CLI::App& root) {
         ->excludes(quiet)
         ->group("Messages");
 
-    return Command{app, [args] { return run_batch(*args); }};
+    return Command{app, [args, shard] {
+        args->shard_given = shard->count() > 0;
+        return run_batch(*args);
+    }};
 }
 
 }  // namespace fstack::cli
