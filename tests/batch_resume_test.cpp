@@ -30,15 +30,11 @@ protected:
         args.insert(args.end(), extra.begin(), extra.end());
         return fstack_cli(args);
     }
-    std::vector<std::string> sums() const {
-        std::vector<std::string> s;
-        for (const std::string& name : names_in(in())) s.push_back(name + fstack::test::file_bytes(in() / name));
-        return s;
-    }
+    std::map<std::string, size_t> sums() const { return checksums(in()); }
     void TearDown() override { EXPECT_EQ(sums(), before_) << "an input changed"; }
 
     TempDir dir_;
-    std::vector<std::string> before_;
+    std::map<std::string, size_t> before_;
 };
 
 TEST_F(BatchResume, EmptyAndMalformedShardsAreUsageErrors) {

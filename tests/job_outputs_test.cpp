@@ -15,14 +15,6 @@
 namespace {
 using namespace fstack::test::cli;
 
-// Every file of a folder with a checksum of its bytes.
-std::map<std::string, size_t> checksums(const fs::path& dir) {
-    std::map<std::string, size_t> sums;
-    for (const auto& e : fs::directory_iterator(dir))
-        sums[e.path().filename().string()] = std::hash<std::string>{}(fstack::test::file_bytes(e.path()));
-    return sums;
-}
-
 class JobOutputs : public ::testing::Test {
 protected:
     void SetUp() override { make_stack(dir_ / "src", 4, ".png"); }

@@ -16,13 +16,6 @@
 namespace {
 using namespace fstack::test::cli;
 
-std::map<std::string, size_t> checksums(const fs::path& dir) {
-    std::map<std::string, size_t> sums;
-    for (const auto& e : fs::directory_iterator(dir))
-        sums[e.path().filename().string()] = std::hash<std::string>{}(fstack::test::file_bytes(e.path()));
-    return sums;
-}
-
 // A file name of `bytes` bytes ending in `ext`.
 std::string name_of(size_t bytes, const std::string& ext) { return std::string(bytes - ext.size(), 'n') + ext; }
 
