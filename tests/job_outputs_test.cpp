@@ -126,4 +126,15 @@ TEST_F(JobOutputs, ASecondRunRefusesTheFirstRunsOutputsUnlessOverwrite) {
     EXPECT_EQ(checksums(dir_ / "src"), before);
 }
 
+// A folder an earlier action fills, there but empty from an interrupted run, does not stop the
+// job: its reader's outputs are checked when it starts.
+TEST_F(JobOutputs, AnEmptyFolderAnEarlierActionFillsIsNoError) {
+    fs::create_directories(dir_ / "b");
+    const CommandResult r = run(
+        "[[action]]\ntype = \"FocusStackBunch\"\nname = \"b\"\nframes = 2\nstacker = { type = \"PyramidStack\" }\n\n"
+        "[[action]]\ntype = \"MultiLayer\"\nname = \"m\"\n");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(fs::exists(dir_ / "m" / "frame_01.tif")) << r.output;
+}
+
 }  // namespace

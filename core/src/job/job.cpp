@@ -71,8 +71,15 @@ void StackJob::run(Progress& progress) {
         // Where its inputs exist already (its first action; a job run before), its files too.
         const bool ready = std::all_of(all[k].inputs.begin(), all[k].inputs.end(),
                                        [&](const fs::path& in) { return fs::exists(in, ec); });
-        plan.check_outputs(all[k].label, read_so_far, all[k].output_folders,
-                           ready ? actions_[k]->output_files(plan) : std::vector<fs::path>{});
+        std::vector<fs::path> files;
+        try {
+            if (ready) files = actions_[k]->output_files(plan);
+        } catch (const Error& e) {
+            // Inputs there but not usable yet (an empty folder an earlier action fills): the
+            // files are checked when the action starts.
+            if (e.kind() != ErrorKind::Input) throw;
+        }
+        plan.check_outputs(all[k].label, read_so_far, all[k].output_folders, files);
         plan.last_output_path = all[k].out_rel;
     }
 
