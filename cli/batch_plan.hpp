@@ -15,7 +15,9 @@ struct PlannedStack {
     std::string name;                         // the --group-by capture, or the first frame's stem
     std::vector<std::filesystem::path> frames;
     std::filesystem::path output;
-    bool done = false;                        // output exists and no --overwrite: skipped
+    bool done = false;                        // a finished output exists and no --overwrite: skipped
+    bool replace = false;                     // an unfinished output (empty, truncated) is in the way: redone
+    std::string blocked;                      // why the output cannot be written (a folder of its name)
     std::uint64_t memory = 0;                 // estimated peak bytes while stacking, as planned
     std::string refused;                      // why it cannot fit in the memory left: never started
 };
@@ -27,10 +29,10 @@ struct PlannedStack {
 std::vector<PlannedStack> group_stacks(const std::vector<std::filesystem::path>& frames, int stack_size,
                                        const std::string& group_by, bool keep_partial, Progress& progress);
 
-// --shard I/N: 1 <= I <= N. Throws Error(Usage).
+// --shard I/N: 1 <= I <= N, both 64-bit. Throws Error(Usage), for "" too.
 struct Shard {
-    int index = 1;
-    int count = 1;
+    std::uint64_t index = 1;
+    std::uint64_t count = 1;
 };
 Shard parse_shard(const std::string& text);
 
@@ -39,10 +41,13 @@ Shard parse_shard(const std::string& text);
 // so that N machines given the same folder need no coordination.
 std::vector<PlannedStack> select_shard(std::vector<PlannedStack> stacks, Shard shard);
 
-// Names each stack's output OUTDIR/<name><postfix><ext> and marks those that exist (unless
-// `overwrite`). Throws Error(Usage) where two stacks would write one file, or an output would
-// be one of the frames.
+// Names each stack's output OUTDIR/<name><postfix><ext>, checks it (output_check.hpp) and,
+// unless `overwrite`, marks as done those whose output exists and decodes in full to at most the
+// frames' size; an output that does not (empty, truncated, damaged) is redone, with a warning,
+// and a folder of the output's name blocks its stack (reported as failed). Throws
+// Error(Usage) where two stacks would write one file, Error(Output) where an output would be one
+// of the frames or its name is too long.
 void plan_outputs(std::vector<PlannedStack>& stacks, const std::filesystem::path& out_dir,
-                  const std::string& format, const std::string& postfix, bool overwrite);
+                  const std::string& format, const std::string& postfix, bool overwrite, Progress& progress);
 
 }  // namespace fstack::cli

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <mutex>
 #include <new>
+#include <algorithm>
+#include <system_error>
 #include <thread>
 
 #include <opencv2/core.hpp>
@@ -112,9 +114,47 @@ std::vector<StackOutcome> run_stacks(const std::vector<std::uint64_t>& memory, i
         worker(0);
         return outcomes;
     }
+    // Where the system gives fewer threads than asked (ulimit -v or -u on a cluster node), the
+    // batch runs on half of those it got, at most one per core (the others end at once, giving
+    // their stacks' address space back for the stacking), or on this thread: never an abort
+    // with no summary.
+    bool started = false, go = false;
+    int allowed = threads;
+    const auto gated = [&](int slot) {
+        {
+            std::unique_lock<std::mutex> lock(mutex);
+            changed.wait(lock, [&] { return started; });
+            if (slot >= allowed) return;
+            changed.wait(lock, [&] { return go; });  // once the others have given their memory back
+        }
+        worker(slot);
+    };
     std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
-    for (std::thread& t : pool) t.join();
+    for (int t = 0; t < threads; ++t) {
+        try {
+            pool.emplace_back(gated, t);
+        } catch (const std::system_error& e) {
+            allowed = std::max(1, std::min(static_cast<int>(pool.size()) / 2,
+                                           static_cast<int>(std::thread::hardware_concurrency())));
+            progress.log(LogLevel::Warning, "could start only " + std::to_string(pool.size()) + " of " +
+                                                std::to_string(threads) + " threads (" + e.what() + "): running " +
+                                                std::to_string(allowed) + " stack(s) at once; lower --jobs");
+            break;
+        }
+    }
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        started = true;
+    }
+    changed.notify_all();
+    for (size_t t = static_cast<size_t>(allowed); t < pool.size(); ++t) pool[t].join();
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        go = true;
+    }
+    changed.notify_all();
+    if (pool.empty()) worker(0);
+    for (size_t t = 0; t < std::min(pool.size(), static_cast<size_t>(allowed)); ++t) pool[t].join();
     return outcomes;
 }
 

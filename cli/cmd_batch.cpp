@@ -58,6 +58,7 @@ struct BatchArgs {
     std::string shard;
     std::string report;  // --report FILE.jsonl
     int alignment_from = 0;  // --alignment-from K: the rig's alignment from the first K stacks
+    bool shard_given = false;  // --shard "" is an error, not "no shard"
     bool dry_run = false;
     bool watch = false;  // --watch: stack each stack as soon as its frames have arrived
     double idle = 30;    // --idle S: the run ends S seconds after the last new frame
@@ -113,6 +114,11 @@ void check_usage(BatchArgs& a) {
     if (a.watch && (a.dry_run || a.alignment_from > 0))
         throw Error(ErrorKind::Usage, std::string("--watch cannot go with ") + (a.dry_run ? "--dry-run" : "--alignment-from") +
                                           " (use --alignment FILE to reuse a rig's alignment while watching)");
+    if (!a.actions.plots.empty()) {
+        InputFiles input;
+        input.add_folder(a.input);
+        check_folder_not_input(a.actions.plots, input, "--plots");
+    }
 }
 
 // A stack's estimated peak memory; a stack whose estimate exceeds the memory left (`available`,
@@ -143,7 +149,7 @@ std::vector<PlannedStack> make_plan(const BatchArgs& a, const Stacker& prototype
     std::vector<PlannedStack> stacks = group_stacks(frames, a.stack_size, a.group_by, a.keep_partial, progress);
     for (size_t i = 0; i < stacks.size() && i < static_cast<size_t>(a.alignment_from); ++i) rig.push_back(stacks[i].frames);
     stacks = select_shard(std::move(stacks), shard);
-    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite, progress);
     const FramePipeline pipeline = frame_pipeline(a.actions);
     const std::uint64_t available = available_memory();
     for (PlannedStack& s : stacks)
@@ -191,6 +197,7 @@ std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress,
                       StackDetails* details) {
     if (!s.refused.empty()) throw Error(ErrorKind::Input, s.frames.front().string(), 0, s.refused);
+    if (!s.blocked.empty()) throw Error(ErrorKind::Output, s.output.string(), -1, s.blocked);
     FileFrameSource files(s.frames, progress);
     configure_source(a.input_options, files);
     files.validate();
@@ -199,7 +206,9 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
-    write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    WriteOptions w = write_options(a.output_options, s.frames.front());
+    w.overwrite = w.overwrite || s.replace;
+    write_image(s.output, result.image, w);
     if (details) *details = stack_details(result);
     return s.output.string() + describe_crop(result) + describe_reused_fit(a.actions, result);
 }
@@ -304,7 +313,7 @@ std::vector<PlannedStack> complete_stacks(const BatchArgs& a, const std::vector<
         if (!idle && !stacks.empty()) stacks.pop_back();  // its next stack has not begun yet
     }
     stacks = select_shard(std::move(stacks), shard);
-    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite);
+    plan_outputs(stacks, a.output, a.format, a.postfix, a.output_options.overwrite, null_progress());
     return stacks;
 }
 
@@ -326,9 +335,14 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
     const FramePipeline pipeline = frame_pipeline(a.actions);
     const std::uint64_t available = available_memory();
     tune_allocator();
-    for (bool last = false; !last;) {
-        watch.poll();
+    for (bool last = false, first = true; !last; first = false) {
+        const bool changed = watch.poll();
         last = watch.idle_seconds() >= a.idle;
+        // Stacks are planned again only when a frame came (planning reads existing outputs).
+        if (!changed && !last && !first) {
+            watch_sleep(0.2, setup);
+            continue;
+        }
         std::vector<PlannedStack> todo;
         for (PlannedStack& s : complete_stacks(a, watch.frames(), last, shard)) {
             if (!handled.insert(s.output).second) continue;
@@ -383,7 +397,7 @@ int watch_batch(BatchArgs& a, const Stacker& prototype, Shard shard, std::uint64
 int run_batch(BatchArgs& a) {
     check_usage(a);
     apply_input_options(a.input_options);
-    const Shard shard = a.shard.empty() ? Shard{} : parse_shard(a.shard);
+    const Shard shard = a.shard_given ? parse_shard(a.shard) : Shard{};
     const std::uint64_t budget = a.max_memory.empty() ? default_memory_budget() : parse_memory_size(a.max_memory);
     const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
@@ -470,7 +484,7 @@ Command add_batch_command(CLI::App& root) {
     app->add_flag("--keep-partial", a.keep_partial, "With --stack-size: stack a short last group instead of failing")
         ->excludes(pattern)
         ->group(grouping);
-    app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
+    CLI::Option* shard = app->add_option("--shard", a.shard, "Process only shard I of N (every N-th stack from the I-th)")
         ->type_name("I/N")
         ->group(grouping);
     app->add_option("--alignment-from", a.alignment_from,
@@ -521,7 +535,10 @@ Command add_batch_command(CLI::App& root) {
         ->excludes(quiet)
         ->group("Messages");
 
-    return Command{app, [args] { return run_batch(*args); }};
+    return Command{app, [args, shard] {
+        args->shard_given = shard->count() > 0;
+        return run_batch(*args);
+    }};
 }
 
 }  // namespace fstack::cli

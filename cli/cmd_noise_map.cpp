@@ -13,6 +13,7 @@
 #include "fstack/mask_noise.hpp"
 #include "fstack/noise_detection.hpp"
 #include "fstack/stack_frames.hpp"
+#include "output_check.hpp"
 #include "progress_bar.hpp"
 
 namespace fstack::cli {
@@ -42,6 +43,17 @@ int run_noise_map(const NoiseMapArgs& a) {
     if (frames.empty()) throw Error(ErrorKind::Input, a.inputs.front(), -1, "no JPEG, PNG or TIFF frames");
     FileFrameSource source(frames, progress);
     source.validate();
+    // The maps and plots must not land among the frames (the next run would take them for
+    // frames), nor replace one; what can be checked is checked before the frames are read.
+    const InputFiles input_files(frames);
+    check_folder_not_input(a.output, input_files, "-o");
+    if (!a.plots.empty()) check_folder_not_input(a.plots, input_files, "--plots");
+    OutputCheck maps_check;
+    maps_check.overwrite = true;  // noise-map replaces its maps, as it always did
+    maps_check.role = "noise map";
+    maps_check.option = "-o folder";
+    maps_check.folder_made_later = true;
+    for (const fs::path& map : noise_map_files(a.output, a.file_name)) fstack::check_output_file(map, input_files, maps_check);
     const NoiseMaps maps = detect_noise(source, check.channel_thresholds, a.blur_size, progress);
     progress.finish();
     write_noise_maps(maps, a.output, a.file_name, a.plots);

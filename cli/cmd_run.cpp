@@ -14,6 +14,7 @@ namespace {
 struct RunArgs {
     std::string job_file;
     bool check_only = false;
+    bool overwrite = false;
     bool quiet = false;
     bool verbose = false;
 };
@@ -26,6 +27,7 @@ int run_job(const RunArgs& a) {
         progress.info(a.job_file + ": no errors found");
         return kExitOk;
     }
+    job->set_overwrite(a.overwrite);
     job->run(progress);
     progress.finish();
     return kExitOk;
@@ -39,10 +41,13 @@ Command add_run_command(CLI::App& root) {
                                                "  fstack run JOB.toml");
     app->footer("The format is described in docs/job-files.md; examples/seed-example.toml is the seed's\n"
                 "usage example. Unknown keys, wrong types and missing folders are reported with the\n"
-                "file, the line and the key before any work starts.\n\n" +
+                "file, the line and the key before any work starts. No action may write into a folder the\n"
+                "job reads or over one of its frames; an existing output is refused unless --overwrite.\n\n" +
                 exit_codes_help());
     app->add_option("job", args->job_file, "The job file (TOML)")->required()->type_name("JOB.toml");
     app->add_flag("--check", args->check_only, "Only read and check the job file");
+    app->add_flag("--overwrite", args->overwrite,
+                  "Replace the outputs of an earlier run (without it an existing output is refused before any work)");
     CLI::Option* quiet = app->add_flag("-q,--quiet", args->quiet, "Print nothing but errors")->group("Messages");
     app->add_flag("-v,--verbose", args->verbose, "Also print debugging notes")->excludes(quiet)->group("Messages");
     return Command{app, [args] { return run_job(*args); }};

@@ -187,6 +187,7 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     if (!a.depth_map.empty()) check_output_file(a.depth_map, inputs, o.overwrite, "depth map");
     check_retouch_output(a.retouch, inputs, o.overwrite);
     if (!a.save_alignment.empty()) check_output_file(a.save_alignment, inputs, o.overwrite, "alignment");
+    if (!a.actions.plots.empty()) check_folder_not_input(a.actions.plots, inputs, "--plots");
     warn_useless_options(o, progress, out);
     FileFrameSource source(frames, progress);
     configure_source(a.input_options, source);
@@ -243,6 +244,7 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
     std::set<fs::path> planned;
     const InputFiles inputs(frames);
     check_output_folder(dir);
+    if (!a.actions.plots.empty()) check_folder_not_input(a.actions.plots, inputs, "--plots");
     for (const FrameRange& r : ranges) {
         const fs::path& first = frames[static_cast<size_t>(r.begin)];
         const fs::path out = bunch_output(dir, first, a.postfix, ext);
@@ -250,13 +252,12 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
             throw Error(ErrorKind::Output, out.string(), -1,
                         "two bunches would write this file (frames with the same name in "
                         "different folders?); use --postfix or separate runs");
-        if (inputs.contains(out))
-            throw Error(ErrorKind::Output, out.string(), -1,
-                        "a bunch output would replace this input frame; choose another output folder");
-        std::error_code ec;
-        if (!o.overwrite && fs::exists(out, ec))
-            throw Error(ErrorKind::Output, out.string(), -1,
-                        "the output file already exists (use --overwrite to replace it)");
+        OutputCheck check;
+        check.overwrite = o.overwrite;
+        check.role = "bunch output";
+        check.option = "output folder";
+        check.folder_made_later = true;
+        fstack::check_output_file(out, inputs, check);
         outs.push_back(out);
     }
     warn_useless_options(o, progress, outs.front());

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "output_options.hpp"
 
+#include <cstdlib>
+
+#include "fstack/stack_frames.hpp"
+
 namespace fstack::cli {
 namespace fs = std::filesystem;
 
@@ -16,7 +20,14 @@ void add_output_options(CLI::App& app, OutputOptions& o, const std::string& grou
     app.add_flag("--overwrite", o.overwrite, "Replace existing output files")->group(group);
     app.add_option("--denoise", o.denoise,
                    "Non-local-means denoising strength of the result (0: off; 0.75..1 is mild)")
-        ->check(CLI::Range(0.0, 100.0))
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                char* end = nullptr;
+                const double v = std::strtod(text.c_str(), &end);
+                if (text.empty() || *end != '\0') return "'" + text + "' is not a number";
+                return denoise_param().check(v);  // the job files' check too: nan and inf refused
+            },
+            denoise_param().range_text()))
         ->capture_default_str()
         ->type_name("X")
         ->group(group);

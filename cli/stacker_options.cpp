@@ -2,6 +2,7 @@
 // The stacker options of the CLI, walked from the stackers' parameter tables.
 #include "stacker_options.hpp"
 
+#include <cerrno>
 #include <cstdlib>
 
 #include "fstack/error.hpp"
@@ -29,6 +30,17 @@ std::string flag_value(ParamKind kind, const std::string& text, const ParamSpec&
         if (i < 0) return "must be one of " + spec.range_text() + ", got '" + text + "'";
         v = i;
         return {};
+    }
+    if (kind == ParamKind::Int) {
+        // Whole numbers as 64-bit integers, named exactly in the message, never narrowed first.
+        char* end = nullptr;
+        errno = 0;
+        const long long i = text.empty() ? 0 : std::strtoll(text.c_str(), &end, 10);
+        if (!text.empty() && end && *end == '\0') {
+            if (errno == ERANGE) return "must be in " + spec.range_text() + ", got " + text;
+            v = static_cast<double>(i);
+            return spec.check_integer(i);
+        }
     }
     if (!parse_number(text, v)) return "'" + text + "' is not a number";
     return spec.check(v);

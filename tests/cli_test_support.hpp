@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,15 @@ using fstack::test::TempDir;
 namespace fs = std::filesystem;
 
 inline constexpr int kWidth = 160, kHeight = 120;
+
+// Every file of a folder with a checksum of its bytes: equal before and after a run that must
+// not touch its inputs.
+inline std::map<std::string, size_t> checksums(const fs::path& dir) {
+    std::map<std::string, size_t> sums;
+    for (const auto& e : fs::directory_iterator(dir))
+        sums[e.path().filename().string()] = std::hash<std::string>{}(fstack::test::file_bytes(e.path()));
+    return sums;
+}
 
 inline std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> names;

@@ -161,7 +161,7 @@ TEST(JobPaths, NoActionWritesIntoItsOwnInputFolder) {
                 job.add_action(std::make_unique<MultiLayer>("m", m));
             }
             const Error e = test::expect_error([&] { job.run(); });
-            EXPECT_EQ(e.kind(), ErrorKind::Usage) << kind << " " << out << ": " << e.what();
+            EXPECT_EQ(e.kind(), ErrorKind::Output) << kind << " " << out << ": " << e.what();
             EXPECT_NE(std::string(e.what()).find("input folder"), std::string::npos) << e.what();
             EXPECT_EQ(test::file_bytes(dir / "src" / "f0.png"), before) << kind << " " << out;
             std::vector<fs::path> left;

@@ -31,8 +31,13 @@ public:
             ActionsOptions options = {});
     std::string name() const override { return name_; }
     std::filesystem::path run(JobContext& context) override;
+    ActionPaths paths(const JobContext& context) const override;
+    std::vector<std::filesystem::path> output_files(const JobContext& context) const override;
 
 private:
+    // The frames of `input` it processes (every resample-th).
+    std::vector<std::filesystem::path> frames_of(const std::filesystem::path& input, Progress& progress) const;
+
     std::string name_;
     std::vector<std::unique_ptr<FrameAction>> actions_;
     ActionsOptions options_;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fstack/image_io.hpp"
+#include "fstack/output_check.hpp"
 #include "fstack/progress.hpp"
 #include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
@@ -17,10 +18,22 @@ class StackJob;
 
 // What an action knows of the job it runs in (the seed's path rules).
 struct JobContext {
+    JobContext(std::filesystem::path working = {}, std::filesystem::path job_input = {},
+               std::filesystem::path last_output = {}, Progress* p = &null_progress())
+        : working_path(std::move(working)), job_input_path(std::move(job_input)),
+          last_output_path(std::move(last_output)), progress(p) {}
+
     std::filesystem::path working_path;
     std::filesystem::path job_input_path;   // StackJob's input_path (relative to working_path)
     std::filesystem::path last_output_path; // output of the previous action ("" if none)
     Progress* progress = &null_progress();
+    std::string job_name = "job";
+    // Replace existing outputs (`fstack run --overwrite`); otherwise an existing output is refused
+    // before any work, as `fstack stack` refuses it.
+    bool overwrite = false;
+    // What the job reads that none of its actions writes (its frames, folders, masks, exif
+    // sources): no action may write over them or into their folders. Set by StackJob::run.
+    InputFiles sources;
 
     // The seed's path rules, written once for every action:
     // an action's working folder is its own working_path, else the job's;
@@ -30,10 +43,26 @@ struct JobContext {
     std::vector<std::filesystem::path> inputs(const std::vector<std::filesystem::path>& own,
                                               const std::string& action) const;
     std::filesystem::path input(const std::filesystem::path& own, const std::string& action) const;
-    // Its output folder `dir` is created (Error(Output) when it cannot be) and may not be one of
-    // its input folders (Error(Usage)): a job never writes over its own frames.
-    static void make_output_folder(const std::filesystem::path& dir, const std::vector<std::filesystem::path>& inputs,
-                                   const std::string& action);
+    // "job 'beetle': FocusStack 'stack'", for the messages.
+    std::string owner(const std::string& action) const;
+    // The shared output check (output_check.hpp) of an action, before its work: no output folder
+    // is one of its input folders or of the job's sources, no output file is one of their files
+    // (however spelt: links, "..", absolute), and none exists unless `overwrite`.
+    // Throws Error(Output) naming the job, the action, the output and the input.
+    void check_outputs(const std::string& action, const std::vector<std::filesystem::path>& inputs,
+                       const std::vector<std::filesystem::path>& output_folders,
+                       const std::vector<std::filesystem::path>& output_files) const;
+    // Creates an output folder (Error(Output) when it cannot be).
+    static void make_output_folder(const std::filesystem::path& dir);
+};
+
+// The folders (or files) an action reads and the folders it writes, by the path rules alone,
+// absolute or relative to the current folder; `out_rel` is what the next action reads.
+struct ActionPaths {
+    std::string label;  // "FocusStack 'stack'"
+    std::vector<std::filesystem::path> inputs;
+    std::vector<std::filesystem::path> output_folders;
+    std::filesystem::path out_rel;
 };
 
 class Action {
@@ -43,6 +72,10 @@ public:
     // Runs the action and returns the folder it wrote (relative to working_path), which is the
     // default input of the next action.
     virtual std::filesystem::path run(JobContext& context) = 0;
+    // Its paths, without reading anything (StackJob::run checks every action's before any work).
+    virtual ActionPaths paths(const JobContext& context) const = 0;
+    // The files it will write, once its inputs exist (they are listed, not decoded).
+    virtual std::vector<std::filesystem::path> output_files(const JobContext& context) const = 0;
 };
 
 // The seed's StackJob(name, working_path, input_path): an ordered list of actions on folders.
@@ -51,11 +84,16 @@ public:
     StackJob(std::string name, std::filesystem::path working_path,
              std::filesystem::path input_path = {});
     void add_action(std::unique_ptr<Action> action);
+    // Before any action runs, every action's output folders and, where its inputs exist
+    // already, its output files are checked (JobContext::check_outputs); then the actions run.
     void run(Progress& progress = null_progress());
     const std::string& name() const { return name_; }
+    // Replace existing outputs instead of refusing them (default: refused, as by fstack stack).
+    void set_overwrite(bool overwrite) { overwrite_ = overwrite; }
 
 private:
     std::string name_;
+    bool overwrite_ = false;
     std::filesystem::path working_path_, input_path_;
     std::vector<std::unique_ptr<Action>> actions_;
 };
@@ -81,6 +119,8 @@ public:
     FocusStack(std::string name, std::unique_ptr<Stacker> stacker, FocusStackOptions options = {});
     std::string name() const override { return name_; }
     std::filesystem::path run(JobContext& context) override;
+    ActionPaths paths(const JobContext& context) const override;
+    std::vector<std::filesystem::path> output_files(const JobContext& context) const override;
 
 protected:
     // The seed's path rules resolved, the frames listed and validated, the output folder made.
@@ -90,6 +130,7 @@ protected:
         WriteOptions write;  // with the metadata source resolved
     };
     Prepared prepare(JobContext& context) const;
+    virtual const char* type_name() const { return "FocusStack"; }
 
     std::string name_;
     std::unique_ptr<Stacker> stacker_;
@@ -99,11 +140,14 @@ protected:
 // Stacks bunches of `frames` frames overlapping by `overlap`, one output per bunch.
 class FocusStackBunch : public FocusStack {
 public:
-    FocusStackBunch(std::string name, std::unique_ptr<Stacker> stacker, int frames = 10,
-                    int overlap = 0, FocusStackOptions options = {});
+    static constexpr int kDefaultFrames = 10, kDefaultOverlap = 0;  // the seed's
+    FocusStackBunch(std::string name, std::unique_ptr<Stacker> stacker, int frames = kDefaultFrames,
+                    int overlap = kDefaultOverlap, FocusStackOptions options = {});
     std::filesystem::path run(JobContext& context) override;
+    std::vector<std::filesystem::path> output_files(const JobContext& context) const override;
 
 private:
+    const char* type_name() const override { return "FocusStackBunch"; }
     int frames_, overlap_;
 };
 

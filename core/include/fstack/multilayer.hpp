@@ -34,8 +34,12 @@ public:
     explicit MultiLayer(std::string name = "multilayer", MultiLayerOptions options = {});
     std::string name() const override { return name_; }
     std::filesystem::path run(JobContext& context) override;
+    ActionPaths paths(const JobContext& context) const override;
+    std::vector<std::filesystem::path> output_files(const JobContext& context) const override;
 
 private:
+    std::vector<std::filesystem::path> layers(const JobContext& context, Progress& progress) const;
+
     std::string name_;
     MultiLayerOptions options_;
 };

@@ -43,8 +43,11 @@ void check_noise_detection_options(const NoiseDetectionOptions& options);
 
 // Writes the four maps to <file_name>-rgb.png, -r.png, -g.png, -b.png in `dir`, and the plot of
 // noisy pixel counts against the threshold to `plot_dir` (if not empty).
+// Without `overwrite` an existing map is refused (Error(Output)).
 void write_noise_maps(const NoiseMaps& maps, const std::filesystem::path& dir, const std::string& file_name,
-                      const std::filesystem::path& plot_dir = {});
+                      const std::filesystem::path& plot_dir = {}, bool overwrite = true);
+// The four maps' paths in `dir`.
+std::vector<std::filesystem::path> noise_map_files(const std::filesystem::path& dir, const std::string& file_name);
 
 // The seed's NoiseDetection(name="noise-map", ...): the job action around detect_noise.
 class NoiseDetection : public Action {
@@ -52,6 +55,8 @@ public:
     explicit NoiseDetection(std::string name = "noise-map", NoiseDetectionOptions options = {});
     std::string name() const override { return name_; }
     std::filesystem::path run(JobContext& context) override;
+    ActionPaths paths(const JobContext& context) const override;
+    std::vector<std::filesystem::path> output_files(const JobContext& context) const override;
 
 private:
     std::string name_;

@@ -50,8 +50,12 @@ struct ParamSpec {
     std::string cli_flag() const;
     // The help of cli_flag(): a "--no-..." flag says that it turns the feature off.
     std::string cli_help() const;
-    // "" when `v` is acceptable, else why not ("must be odd, got 4").
+    // "" when `v` is acceptable, else why not ("must be odd, got 4"; "must be a finite number,
+    // got nan").
     std::string check(double v) const;
+    // The same for a whole number as the file or command line gave it, 64-bit, compared and
+    // named exactly ("must be in 1..99, got 9223372036854775807"), never narrowed first.
+    std::string check_integer(long long v) const;
     // "1..99", "(0, 0.5)", "odd, 1..31", "max|average", "on|off".
     std::string range_text() const;
     // The default as the CLI and the docs write it: "5", "0.4", "max", "on".

@@ -10,6 +10,7 @@
 
 #include "fstack/frame_pipeline.hpp"
 #include "fstack/frame_source.hpp"
+#include "fstack/params.hpp"
 #include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
 #include "fstack/stacker.hpp"
@@ -38,6 +39,10 @@ struct StackResult {
     // image, depth map and frames are this rectangle of the uncropped ones. Empty: not cropped.
     cv::Rect crop;
 };
+
+// StackOptions::denoise's spec (0..100, finite), checked by the CLI's --denoise and the job
+// files' denoise alike.
+const ParamSpec& denoise_param();
 
 struct StackOptions {
     double denoise = 0;  // non-local-means strength on the result (0: off)

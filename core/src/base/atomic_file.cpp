@@ -15,6 +15,7 @@
 #include <string>
 
 #include "fstack/error.hpp"
+#include "fstack/output_check.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;
@@ -49,9 +50,19 @@ fs::path temporary_name(const fs::path& target) {
     std::lock_guard<std::mutex> lock(m);
     char tag[17];
     std::snprintf(tag, sizeof tag, "%016llx", static_cast<unsigned long long>(rng()));
-    // Keep the extension last: encoders choose the format from it.
-    return target.parent_path() /
-           ("." + target.stem().string() + ".fstack-tmp-" + tag + target.extension().string());
+    // Keep the extension last: encoders choose the format from it. The stem is cut where the
+    // name would pass the file system's limit (a legal 255-byte output name gets a legal
+    // temporary), at a UTF-8 character boundary; the random tag keeps it unique.
+    const std::string ext = target.extension().string(), middle = std::string(".fstack-tmp-") + tag;
+    std::string stem = target.stem().string();
+    const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    const long room = max_name_length(dir) - 1 - static_cast<long>(middle.size() + ext.size());
+    if (room > 0 && static_cast<long>(stem.size()) > room) {
+        size_t cut = static_cast<size_t>(room);
+        while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80) --cut;
+        stem.resize(cut);
+    }
+    return target.parent_path() / ("." + stem + middle + ext);
 }
 
 // Moves the finished temporary to `target`. Without `overwrite` the move itself refuses an

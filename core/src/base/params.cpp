@@ -40,8 +40,24 @@ std::string ParamSpec::cli_help() const {
     return help;
 }
 
+std::string ParamSpec::check_integer(long long v) const {
+    if (kind == ParamKind::Number || kind == ParamKind::Int) {
+        // The bounds are small whole numbers or fractions: compare in long double, exact for
+        // every 64-bit integer, and name the value as given.
+        const long double x = static_cast<long double>(v);
+        const bool low_ok = min_open ? x > min : x >= min;
+        const bool high_ok = max_open ? x < max : x <= max;
+        if (!low_ok || !high_ok) return "must be in " + range_text() + ", got " + std::to_string(v);
+    }
+    return check(static_cast<double>(v));
+}
+
 std::string ParamSpec::check(double v) const {
-    if (!std::isfinite(v)) return "must be a number";
+    if (!std::isfinite(v)) {
+        std::ostringstream s;
+        s << v;
+        return "must be a finite number, got " + s.str();
+    }
     switch (kind) {
     case ParamKind::Bool:
         return v == 0 || v == 1 ? std::string() : "must be true or false";

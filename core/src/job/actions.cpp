@@ -17,20 +17,44 @@ Actions::Actions(std::string name, std::vector<std::unique_ptr<FrameAction>> act
         if (!a) throw Error(ErrorKind::Usage, "Actions " + name_ + ": empty frame action");
 }
 
-fs::path Actions::run(JobContext& context) {
-    Progress& progress = *context.progress;
+ActionPaths Actions::paths(const JobContext& context) const {
+    ActionPaths p;
+    p.label = "Actions '" + name_ + "'";
     const fs::path working = context.working(options_.working_path);
-    const fs::path in_rel = context.input(options_.input_path, "Actions " + name_);
-    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
-    const fs::path input = working / in_rel, out_dir = working / out_rel;
+    p.inputs = {working / context.input(options_.input_path, p.label)};
+    p.out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    p.output_folders = {working / p.out_rel};
+    // Plots in an input folder would be taken for frames by the next run.
+    if (!options_.plot_path.empty()) p.output_folders.push_back(working / options_.plot_path);
+    return p;
+}
 
+std::vector<fs::path> Actions::frames_of(const fs::path& input, Progress& progress) const {
     const auto all = list_frames(input, progress);
     std::vector<fs::path> paths;
     for (size_t i = 0; i < all.size(); i += static_cast<size_t>(options_.resample)) paths.push_back(all[i]);
+    return paths;
+}
+
+std::vector<fs::path> Actions::output_files(const JobContext& context) const {
+    const ActionPaths p = paths(context);
+    std::vector<fs::path> out;
+    for (const fs::path& f : frames_of(p.inputs.front(), null_progress()))
+        out.push_back(p.output_folders.front() / f.filename());
+    return out;
+}
+
+fs::path Actions::run(JobContext& context) {
+    Progress& progress = *context.progress;
+    const ActionPaths ap = this->paths(context);
+    const fs::path working = context.working(options_.working_path);
+    const fs::path &input = ap.inputs.front(), &out_dir = ap.output_folders.front();
+    const std::vector<fs::path> paths = frames_of(input, progress);
     if (paths.empty()) throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
     FileFrameSource frames(paths, progress);
     frames.validate();
-    JobContext::make_output_folder(out_dir, {input}, "Actions " + name_);
+    context.check_outputs(ap.label, ap.inputs, ap.output_folders, output_files(context));
+    JobContext::make_output_folder(out_dir);
 
     std::vector<std::unique_ptr<FrameAction>> fresh;
     for (const auto& a : actions_) fresh.push_back(a->clone());
@@ -42,11 +66,12 @@ fs::path Actions::run(JobContext& context) {
     ProcessedFrameSource processed(frames, std::move(fresh), po, progress);
     processed.prepare([&](int index, const cv::Mat& frame) {
         WriteOptions w;
+        w.overwrite = context.overwrite;
         w.metadata_source = paths[static_cast<size_t>(index)];
         write_image(out_dir / paths[static_cast<size_t>(index)].filename(), frame, w);
     });
     progress.info("Actions " + name_ + ": wrote " + std::to_string(paths.size()) + " frames to " + out_dir.string());
-    return out_rel;
+    return ap.out_rel;
 }
 
 }  // namespace fstack

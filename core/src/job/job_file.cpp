@@ -11,6 +11,7 @@
 #include "fstack/error.hpp"
 #include "fstack/input_file.hpp"
 #include "fstack/noise_detection.hpp"
+#include "fstack/stack_frames.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "job/job_file_multilayer.hpp"
 #include "job/job_file_reader.hpp"
@@ -29,6 +30,26 @@ struct PlannedOutputs {
     bool contains(const fs::path& p) const { return paths.count(p.lexically_normal()) > 0; }
     void add(const fs::path& p) { paths.insert(p.lexically_normal()); }
 };
+
+// The scalar keys of the job actions themselves (not of a stacker or frame action), as specs,
+// so that a value is checked as the tables check theirs: 64-bit, named exactly, nan refused.
+ParamSpec int_spec(const char* key, double min, double max, bool odd = false) {
+    ParamSpec s;
+    s.key = key;
+    s.kind = ParamKind::Int;
+    s.min = min;
+    s.max = max;
+    s.odd = odd;
+    return s;
+}
+
+std::optional<int> checked_int(TableReader& r, const ParamSpec& spec) {
+    const auto v = r.integer(spec.key);
+    if (!v) return std::nullopt;
+    const std::string why = spec.check_integer(*v);
+    if (!why.empty()) r.fail(spec.key, why);
+    return static_cast<int>(*v);
+}
 
 // Runs a constructor's own validation and reports its Error(Usage) at the action's line.
 template <typename F>
@@ -128,8 +149,8 @@ std::unique_ptr<Action> JobFileParser::actions(TableReader& r, const std::string
     if (auto v = r.string("output_path")) o.output_path = *v;
     if (r.has("working_path")) o.working_path = working;
     if (auto v = r.string("plot_path")) o.plot_path = *v;
-    if (auto v = r.integer("resample")) o.resample = static_cast<int>(*v);
-    if (auto v = r.integer("ref_idx")) o.ref_idx = static_cast<int>(*v);
+    if (auto v = checked_int(r, int_spec("resample", 1, 1000000))) o.resample = *v;
+    if (auto v = checked_int(r, int_spec("ref_idx", 0, 1000000))) o.ref_idx = *v;
     if (auto v = r.boolean("step_process")) o.step_process = *v;
     std::vector<std::unique_ptr<FrameAction>> list;
     const toml::array* arr = r.array("actions");
@@ -159,8 +180,13 @@ std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::st
     if (auto v = r.string("output_path")) o.output_path = *v;
     if (auto v = r.string("exif_path")) o.exif_path = fs::path(*v);
     if (auto v = r.string("postfix")) o.postfix = *v;
+    if (const toml::node* n = r.peek("denoise"); n && n->is_integer()) {
+        const std::string why = denoise_param().check_integer(*n->value<long long>());
+        if (!why.empty()) r.fail("denoise", why);
+    }
     if (auto v = r.number("denoise")) {
-        r.check(*v >= 0, "denoise", "must not be negative");
+        const std::string why = denoise_param().check(*v);
+        if (!why.empty()) r.fail("denoise", why);
         o.denoise = *v;
     }
     const toml::table* st = r.table("stacker");
@@ -169,8 +195,8 @@ std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::st
     std::unique_ptr<Stacker> s = stacker(sr);
     std::unique_ptr<Action> action;
     if (type == "FocusStackBunch") {
-        const int frames = static_cast<int>(r.integer("frames").value_or(10));
-        const int overlap = static_cast<int>(r.integer("overlap").value_or(0));
+        const int frames = checked_int(r, int_spec("frames", 1, 1000000)).value_or(FocusStackBunch::kDefaultFrames);
+        const int overlap = checked_int(r, int_spec("overlap", 0, 999999)).value_or(FocusStackBunch::kDefaultOverlap);
         action = checked(r, "frames", [&] {
             return std::unique_ptr<Action>(std::make_unique<FocusStackBunch>(*name, std::move(s), frames, overlap, o));
         });
@@ -192,14 +218,25 @@ std::unique_ptr<Action> JobFileParser::noise_detection(TableReader& r) {
     if (auto v = r.string("plot_path")) o.plot_path = *v;
     if (auto v = r.numbers("channel_thresholds")) {
         r.check(v->size() == 3, "channel_thresholds", "expected three numbers (R, G, B)");
-        for (int c = 0; c < 3; ++c) o.channel_thresholds[static_cast<size_t>(c)] = static_cast<int>((*v)[static_cast<size_t>(c)]);
+        const ParamSpec t = [] {
+            ParamSpec s = int_spec("channel_thresholds", 1, 255);
+            s.kind = ParamKind::Number;  // 8-bit units; a fraction is truncated, as the seed does
+            return s;
+        }();
+        for (int c = 0; c < 3; ++c) {
+            const double x = (*v)[static_cast<size_t>(c)];
+            const std::string why = t.check(x);
+            if (!why.empty()) r.fail("channel_thresholds", why);
+            o.channel_thresholds[static_cast<size_t>(c)] = static_cast<int>(x);
+        }
     }
-    if (auto v = r.integer("blur_size")) o.blur_size = static_cast<int>(*v);
+    // The median window: odd, 3 and up; past 255 it would take minutes a frame, to no use.
+    if (auto v = checked_int(r, int_spec("blur_size", 3, 255, true))) o.blur_size = *v;
     if (auto v = r.string("file_name")) o.file_name = *v;
     r.finish();
     const fs::path out = working / (o.output_path.empty() ? fs::path(name) : o.output_path);
     planned_.add(out);
-    for (const char* suffix : {"-rgb.png", "-r.png", "-g.png", "-b.png"}) planned_.add(out / (o.file_name + suffix));
+    for (const fs::path& map : noise_map_files(out, o.file_name)) planned_.add(map);
     return checked(r, "type", [&] { return std::unique_ptr<Action>(std::make_unique<NoiseDetection>(name, o)); });
 }
 

@@ -2,6 +2,7 @@
 #include "job/job_file_reader.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 #include "fstack/error.hpp"
 
@@ -42,7 +43,14 @@ std::optional<std::string> TableReader::string(const std::string& key) {
 std::optional<long long> TableReader::integer(const std::string& key) {
     const toml::node* n = node(key);
     if (!n) return std::nullopt;
-    if (!n->is_integer()) fail(key, "expected an integer");
+    if (!n->is_integer()) {
+        if (const auto f = n->value_exact<double>()) {
+            std::ostringstream text;
+            text << *f;
+            fail(key, "expected a whole number, got " + text.str());
+        }
+        fail(key, "expected an integer");
+    }
     return n->value<long long>();
 }
 
@@ -135,10 +143,23 @@ void read_param(TableReader& r, const ParamSpec& spec, const std::string& key, P
     const std::string name = spec.name();
     switch (spec.kind) {
     case ParamKind::Int:
-        if (auto v = r.integer(key)) values[name] = static_cast<double>(*v);
+        if (auto v = r.integer(key)) {
+            // Checked as the 64-bit integer the file holds, before anything narrows it.
+            const std::string why = spec.check_integer(*v);
+            if (!why.empty()) r.fail(key, why);
+            values[name] = static_cast<double>(*v);
+        }
         break;
     case ParamKind::Number:
-        if (auto v = r.number(key)) values[name] = *v;
+        if (const toml::node* n = r.has(key) ? r.peek(key) : nullptr; n && n->is_integer()) {
+            const std::string why = spec.check_integer(*n->value<long long>());
+            if (!why.empty()) r.fail(key, why);
+        }
+        if (auto v = r.number(key)) {
+            const std::string why = spec.check(*v);
+            if (!why.empty()) r.fail(key, why);
+            values[name] = *v;
+        }
         break;
     case ParamKind::Bool:
         if (auto v = r.boolean(key)) values[name] = *v ? 1 : 0;

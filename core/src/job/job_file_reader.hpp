@@ -26,6 +26,8 @@ public:
     TableReader(const std::filesystem::path& file, const toml::table& table, std::string prefix);
 
     bool has(const std::string& key) const { return table_.contains(key); }
+    // The node under `key` (nullptr if none), without marking the key as read.
+    const toml::node* peek(const std::string& key) const { return table_.get(key); }
     std::optional<std::string> string(const std::string& key);
     std::optional<long long> integer(const std::string& key);
     std::optional<double> number(const std::string& key);  // integer or float

@@ -25,18 +25,40 @@ std::vector<fs::path> images_of(const fs::path& p, Progress& progress) {
 
 }  // namespace
 
-fs::path MultiLayer::run(JobContext& context) {
-    Progress& progress = *context.progress;
+ActionPaths MultiLayer::paths(const JobContext& context) const {
+    ActionPaths p;
+    p.label = "MultiLayer '" + name_ + "'";
     const fs::path working = context.working(options_.working_path);
-    const std::vector<fs::path> inputs = context.inputs(options_.input_path, "MultiLayer " + name_);
-    // Layers bottom first: the first folder at the bottom, the last (the stacked result) on
-    // top; within a folder its first image (natural order) is the highest.
+    for (const fs::path& in : context.inputs(options_.input_path, p.label)) p.inputs.push_back(working / in);
+    if (options_.exif_path && !options_.exif_path->empty()) p.inputs.push_back(working / *options_.exif_path);
+    p.out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    p.output_folders = {working / p.out_rel};
+    return p;
+}
+
+// Layers bottom first: the first folder at the bottom, the last (the stacked result) on top;
+// within a folder its first image (natural order) is the highest.
+std::vector<fs::path> MultiLayer::layers(const JobContext& context, Progress& progress) const {
+    const fs::path working = context.working(options_.working_path);
     std::vector<fs::path> bottom_first;
-    for (const fs::path& in : inputs) {
+    for (const fs::path& in : context.inputs(options_.input_path, "MultiLayer " + name_)) {
         std::vector<fs::path> images = images_of(working / in, progress);
         if (images.empty()) throw Error(ErrorKind::Input, (working / in).string(), -1, "no JPEG, PNG or TIFF images in this folder");
         bottom_first.insert(bottom_first.end(), images.rbegin(), images.rend());
     }
+    return bottom_first;
+}
+
+std::vector<fs::path> MultiLayer::output_files(const JobContext& context) const {
+    const std::vector<fs::path> bottom_first = layers(context, null_progress());
+    return {paths(context).output_folders.front() /
+            (bottom_first.back().stem().string() + layer_format_extension(options_.format))};
+}
+
+fs::path MultiLayer::run(JobContext& context) {
+    Progress& progress = *context.progress;
+    const fs::path working = context.working(options_.working_path);
+    const std::vector<fs::path> bottom_first = layers(context, progress);
 
     LayeredImageSpec spec;
     for (const fs::path& p : bottom_first) {
@@ -68,17 +90,17 @@ fs::path MultiLayer::run(JobContext& context) {
         spec.metadata_source = first.front();
     }
 
-    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
-    const fs::path out_dir = working / out_rel;
-    std::vector<fs::path> input_dirs;
-    for (const fs::path& in : inputs) input_dirs.push_back(working / in);
-    JobContext::make_output_folder(out_dir, input_dirs, "MultiLayer " + name_);
-    const fs::path out = out_dir / (bottom_first.back().stem().string() + layer_format_extension(options_.format));
+    const ActionPaths ap = paths(context);
+    const std::vector<fs::path> outs = output_files(context);
+    context.check_outputs(ap.label, ap.inputs, ap.output_folders, outs);
+    JobContext::make_output_folder(ap.output_folders.front());
+    const fs::path& out = outs.front();
+    spec.overwrite = context.overwrite;
     write_layered_file(out, options_.format, spec,
                        [&](int i) { return LayerPixels{read_image(bottom_first[static_cast<size_t>(i)]), {}}; },
                        progress);
     progress.info("wrote " + out.string() + " (" + std::to_string(spec.layers.size()) + " layers)");
-    return out_rel;
+    return ap.out_rel;
 }
 
 }  // namespace fstack

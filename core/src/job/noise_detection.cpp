@@ -37,8 +37,8 @@ cv::Mat median(const cv::Mat& plane, int size, float max_value) {
 void check_noise_detection_options(const NoiseDetectionOptions& o) {
     for (int t : o.channel_thresholds)
         if (t < 1) throw Error(ErrorKind::Usage, "NoiseDetection: channel_thresholds must be at least 1");
-    if (o.blur_size < 3 || o.blur_size % 2 == 0)
-        throw Error(ErrorKind::Usage, "NoiseDetection: blur_size must be odd and at least 3");
+    if (o.blur_size < 3 || o.blur_size > 255 || o.blur_size % 2 == 0)
+        throw Error(ErrorKind::Usage, "NoiseDetection: blur_size must be odd, 3..255, got " + std::to_string(o.blur_size));
     if (o.file_name.empty()) throw Error(ErrorKind::Usage, "NoiseDetection: file_name must not be empty");
 }
 
@@ -82,12 +82,20 @@ NoiseMaps detect_noise(FrameSource& frames, std::array<int, 3> thresholds, int b
     return maps;
 }
 
-void write_noise_maps(const NoiseMaps& maps, const fs::path& dir, const std::string& file_name, const fs::path& plot_dir) {
-    JobContext::make_output_folder(dir, {}, "NoiseDetection");
-    write_image(dir / (file_name + "-rgb.png"), maps.rgb);
-    write_image(dir / (file_name + "-r.png"), maps.r);
-    write_image(dir / (file_name + "-g.png"), maps.g);
-    write_image(dir / (file_name + "-b.png"), maps.b);
+std::vector<fs::path> noise_map_files(const fs::path& dir, const std::string& file_name) {
+    std::vector<fs::path> files;
+    for (const char* suffix : {"-rgb.png", "-r.png", "-g.png", "-b.png"}) files.push_back(dir / (file_name + suffix));
+    return files;
+}
+
+void write_noise_maps(const NoiseMaps& maps, const fs::path& dir, const std::string& file_name, const fs::path& plot_dir,
+                      bool overwrite) {
+    JobContext::make_output_folder(dir);
+    const std::vector<fs::path> files = noise_map_files(dir, file_name);
+    const cv::Mat* images[4] = {&maps.rgb, &maps.r, &maps.g, &maps.b};
+    WriteOptions w;
+    w.overwrite = overwrite;
+    for (size_t i = 0; i < files.size(); ++i) write_image(files[i], *images[i], w);
     if (plot_dir.empty()) return;
     std::vector<double> t;
     for (int i = 1; i <= kMaxCountThreshold; ++i) t.push_back(i);
@@ -108,28 +116,41 @@ NoiseDetection::NoiseDetection(std::string name, NoiseDetectionOptions options)
     check_noise_detection_options(options_);
 }
 
+ActionPaths NoiseDetection::paths(const JobContext& context) const {
+    ActionPaths p;
+    p.label = "NoiseDetection '" + name_ + "'";
+    const fs::path working = context.working(options_.working_path);
+    for (const fs::path& in : context.inputs(options_.input_path, p.label)) p.inputs.push_back(working / in);
+    p.out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
+    p.output_folders = {working / p.out_rel};
+    if (!options_.plot_path.empty()) p.output_folders.push_back(working / options_.plot_path);
+    return p;
+}
+
+std::vector<fs::path> NoiseDetection::output_files(const JobContext& context) const {
+    return noise_map_files(paths(context).output_folders.front(), options_.file_name);
+}
+
 fs::path NoiseDetection::run(JobContext& context) {
     Progress& progress = *context.progress;
-    const fs::path working = context.working(options_.working_path);
-    const std::vector<fs::path> inputs = context.inputs(options_.input_path, "NoiseDetection " + name_);
-    std::vector<fs::path> paths;
-    for (const auto& in : inputs) {
-        const auto frames = list_frames(working / in, progress);
-        paths.insert(paths.end(), frames.begin(), frames.end());
+    const ActionPaths ap = paths(context);
+    std::vector<fs::path> frames_found;
+    for (const auto& in : ap.inputs) {
+        const auto frames = list_frames(in, progress);
+        frames_found.insert(frames_found.end(), frames.begin(), frames.end());
     }
-    if (paths.empty()) throw Error(ErrorKind::Input, (working / inputs.front()).string(), -1, "no JPEG, PNG or TIFF frames");
-    FileFrameSource frames(paths, progress);
+    if (frames_found.empty()) throw Error(ErrorKind::Input, ap.inputs.front().string(), -1, "no JPEG, PNG or TIFF frames");
+    FileFrameSource frames(frames_found, progress);
     frames.validate();
+    context.check_outputs(ap.label, ap.inputs, ap.output_folders, output_files(context));
     const NoiseMaps maps = detect_noise(frames, options_.channel_thresholds, options_.blur_size, progress);
-    const fs::path out_rel = options_.output_path.empty() ? fs::path(name_) : options_.output_path;
-    std::vector<fs::path> input_dirs;
-    for (const fs::path& in : inputs) input_dirs.push_back(working / in);
-    JobContext::make_output_folder(working / out_rel, input_dirs, "NoiseDetection " + name_);
-    write_noise_maps(maps, working / out_rel, options_.file_name,
-                     options_.plot_path.empty() ? fs::path() : working / options_.plot_path);
+    const fs::path& out_dir = ap.output_folders.front();
+    write_noise_maps(maps, out_dir, options_.file_name,
+                     options_.plot_path.empty() ? fs::path() : context.working(options_.working_path) / options_.plot_path,
+                     context.overwrite);
     progress.info("NoiseDetection " + name_ + ": " + std::to_string(cv::countNonZero(maps.rgb)) +
-                  " noisy pixels, map in " + (working / out_rel / (options_.file_name + "-rgb.png")).string());
-    return out_rel;
+                  " noisy pixels, map in " + (out_dir / (options_.file_name + "-rgb.png")).string());
+    return ap.out_rel;
 }
 
 }  // namespace fstack

@@ -9,6 +9,19 @@
 #include "fstack/runtime.hpp"
 
 namespace fstack {
+
+const ParamSpec& denoise_param() {
+    static const ParamSpec spec = [] {
+        ParamSpec p;
+        p.key = "denoise";
+        p.help = "Non-local-means denoising strength of the result (0: off; 0.75..1 is mild)";
+        p.kind = ParamKind::Number;
+        p.min = 0;
+        p.max = 100;
+        return p;
+    }();
+    return spec;
+}
 namespace fs = std::filesystem;
 
 cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
