@@ -174,14 +174,14 @@ std::shared_ptr<const RigAlignment> estimate_rig(const BatchArgs& a, const std::
 // Stacks one planned stack and writes its image; returns the path written.
 std::string stack_one(const BatchArgs& a, const Stacker& prototype, const PlannedStack& s, Progress& progress) {
     FileFrameSource files(s.frames, progress);
-    configure_source(a.input_options, files);
+    configure_source(a.input_options, files, s.output);
     files.validate();
     // The frame actions run on the fly, as in `fstack stack`; each stack has its own.
     FramePipeline pipeline = frame_pipeline(a.actions);
     if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
-    write_image(s.output, result.image, write_options(a.output_options, s.frames.front()));
+    write_image(s.output, result.image, with_raw_profile(write_options(a.output_options, s.frames.front()), files));
     return s.output.string() + describe_crop(result) + describe_reused_fit(a.actions, result);
 }
 

@@ -122,6 +122,9 @@ std::uint64_t estimate_stack_memory(const StackerOptions& o, const ImageInfo& fr
         per_pixel = 50 + 16 * s * s;
     }
     if (frame.depth == CV_16U) per_pixel += 10;
+    // Developing a raw frame holds LibRaw's buffers (the mosaic, a 4-channel 16-bit image, the
+    // 16-bit RGB result) and our BGR copy while it lasts: RAW_BYTES_PER_PIXEL.
+    if (frame.format == FileFormat::Raw) per_pixel += RAW_BYTES_PER_PIXEL;
     if (denoise) per_pixel += 8;
     // Alignment analyses a copy of at most 2000 px (float copies, SIFT, two registration
     // pyramids: about 120 B per analysed pixel) and holds one frame read ahead and one warp:
