@@ -133,6 +133,15 @@ TEST(RawDevelop, ExposureIsFixedNotFromTheHistogram) {
     fstack::test::write_dng(p, cv::Mat(kH, kW, CV_32FC3, cv::Scalar(0.1, 0.1, 0.1)));
     const cv::Scalar plain = cv::mean(interior(develop(p)));
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(plain[c], 0.1, 0.002) << c;
+    // A frame whose brightest value is 85% of the white level: LibRaw would take that for the
+    // white level (its adjust_maximum_thr) and brighten the frame by 1/0.85.
+    const fs::path bright = dir / "bright.dng";
+    cv::Mat s(kH, kW, CV_32FC3, cv::Scalar(0.1, 0.1, 0.1));
+    s(cv::Rect(0, 0, 16, 16)).setTo(cv::Scalar(0.85, 0.85, 0.85));
+    fstack::test::write_dng(bright, s);
+    const cv::Mat b = interior(develop(bright));
+    const cv::Scalar dark_part = cv::mean(b(cv::Rect(30, 30, 40, 20)));
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(dark_part[c], 0.1, 0.002) << c;
     RawOptions plus;
     plus.exposure_ev = 1.5;
     const cv::Scalar brighter = cv::mean(interior(develop(p, plus)));

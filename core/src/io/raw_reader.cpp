@@ -6,7 +6,8 @@
 //   daylight (the multipliers LibRaw derives from the colour matrix, D65) or LibRaw's grey-world
 //   auto; FileFrameSource passes the first frame's multipliers on to the others;
 // - scaling: black level to 0, the sensor's white level times the smallest multiplier to 65535,
-//   never brightened from the histogram (no_auto_bright), then 2^exposure_ev;
+//   never brightened from the histogram (no_auto_bright) nor from the frame's brightest value
+//   (adjust_maximum_thr 0), then 2^exposure_ev;
 // - highlights: clipped at the white level after white balance (highlight mode 0), so that a
 //   clipped pixel is white, never magenta;
 // - demosaic: AHD (user_qual 3);
@@ -203,6 +204,9 @@ cv::Mat develop(const std::function<int(LibRaw&)>& open, const std::string& name
     auto& p = raw->imgdata.params;
     p.output_bps = 16;
     p.no_auto_bright = 1;
+    // LibRaw takes the frame's own brightest value for the white level when it is over 75% of
+    // the declared one (adjust_maximum_thr): a per-frame brightening, off.
+    p.adjust_maximum_thr = 0;
     p.user_qual = 3;  // AHD
     p.output_color = 1;  // sRGB / Rec.709 primaries
     p.gamm[0] = 1.0;  // linear: the sRGB curve, if asked for, is applied below
