@@ -219,6 +219,22 @@ TEST_F(RawStack, DamagedRawIsExit3WithLibRawsReason) {
     EXPECT_FALSE(fs::exists(out));
 }
 
+// An unsupported raw: exit 3 before any work, LibRaw's reason.
+TEST_F(RawStack, UnsupportedRawIsExit3BeforeAnyWork) {
+    TempDir bad("fstack-raw-odd");
+    fs::copy_file(dir_->path() / "dng" / "f0.dng", bad / "a.dng");
+    fstack::test::DngOptions o;
+    o.compression = 99;
+    fstack::test::write_dng(bad / "b.dng", fstack::test::srgb_to_linear(raw_scene().frames[1]), o);
+    const CommandResult r = fstack_cli({"stack", bad.path().string(), "-o", (bad / "out.tif").string()});
+    EXPECT_EQ(r.exit_code, 3) << r.output;
+    EXPECT_TRUE(contains(r.output, (bad / "b.dng").string() +
+                                       ": frame 2: cannot develop the raw file: Unsupported file format or not RAW "
+                                       "file (LibRaw)"))
+        << r.output;
+    EXPECT_FALSE(fs::exists(bad / "out.tif"));
+}
+
 // fstack batch: raw options accepted, the result a .tif (no raw writing), bad values refused.
 TEST_F(RawStack, BatchTakesTheRawOptions) {
     const fs::path out = dir_->path() / "batch";

@@ -219,4 +219,20 @@ TEST(RawErrors, DamagedDngNamesLibRawsReason) {
                           "was it fully copied?)");
 }
 
+// A DNG in a compression LibRaw does not know: refused from its header (before any work) with
+// LibRaw's reason.
+TEST(RawErrors, UnsupportedDngNamesLibRawsReason) {
+    TempDir dir("fstack-raw");
+    const fs::path p = dir / "odd.dng";
+    DngOptions o;
+    o.compression = 99;
+    fstack::test::write_dng(p, smooth_scene(), o);
+    EXPECT_EQ(fstack::sniff_format(p), FileFormat::Raw);
+    const fstack::Error e = fstack::test::expect_error([&] { fstack::read_image_info(p, 4); });
+    EXPECT_EQ(e.kind(), fstack::ErrorKind::Input);
+    EXPECT_EQ(e.file(), p.string());
+    EXPECT_EQ(e.frame_index(), 4);
+    EXPECT_EQ(e.reason(), "cannot develop the raw file: Unsupported file format or not RAW file (LibRaw)");
+}
+
 }  // namespace

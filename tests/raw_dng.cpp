@@ -58,7 +58,7 @@ void write_dng(const std::filesystem::path& path, const cv::Mat& linear_bgr, con
     TIFFSetField(tif, TIFFTAG_IMAGELENGTH, std::uint32_t(h));
     TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, std::uint16_t(o.bits));
     TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, std::uint16_t(1));
-    TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_NONE);
+    TIFFSetField(tif, TIFFTAG_COMPRESSION, std::uint16_t(o.compression));
     TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, std::uint16_t(32803));  // CFA
     TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
     TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, std::uint32_t(h));

@@ -21,6 +21,9 @@ struct DngOptions {
     // AsShotNeutral (R, G, B); 0: the camera neutral (0.8, 1, 0.6).
     cv::Vec3d as_shot_neutral{0, 0, 0};
     std::string model = "Synthetic";
+    // The Compression tag written (the data stays uncompressed): another value makes a DNG that
+    // LibRaw does not support.
+    int compression = 1;
 };
 
 // Writes `linear_bgr` (CV_32FC3 or CV_64FC3, BGR, linear light, 1 = the white level; more is

@@ -72,7 +72,7 @@ bool tiff_says_raw(const ReadAt& read) {
         const unsigned count = u16(c);
         if (count == 0 || count > 512) continue;
         std::vector<unsigned char> e(size_t(count) * 12 + 4);
-        if (!read(off + 2, e.data(), e.size())) continue;
+        if (!read(std::uint64_t(off) + 2, e.data(), e.size())) continue;
         for (unsigned i = 0; i < count; ++i) {
             const unsigned char* p = &e[size_t(i) * 12];
             const unsigned tag = u16(p), type = u16(p + 2);
