@@ -36,7 +36,4 @@ RawSpace parse_raw_space(const std::string& text, const std::string& what);
 // An ICC v2 profile of linear-light sRGB (sRGB primaries, D65, gamma 1.0), made with lcms2.
 const std::vector<unsigned char>& linear_srgb_icc_profile();
 
-// LibRaw's version, for --version and the README.
-std::string libraw_version();
-
 }  // namespace fstack

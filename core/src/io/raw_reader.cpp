@@ -311,6 +311,4 @@ const std::vector<unsigned char>& linear_srgb_icc_profile() {
     return icc;
 }
 
-std::string libraw_version() { return LibRaw::version(); }
-
 }  // namespace fstack
