@@ -199,14 +199,14 @@ std::string stack_one(const BatchArgs& a, const Stacker& prototype, const Planne
     if (!s.refused.empty()) throw Error(ErrorKind::Input, s.frames.front().string(), 0, s.refused);
     if (!s.blocked.empty()) throw Error(ErrorKind::Output, s.output.string(), -1, s.blocked);
     FileFrameSource files(s.frames, progress);
-    configure_source(a.input_options, files);
+    configure_source(a.input_options, files, s.output);
     files.validate();
     // The frame actions run on the fly, as in `fstack stack`; each stack has its own.
     FramePipeline pipeline = frame_pipeline(a.actions);
     if (!pipeline.options.plot_path.empty()) pipeline.options.plot_path /= s.name;  // one plot folder per stack
     auto stacker = prototype.clone();
     const StackResult result = stack(files, pipeline, *stacker, stack_options(a.output_options), progress);
-    WriteOptions w = write_options(a.output_options, s.frames.front());
+    WriteOptions w = with_raw_profile(write_options(a.output_options, s.frames.front()), files);
     w.overwrite = w.overwrite || s.replace;
     write_image(s.output, result.image, w);
     if (details) *details = stack_details(result);

@@ -190,12 +190,12 @@ int stack_once(StackArgs& a, Stacker& stacker, const std::vector<fs::path>& fram
     if (!a.actions.plots.empty()) check_folder_not_input(a.actions.plots, inputs, "--plots");
     warn_useless_options(o, progress, out);
     FileFrameSource source(frames, progress);
-    configure_source(a.input_options, source);
+    configure_source(a.input_options, source, out);
     source.validate();
     // The frame actions run on the fly: aligned frames are never written anywhere.
     const StackResult result = stack(source, frame_pipeline(a.actions), stacker, stack_options(o), progress);
     progress.finish();
-    write_image(out, result.image, write_options(o, frames.front()));
+    write_image(out, result.image, with_raw_profile(write_options(o, frames.front()), source));
     if (!a.depth_map.empty()) {
         WriteOptions w = write_options(o, frames.front());
         w.metadata_source.clear();
@@ -262,13 +262,14 @@ int stack_bunches(StackArgs& a, const Stacker& prototype, const std::vector<fs::
     }
     warn_useless_options(o, progress, outs.front());
     FileFrameSource all(frames, progress);
-    configure_source(a.input_options, all);
+    configure_source(a.input_options, all, outs.front());
     all.validate();
     make_output_folder(dir);
     stack_bunches(all, frame_pipeline(a.actions), prototype, ranges, stack_options(o), progress,
                   [&](size_t b, const StackResult& result) {
                       progress.finish();
-                      write_image(outs[b], result.image, write_options(o, frames[size_t(ranges[b].begin)]));
+                      write_image(outs[b], result.image,
+                                  with_raw_profile(write_options(o, frames[size_t(ranges[b].begin)]), all));
                       progress.info("wrote " + outs[b].string() + " (" + describe_image(result.image) +
                                     describe_crop(result) + describe_reused_fit(a.actions, result) + ")");
                       const FrameRange& r = ranges[b];

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "input_options.hpp"
 
+#include "fstack/raw.hpp"
 #include "fstack/stack_frames.hpp"
 
 namespace fstack::cli {
@@ -16,12 +17,42 @@ void add_input_options(CLI::App& app, InputOptions& o, const std::string& group)
                  "Resize frames of another size to the first frame's size (same aspect ratio within "
                  "2%) instead of refusing them")
         ->group(group);
+    app.add_option("--raw-wb", o.raw_wb,
+                   "White balance of raw frames: as-shot (the camera's), daylight, auto (grey world); "
+                   "the first frame's is used for every frame")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"as-shot", "daylight", "auto"}))
+        ->group(group);
+    app.add_option("--raw-exposure", o.raw_exposure,
+                   "Exposure of raw frames in stops, the same for every frame (0: the sensor's white "
+                   "level is full scale; never brightened automatically)")
+        ->capture_default_str()
+        ->check(CLI::Range(-8.0, 8.0))
+        ->type_name("EV")
+        ->group(group);
+    app.add_option("--raw-space", o.raw_space,
+                   "Raw frames developed to linear light or sRGB-encoded, both with sRGB/Rec.709 "
+                   "primaries; auto: linear for a TIFF result (with a linear sRGB ICC profile), sRGB "
+                   "for JPEG/PNG")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"auto", "linear", "srgb"}))
+        ->group(group);
+    app.add_flag("--allow-mixed", o.allow_mixed,
+                 "Stack raw frames together with JPEG/PNG/TIFF frames (refused by default: their "
+                 "tone curves differ)")
+        ->group(group);
 }
 
 void apply_input_options(const InputOptions& o) { set_max_pixels(o.max_pixels); }
 
-void configure_source(const InputOptions& o, FileFrameSource& source) {
+void configure_source(const InputOptions& o, FileFrameSource& source, const std::filesystem::path& output) {
     source.set_scale_mismatched(o.scale_mismatched);
+    RawOptions raw;
+    raw.white_balance = parse_raw_white_balance(o.raw_wb, "--raw-wb");
+    raw.exposure_ev = o.raw_exposure;
+    raw.space = resolve_raw_space(parse_raw_space(o.raw_space, "--raw-space"), output);
+    source.set_raw_options(raw);
+    source.set_allow_mixed(o.allow_mixed);
 }
 
 }  // namespace fstack::cli

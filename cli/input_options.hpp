@@ -12,10 +12,15 @@
 namespace fstack::cli {
 
 // How frames are read, shared by every subcommand that reads frames: --max-pixels,
-// --scale-mismatched.
+// --scale-mismatched, and how raw frames are developed: --raw-wb, --raw-exposure, --raw-space,
+// --allow-mixed.
 struct InputOptions {
     std::uint64_t max_pixels = kDefaultMaxPixels;
     bool scale_mismatched = false;
+    std::string raw_wb = "as-shot";
+    double raw_exposure = 0;
+    std::string raw_space = "auto";
+    bool allow_mixed = false;
 };
 
 void add_input_options(CLI::App& app, InputOptions& options, const std::string& group = "Input");
@@ -23,7 +28,9 @@ void add_input_options(CLI::App& app, InputOptions& options, const std::string& 
 // Applies the process-wide part (the pixel limit): call once parsing succeeded, before reading.
 void apply_input_options(const InputOptions& options);
 
-// Applies the per-source part to a source of frames.
-void configure_source(const InputOptions& options, FileFrameSource& source);
+// Applies the per-source part to a source of frames; `output` is the result it makes (a TIFF
+// makes --raw-space auto linear).
+void configure_source(const InputOptions& options, FileFrameSource& source,
+                      const std::filesystem::path& output = {});
 
 }  // namespace fstack::cli

@@ -73,6 +73,7 @@ std::string output_extension(const std::string& format, const fs::path& first_fr
     switch (sniff_format(first_frame)) {
         case FileFormat::Png: return ".png";
         case FileFormat::Tiff: return ".tif";
+        case FileFormat::Raw: return ".tif";  // 16-bit linear light, see --raw-space
         default: return ".jpg";
     }
 }

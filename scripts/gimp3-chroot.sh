@@ -22,7 +22,7 @@ BUILD=${FSTACK_GIMP3_BUILD:-/build-gimp3}
 # What the plug-in build needs (the whole fstack configure: OpenCV, libtiff, exiv2, CLI11) plus
 # GIMP 3 itself; python3-gi/gir1.2-gimp-3.0 come with gimp, so python-fu-eval works.
 PACKAGES="gimp libgimp-3.0-dev build-essential cmake ninja-build pkg-config
-  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev liblcms2-dev libpng-dev libjpeg-dev libzip-dev libcli11-dev libtomlplusplus-dev libpugixml-dev nlohmann-json3-dev"
+  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev libpng-dev libjpeg-dev libzip-dev libcli11-dev libtomlplusplus-dev libpugixml-dev nlohmann-json3-dev libraw-dev liblcms2-dev"
 SHOT_PACKAGES="xvfb x11-apps x11-utils netpbm"
 STAMP=$ROOT/.fstack-packages
 

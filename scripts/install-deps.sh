@@ -11,6 +11,8 @@ PACKAGES=(
   libpugixml-dev
   # nlohmann/json reads and writes rig alignment files (core/src/actions/align/rig_alignment.cpp).
   nlohmann-json3-dev
+  # LibRaw develops camera raw and DNG frames (core/src/io/raw_reader.cpp).
+  libraw-dev liblcms2-dev
   # JPEG decoding through libjpeg-turbo directly; clang + its runtime for the libFuzzer targets
   # (scripts/fuzz.sh), util-linux's setpriv for the permission tests run as root.
   libjpeg62-turbo-dev clang libclang-rt-14-dev util-linux

@@ -10,6 +10,7 @@
 
 #include "fstack/image_io.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/raw.hpp"
 
 namespace fstack {
 
@@ -108,6 +109,15 @@ public:
     void validate();
 
     void set_scale_mismatched(bool on) { scale_mismatched_ = on; }
+    // How raw frames are developed (space Auto: sRGB). Every frame gets the white balance of the
+    // first frame (its as-shot, daylight or auto multipliers) and the same exposure scaling.
+    void set_raw_options(const RawOptions& options) { raw_ = options; }
+    // Raw frames among JPEG/PNG/TIFF ones are refused by validate() unless this is on (their
+    // tone curves differ).
+    void set_allow_mixed(bool on) { allow_mixed_ = on; }
+    // True when the first frame is raw and raw frames are developed in linear light: a TIFF
+    // result then gets the linear sRGB ICC profile.
+    bool linear_light() const { return first_raw_ && raw_.space == RawSpace::Linear; }
 
 private:
     // Throws unless `s` is the first frame's size or may be scaled to it.
@@ -121,6 +131,13 @@ private:
     std::vector<bool> noted_;
     std::vector<bool> decoded_;  // decoder warnings are reported on a frame's first decode only
     bool scale_mismatched_ = false;
+    RawOptions raw_;
+    bool allow_mixed_ = false;
+    bool first_raw_ = false;
 };
+
+// `w` with the linear sRGB ICC profile when `frames` gave linear-light raw frames (the result is
+// then linear too), else unchanged.
+WriteOptions with_raw_profile(WriteOptions w, const FileFrameSource& frames);
 
 }  // namespace fstack

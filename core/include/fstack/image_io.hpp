@@ -12,14 +12,17 @@ namespace fstack {
 
 namespace fs = std::filesystem;
 
-enum class FileFormat { Unknown, Jpeg, Png, Tiff };
+// Raw: a camera raw or DNG file (io/raw_reader.cpp), read only.
+enum class FileFormat { Unknown, Jpeg, Png, Tiff, Raw };
 
 // Detects the format from the first bytes of the file (not from its name).
 FileFormat sniff_format(const fs::path& path);
 FileFormat format_from_extension(const fs::path& path);
 const char* format_name(FileFormat f);
 
-// Reads a JPEG, PNG or TIFF, 8- or 16-bit, grey, RGB or RGBA, by content. The result is BGR(A)
+// Reads a JPEG, PNG or TIFF, 8- or 16-bit, grey, RGB or RGBA, or a camera raw/DNG, by content
+// (a raw is developed with the default RawOptions, sRGB-encoded 16-bit BGR; FileFrameSource
+// develops a stack's raw frames with its own RawOptions). The result is BGR(A)
 // or grey, CV_8U or CV_16U, with the EXIF orientation applied. Throws Error(Input) naming the
 // file and the reason (missing, not an image, corrupt, truncated, unsupported depth, more
 // pixels than max_pixels() in limits.hpp). Warnings that leave the pixels intact (a JPEG's
@@ -56,6 +59,8 @@ struct WriteOptions {
     fs::path metadata_source;
     // Replace an existing file (the CLI asks for --overwrite; the job API always replaces).
     bool overwrite = true;
+    // Embed this ICC profile instead of the source's (linear-light results of raw frames).
+    std::vector<unsigned char> icc_profile;
 };
 
 // Writes an 8- or 16-bit grey/BGR/BGRA image as JPEG, PNG or TIFF (format from the extension;

@@ -9,6 +9,7 @@
 #include "fstack/image_io.hpp"
 #include "fstack/output_check.hpp"
 #include "fstack/progress.hpp"
+#include "fstack/raw.hpp"
 #include "fstack/stack_frames.hpp"
 #include "fstack/stacker.hpp"
 
@@ -111,6 +112,8 @@ struct FocusStackOptions {
     WriteOptions write;                  // quality/compression of the outputs
     std::string output_extension;        // e.g. ".tif"; default: the first frame's extension
     std::filesystem::path depth_map_path;// write the depth map here too (FocusStack only)
+    RawOptions raw;                      // raw_wb, raw_exposure, raw_space, allow_mixed
+    bool allow_mixed = false;
 };
 
 // Stacks the frames of one folder into one image named after the first frame plus `postfix`.

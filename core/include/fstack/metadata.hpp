@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 #include <filesystem>
+#include <vector>
 
 namespace fstack {
 
@@ -9,5 +10,8 @@ namespace fstack {
 // are stored upright), the pixel dimensions are updated and the thumbnail is dropped.
 // Returns false (and changes nothing) if `source` has no metadata. Throws Error(Output).
 bool copy_metadata(const std::filesystem::path& source, const std::filesystem::path& target);
+
+// Embeds `icc` as the ICC profile of the already written image `target`. Throws Error(Output).
+void set_icc_profile(const std::filesystem::path& target, const std::vector<unsigned char>& icc);
 
 }  // namespace fstack

@@ -19,7 +19,14 @@ bool is_layout_tag(uint16_t tag) {
                                     0x0144, 0x0145, 0x014a, 0x0152, 0x0153, 700, 34675, 37724};
     for (uint16_t t : tags)
         if (t == tag) return true;
-    return false;
+    // A raw source's CFA description (CFARepeatPatternDim, CFAPattern) and DNG tags (DNGVersion
+    // .. the DNG 1.6 range): an output carrying them would pass for a raw file.
+    return tag == 33421 || tag == 33422 || (tag >= 50706 && tag <= 52600);
+}
+
+// The directories of a raw file's other images (the raw data of a DNG or NEF, previews).
+bool is_sub_image(const std::string& group) {
+    return group.rfind("SubImage", 0) == 0 || group.rfind("SubThumb", 0) == 0;
 }
 
 }  // namespace
@@ -36,7 +43,8 @@ void drop_layout_tags(Exiv2::ExifData& exif) {
     for (auto it = exif.begin(); it != exif.end();) {
         const bool ifd0 = it->ifdName() == std::string("IFD0");
         const bool thumb = it->groupName() == "Thumbnail" || it->ifdName() == std::string("IFD1");
-        it = (ifd0 && is_layout_tag(it->tag())) || thumb ? exif.erase(it) : std::next(it);
+        it = (ifd0 && is_layout_tag(it->tag())) || thumb || is_sub_image(it->groupName()) ? exif.erase(it)
+                                                                                         : std::next(it);
     }
 }
 

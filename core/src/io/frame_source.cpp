@@ -2,12 +2,15 @@
 // Frames from files, decoded on demand, checked against the first frame.
 #include "fstack/frame_source.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
 #include "fstack/image_io.hpp"
+#include "fstack/limits.hpp"
+#include "io/raw_reader.hpp"
 
 namespace fstack {
 
@@ -32,8 +35,19 @@ void FileFrameSource::check_size(int index, cv::Size s, cv::Size first) const {
 
 void FileFrameSource::validate() {
     cv::Size first;
+    int raw = -1, other = -1;  // the first raw frame and the first other one
     for (int i = 0; i < size(); ++i) {
         const ImageInfo info = read_image_info(paths_[i], i);
+        int& seen = info.format == FileFormat::Raw ? raw : other;
+        if (seen < 0) seen = i;
+        if (raw >= 0 && other >= 0 && !allow_mixed_) {
+            const int later = std::max(raw, other);
+            throw Error(ErrorKind::Input, paths_[size_t(later)].string(), later,
+                        std::string(later == raw ? "a raw frame" : std::string("a ") + format_name(info.format) + " frame") +
+                            " among " + (later == raw ? "JPEG/PNG/TIFF" : "raw") + " frames (" +
+                            paths_[size_t(std::min(raw, other))].filename().string() +
+                            "): their tone curves differ; use --allow-mixed to stack them anyway");
+        }
         const cv::Size s(info.width, info.height);
         if (i == 0) {
             first = s;
@@ -55,11 +69,25 @@ std::optional<ImageInfo> FileFrameSource::declared_format() const {
     return first_;
 }
 
+WriteOptions with_raw_profile(WriteOptions w, const FileFrameSource& frames) {
+    if (frames.linear_light()) w.icc_profile = linear_srgb_icc_profile();
+    return w;
+}
+
 cv::Mat FileFrameSource::frame(int index) {
     // The first frame sets the stack's size and format whichever frame is read first (the
     // frame actions start at the middle one).
     if (type_ < 0 && index != 0) frame(0);
-    cv::Mat image = read_image(paths_.at(index), index, decoded_.at(index) ? null_progress() : progress_);
+    cv::Mat image;
+    if (detail::is_raw_file(paths_.at(index))) {
+        // The first frame's white balance for every frame: a stack keeps one colour and exposure.
+        const bool reference = index == 0 && !std::any_of(raw_.multipliers.begin(), raw_.multipliers.end(),
+                                                          [](float m) { return m > 0; });
+        image = detail::read_raw(paths_[index], index, raw_, reference ? &raw_.multipliers : nullptr);
+        if (index == 0) first_raw_ = true;
+    } else {
+        image = read_image(paths_.at(index), index, decoded_.at(index) ? null_progress() : progress_);
+    }
     decoded_[index] = true;
     if (type_ < 0) {
         size_ = image.size();

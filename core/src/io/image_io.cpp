@@ -21,6 +21,7 @@
 #include "io/jpeg_reader.hpp"
 #include "io/orientation.hpp"
 #include "io/png_reader.hpp"
+#include "io/raw_reader.hpp"
 #include "io/tiff_header.hpp"
 #include "io/tiff_reader.hpp"
 
@@ -172,6 +173,7 @@ const char* format_name(FileFormat f) {
         case FileFormat::Jpeg: return "JPEG";
         case FileFormat::Png: return "PNG";
         case FileFormat::Tiff: return "TIFF";
+        case FileFormat::Raw: return "raw";
         default: return "unknown";
     }
 }
@@ -181,7 +183,9 @@ FileFormat sniff_format(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     unsigned char b[8] = {};
     in.read(reinterpret_cast<char*>(b), sizeof b);
-    return sniff_bytes(b, static_cast<size_t>(in.gcount()));
+    const FileFormat f = sniff_bytes(b, static_cast<size_t>(in.gcount()));
+    if ((f == FileFormat::Unknown || f == FileFormat::Tiff) && detail::is_raw_file(path)) return FileFormat::Raw;
+    return f;
 }
 
 FileFormat format_from_extension(const fs::path& path) {
@@ -201,6 +205,8 @@ ImageInfo read_image_info(const fs::path& path, int frame_index) {
     std::ifstream in(path, std::ios::binary);
     ImageInfo info;
     const FileFormat f = sniff_bytes(head.data(), head.size());
+    if ((f == FileFormat::Unknown || f == FileFormat::Tiff) && detail::is_raw_file(path))
+        return detail::raw_info(path, frame_index);  // LibRaw turns the picture itself
     if (f == FileFormat::Jpeg) {
         // A half-copied JPEG is caught here, before any work, not mid-stack.
         std::vector<unsigned char> tail(64);
@@ -250,6 +256,8 @@ cv::Mat decode_image(const std::vector<unsigned char>& bytes, const std::string&
                      Progress& progress) {
     const FileFormat f = sniff_bytes(bytes.data(), bytes.size());
     if (bytes.empty()) throw Error(ErrorKind::Input, name, frame_index, "the file is empty");
+    if ((f == FileFormat::Unknown || f == FileFormat::Tiff) && detail::is_raw_bytes(bytes))
+        return detail::decode_raw(bytes, name, frame_index, RawOptions{});  // display-ready sRGB
     if (f == FileFormat::Unknown)
         throw Error(ErrorKind::Input, name, frame_index, "not a JPEG, PNG or TIFF image");
     if (f == FileFormat::Jpeg && !jpeg_is_complete(bytes))

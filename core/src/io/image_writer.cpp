@@ -81,6 +81,7 @@ void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions&
             write_bytes_checked(tmp, encoded, path.string());
         }
         if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
+        if (!options.icc_profile.empty()) set_icc_profile(tmp, options.icc_profile);
     }, options.overwrite);
 }
 

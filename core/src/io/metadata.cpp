@@ -109,4 +109,16 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
     return true;
 }
 
+void set_icc_profile(const fs::path& target, const std::vector<unsigned char>& icc) {
+    detail::quiet_exiv2();
+    try {
+        auto dst = Exiv2::ImageFactory::open(target.string());
+        dst->readMetadata();
+        detail::set_icc_profile(*dst, icc);
+        dst->writeMetadata();
+    } catch (const detail::Exiv2Error& e) {
+        throw Error(ErrorKind::Output, target.string(), -1, std::string("cannot write the ICC profile: ") + e.what());
+    }
+}
+
 }  // namespace fstack

@@ -155,9 +155,26 @@ fs::path resolve_metadata_source(const FocusStackOptions& o, const JobContext& c
 }
 
 fs::path output_file(const fs::path& dir, const fs::path& first_frame, const FocusStackOptions& o) {
-    const std::string ext = o.output_extension.empty() ? first_frame.extension().string() : o.output_extension;
+    std::string ext = o.output_extension.empty() ? first_frame.extension().string() : o.output_extension;
+    // Raw frames (.dng, .cr2, ...) give a TIFF: fstack writes no raw files.
+    if (o.output_extension.empty() && format_from_extension(first_frame) == FileFormat::Unknown &&
+        sniff_format(first_frame) == FileFormat::Raw)
+        ext = ".tif";
     return bunch_output(dir, first_frame, o.postfix, ext);
 }
+
+// The frames of a stack, raw ones developed as the options say for the result `out`.
+FileFrameSource raw_source(const std::vector<fs::path>& frames, const fs::path& out, const FocusStackOptions& o,
+                           Progress& progress) {
+    FileFrameSource source(frames, progress);
+    RawOptions raw = o.raw;
+    raw.space = resolve_raw_space(raw.space, out);
+    source.set_raw_options(raw);
+    source.set_allow_mixed(o.allow_mixed);
+    return source;
+}
+
+
 
 }  // namespace
 
@@ -196,7 +213,9 @@ FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
     p.frames = list_frames(input, progress);
     if (p.frames.empty())
         throw Error(ErrorKind::Input, input.string(), -1, "no JPEG, PNG or TIFF frames in this folder");
-    FileFrameSource(p.frames, progress).validate();  // every header, before any work
+    FileFrameSource check(p.frames, progress);
+    check.set_allow_mixed(options_.allow_mixed);
+    check.validate();  // every header, before any work
     p.write = options_.write;
     p.write.overwrite = context.overwrite;
     p.write.metadata_source = resolve_metadata_source(options_, context, p.working, p.frames.front(), progress);
@@ -209,10 +228,10 @@ FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
 fs::path FocusStack::run(JobContext& context) {
     Progress& progress = *context.progress;
     const Prepared p = prepare(context);
-    FileFrameSource frames(p.frames, progress);
     const fs::path out = output_file(p.out_dir, p.frames.front(), options_);
+    FileFrameSource frames = raw_source(p.frames, out, options_, progress);
     const StackResult result = stack(frames, FramePipeline{}, *stacker_, {options_.denoise}, progress);
-    write_image(out, result.image, p.write);
+    write_image(out, result.image, with_raw_profile(p.write, frames));
     progress.info("wrote " + out.string());
     if (!options_.depth_map_path.empty()) {
         WriteOptions w;
@@ -241,11 +260,11 @@ fs::path FocusStackBunch::run(JobContext& context) {
     Progress& progress = *context.progress;
     const Prepared p = prepare(context);
     const auto ranges = bunch_ranges(static_cast<int>(p.frames.size()), frames_, overlap_);
-    FileFrameSource frames(p.frames, progress);
+    FileFrameSource frames = raw_source(p.frames, output_file(p.out_dir, p.frames.front(), options_), options_, progress);
     stack_bunches(frames, FramePipeline{}, *stacker_, ranges, {options_.denoise}, progress,
                   [&](size_t b, const StackResult& result) {
                       write_image(output_file(p.out_dir, p.frames[size_t(ranges[b].begin)], options_), result.image,
-                                  p.write);
+                                  with_raw_profile(p.write, frames));
                   });
     return p.out_rel;
 }

@@ -189,6 +189,13 @@ std::unique_ptr<Action> JobFileParser::focus_stack(TableReader& r, const std::st
         if (!why.empty()) r.fail("denoise", why);
         o.denoise = *v;
     }
+    if (auto v = r.choice("raw_wb", {"as-shot", "daylight", "auto"})) o.raw.white_balance = parse_raw_white_balance(*v, "raw_wb");
+    if (auto v = r.choice("raw_space", {"auto", "linear", "srgb"})) o.raw.space = parse_raw_space(*v, "raw_space");
+    if (auto v = r.number("raw_exposure")) {
+        r.check(std::abs(*v) <= 8, "raw_exposure", "must be within -8..8 stops");
+        o.raw.exposure_ev = *v;
+    }
+    if (auto v = r.boolean("allow_mixed")) o.allow_mixed = *v;
     const toml::table* st = r.table("stacker");
     if (!st) r.fail("stacker", "missing: e.g. stacker = { type = \"PyramidStack\" }");
     TableReader sr(file_, *st, r.name("stacker"));
