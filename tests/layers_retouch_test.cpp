@@ -20,7 +20,8 @@
 namespace {
 using namespace fstack::test::layers;
 
-// --retouch-layers on a synthetic stack: each frame's mask is white where the stacker found it
+// --retouch-layers' sharpest-frame masks (RetouchLayersOptions::sharpest_masks, the layout of
+// earlier versions) on a synthetic stack: each frame's mask is white where the stacker found it
 // sharpest. Against the ideal index map (the frame focused nearest each pixel's true depth),
 // outside the occlusion band (where no frame shows the truth) and the border.
 // Measured (320x240, 8 frames, seed 5, DepthMapStack defaults; GCC 12, OpenCV 4.6): exact
@@ -40,7 +41,9 @@ TEST(RetouchLayers, MasksMatchTheGroundTruthDepth) {
     const StackResult result = stack_frames(stacker, frames);
     TempDir dir;
     const fs::path out = dir / "retouch.psd";
-    write_retouch_layers(out, LayerFormat::Psd, frames, result);
+    RetouchLayersOptions sharpest;
+    sharpest.sharpest_masks = true;
+    write_retouch_layers(out, LayerFormat::Psd, frames, result, sharpest);
     const LayeredImage back = read_layered_file(out);
     ASSERT_EQ(back.layers.size(), size_t(o.frames + 2));
     EXPECT_EQ(back.layers.front().name, "Depth map");
@@ -78,7 +81,7 @@ TEST(RetouchLayers, MasksMatchTheGroundTruthDepth) {
     // The same document as a multi-page TIFF: masks become alpha, and the frames together cover
     // every pixel exactly once.
     const fs::path tif = dir / "retouch.tif";
-    write_retouch_layers(tif, LayerFormat::Tiff, frames, result);
+    write_retouch_layers(tif, LayerFormat::Tiff, frames, result, sharpest);
     const LayeredImage pages = read_layered_file(tif);
     ASSERT_EQ(pages.layers.size(), size_t(o.frames + 2));
     for (int i = 0; i < o.frames; ++i) {
@@ -86,6 +89,82 @@ TEST(RetouchLayers, MasksMatchTheGroundTruthDepth) {
         cv::extractChannel(pages.layers[size_t(i + 1)].pixels, alpha, 3);
         EXPECT_TRUE(same(alpha, retouch_mask(result.depth_map, i))) << "frame " << i;
     }
+}
+
+// The visible picture of a document whose layers are opaque and whose masks are black or white:
+// each visible layer, bottom first, over what is under it where its mask is white.
+cv::Mat visible_composite(const LayeredImage& doc) {
+    cv::Mat out;
+    for (const ReadLayer& l : doc.layers) {
+        if (!l.visible) continue;
+        if (out.empty()) out = l.pixels.clone();
+        else if (l.mask.empty()) l.pixels.copyTo(out);
+        else l.pixels.copyTo(out, l.mask > 127);
+    }
+    return out;
+}
+
+// The default layout (issue 14): the frames above the result under all-black masks, the nearest
+// focus on top, so that painting white on frame k's mask brushes exactly frame k onto the result.
+TEST(RetouchLayers, FramesAboveTheResultUnderBlackMasksBrushOntoIt) {
+    synth::SceneOptions o;
+    o.width = 160;
+    o.height = 120;
+    o.frames = 5;
+    o.seed = 9;
+    const synth::Scene scene = synth::make_scene(o);
+    MemoryFrameSource frames(synth::render_all(scene));
+    DepthMapStack stacker;
+    const StackResult result = stack_frames(stacker, frames);
+    TempDir dir;
+    const fs::path out = dir / "retouch.psd";
+    write_retouch_layers(out, LayerFormat::Psd, frames, result);
+    const LayeredImage back = read_layered_file(out);
+    ASSERT_EQ(back.layers.size(), size_t(o.frames + 2));
+    EXPECT_EQ(back.layers[0].name, "Depth map");
+    EXPECT_FALSE(back.layers[0].visible);
+    EXPECT_EQ(back.layers[1].name, "Focus stack");
+    for (int k = 0; k < o.frames; ++k) {
+        const ReadLayer& l = back.layers[size_t(o.frames + 1 - k)];  // frame 0 on top
+        EXPECT_EQ(l.name, "frame " + std::to_string(k + 1) + " of 5");
+        EXPECT_TRUE(l.visible);
+        ASSERT_FALSE(l.mask.empty()) << l.name;
+        EXPECT_EQ(cv::countNonZero(l.mask), 0) << l.name << ": the mask hides nothing until painted";
+        EXPECT_TRUE(same(l.pixels, frames.frame(k))) << l.name;
+    }
+    EXPECT_TRUE(same(back.composite, result.image)) << "the file opens showing the result";
+    EXPECT_TRUE(same(visible_composite(back), result.image));
+    const cv::Rect stroke(30, 20, 60, 40);
+    for (int k : {0, 2, 4}) {
+        LayeredImage painted = back;
+        ReadLayer& l = painted.layers[size_t(o.frames + 1 - k)];
+        l.mask = l.mask.clone();
+        l.mask(stroke).setTo(255);
+        const cv::Mat seen = visible_composite(painted);
+        cv::Mat want = result.image.clone();
+        frames.frame(k)(stroke).copyTo(want(stroke));
+        EXPECT_TRUE(same(seen, want)) << "a stroke on frame " << k << "'s mask";
+        EXPECT_FALSE(same(seen(stroke), result.image(stroke))) << "frame " << k << " differs from the result there";
+    }
+
+    // Without masks: OpenRaster has hidden, opaque frames above the result; multi-page TIFF
+    // (neither) puts them under it, so that both files open showing the result.
+    const fs::path ora = dir / "retouch.ora";
+    write_retouch_layers(ora, LayerFormat::Ora, frames, result);
+    const LayeredImage o_back = read_layered_file(ora);
+    ASSERT_EQ(o_back.layers.size(), size_t(o.frames + 2));
+    EXPECT_EQ(o_back.layers[1].name, "Focus stack");
+    for (size_t i = 2; i < o_back.layers.size(); ++i) EXPECT_FALSE(o_back.layers[i].visible) << o_back.layers[i].name;
+    EXPECT_EQ(o_back.layers.back().name, "frame 1 of 5");
+    cv::Mat merged = o_back.composite;
+    if (merged.channels() == 4) cv::cvtColor(merged, merged, cv::COLOR_BGRA2BGR);  // OpenRaster's merged image has alpha
+    EXPECT_TRUE(same(merged, result.image));
+    const fs::path tif = dir / "retouch.tif";
+    write_retouch_layers(tif, LayerFormat::Tiff, frames, result);
+    const LayeredImage t_back = read_layered_file(tif);
+    ASSERT_EQ(t_back.layers.size(), size_t(o.frames + 2));
+    EXPECT_EQ(t_back.layers.back().name, "Focus stack");
+    EXPECT_EQ(t_back.layers[size_t(o.frames)].name, "frame 1 of 5");
 }
 
 }  // namespace

@@ -67,6 +67,24 @@ def stack(img, **opts):
         return None, res.index(1) if res.length() > 1 else "?"
     return res, None
 
+def fill_mask(img, k, fill):
+    # The retouch mask of frame k (the group's child k, nearest focus first), over a rectangle.
+    mask = img.get_layers()[0].get_children()[k].get_mask()
+    img.select_rectangle(Gimp.ChannelOps.REPLACE, 40, 30, 100, 80)
+    mask.edit_fill(fill)
+    Gimp.Selection.none(img)
+
+def brush(img, k, name):
+    # Paints white (the background colour) into frame k's mask, saves the visible image, and
+    # paints the mask black (the foreground colour) again.
+    Gimp.context_set_default_colors()
+    fill_mask(img, k, Gimp.FillType.BACKGROUND)
+    vis = Gimp.Layer.new_from_visible(img, img, "visible")
+    img.insert_layer(vis, None, 0)
+    save(vis, name)
+    img.remove_layer(vis)
+    fill_mask(img, k, Gimp.FillType.FOREGROUND)
+
 # The cases A-D ask for no frame actions: their frames do not move.
 STILL = {"align": "none", "balance": "none"}
 img = load_stack(5)
@@ -74,9 +92,29 @@ res, err = stack(img, **STILL, **{"depth-map": True, "retouch-group": True})
 assert err is None, err
 layers = img.get_layers()
 print("A-LAYERS", desc(layers), "SAME-IMAGE", "yes" if res.index(1) == img else "no",
-      "RESULT-IS-TOP", "yes" if res.index(2) == layers[0] else "no")
-save(layers[0], "A_stack.png"); save(layers[1], "A_depth.png")
-save(layers[2].get_children()[0].get_mask(), "A_mask4.png")
+      "RESULT-UNDER-FRAMES", "yes" if res.index(2) == layers[1] else "no")
+save(layers[1], "A_stack.png"); save(layers[2], "A_depth.png")
+save(layers[0].get_children()[4].get_mask(), "A_mask4.png")
+# R: a retouch stroke on the first, middle and last frame's mask brings exactly that frame in.
+for k in (0, 2, 4):
+    brush(img, k, "R_%d.png" % k)
+img.delete()
+
+# T: a second run with another stacker takes the source layers only, not the first run's.
+img = load_stack(5)
+first, err = stack(img, **STILL, **{"depth-map": True, "retouch-group": True})
+assert err is None, err
+second, err = stack(img, stacker="depthmap", **STILL, **{"depth-map": True, "retouch-group": True})
+assert err is None, err
+print("T-LAYERS", desc(img.get_layers()))
+save(second.index(2), "T_stack.png"); save(first.index(2), "T_first.png")
+img.delete()
+
+# O: with alignment off, a layer that does not lie on the canvas is refused by name.
+img = load_stack(3)
+img.get_layers()[1].set_offsets(37, -12)
+res, err = stack(img, **STILL)
+print("O-ERROR", err)
 img.delete()
 
 img = load_stack(5)
@@ -89,7 +127,6 @@ out.delete(); img.delete()
 
 img = load_stack(5)
 img.get_layers()[0].set_visible(False)
-img.get_layers()[1].set_offsets(8, 0)
 res, err = stack(img, layers="visible", **STILL, **{"keep-originals": False})
 assert err is None, err
 print("C-LAYERS", desc(img.get_layers()))
@@ -181,19 +218,26 @@ echo "gimp-console-3.0 ran in $((SECONDS - start)) s"
 fails=0
 check() { if "$@"; then echo "ok: ${*:2}"; else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
 has() { grep -qF -- "$1" "$LOG"; }
-check has "A-LAYERS Focus stack;Depth map;Retouch frames[frame_4 #1+mask;frame_3 #1+mask;frame_2 #1+mask;frame_1 #1+mask;frame_0 #1+mask];frame_4;frame_3;frame_2;frame_1;frame_0 SAME-IMAGE yes RESULT-IS-TOP yes"
-check has "B-LAYERS Focus stack;Depth map SOURCE frame_4;frame_3;frame_2;frame_1;frame_0"
-check has "C-LAYERS Focus stack;frame_4+hidden"
-check has "D-LAYERS Focus stack;frame_4;frame_3;frame_2;frame_1;frame_0 GREY 1 PRECISION 250"
+RETOUCH="Focus stack: pyramid: retouch frames[frame 1 of 5: frame_0+mask;frame 2 of 5: frame_1+mask;frame 3 of 5: frame_2+mask;frame 4 of 5: frame_3+mask;frame 5 of 5: frame_4+mask]"
+check has "A-LAYERS $RETOUCH;Focus stack: pyramid;Focus stack: pyramid: depth map+hidden;frame_4;frame_3;frame_2;frame_1;frame_0 SAME-IMAGE yes RESULT-UNDER-FRAMES yes"
+# (GIMP keeps layer names unique: the second run's frames get " #1".)
+check has "T-LAYERS Focus stack: depthmap: retouch frames[frame 1 of 5: frame_0 #1+mask;frame 2 of 5: frame_1 #1+mask;frame 3 of 5: frame_2 #1+mask;frame 4 of 5: frame_3 #1+mask;frame 5 of 5: frame_4 #1+mask];Focus stack: depthmap;Focus stack: depthmap: depth map+hidden;$RETOUCH;Focus stack: pyramid;Focus stack: pyramid: depth map+hidden;frame_4;frame_3;frame_2;frame_1;frame_0"
+check has "B-LAYERS Focus stack: depthmap;Focus stack: depthmap: depth map+hidden SOURCE frame_4;frame_3;frame_2;frame_1;frame_0"
+check has "C-LAYERS Focus stack: pyramid;frame_4+hidden"
+check has "D-LAYERS Focus stack: pyramid;frame_4;frame_3;frame_2;frame_1;frame_0 GREY 1 PRECISION 250"
+check has "O-ERROR layer 'frame_1' is 320x240 at (37, -12), not the image's 320x240 at (0, 0)"
 check has "E-LAYERS frame_4;frame_3;frame_2;frame_1;frame_0 OFFSETS 0,0"
 check has "ONE-LAYER-ERROR Focus Stack Layers needs at least two layers (one per focus step); this image has 1 layer."
 check has "SF-LAYERS 1"
 check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/A_stack.png" 60
 check "$TOOL" psnr "$D/ground_truth.png" "$OUT/A_stack.png" 30
 check "$TOOL" equal-frac "$D/ref_pyramid_depth.png" "$OUT/A_depth.png" 0.999
-check "$TOOL" mask "$D/ref_pyramid_depth.png" 255 "$OUT/A_mask4.png" 0.999
+check "$TOOL" black "$OUT/A_mask4.png"
+for k in 0 2 4; do check "$TOOL" brushed "$D/frame_$k.png" "$OUT/A_stack.png" "$OUT/R_$k.png" 40 30 100 80; done
 check "$TOOL" psnr "$D/ref_depthmap.png" "$OUT/B_stack.png" 60
-check "$TOOL" alpha-strip "$OUT/C_stack.png" 8
+# The second run equals a clean run of its stacker; the first run's result is still there, whole.
+check "$TOOL" psnr-close "$D/ground_truth.png" "$OUT/B_stack.png" "$OUT/T_stack.png" 0.1
+check "$TOOL" psnr "$OUT/A_stack.png" "$OUT/T_first.png" 99
 check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
 check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
 check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/SF_stack.png" 60

@@ -181,6 +181,30 @@ int main(int argc, char** argv) {
                     argv[3], frac, argv[5], double(cv::countNonZero(got)) / double(got.total()));
         return frac >= std::atof(argv[5]) && cv::countNonZero(got) > 0 ? 0 : 1;
     }
-    std::fprintf(stderr, "usage: gimp_test_tool make DIR | make-moved DIR | psnr A B MIN | psnr-close T A B MAX | equal-frac A B MIN | alpha-strip IMG X\n");
+    if (cmd == "brushed" && argc == 9) {
+        // COMPOSITE (the visible image) shows INSIDE in the rectangle X Y W H and OUTSIDE
+        // elsewhere, to within one code value (a pixel's width left out at the rectangle's edge).
+        const cv::Mat inside = colour(load(argv[2])), outside = colour(load(argv[3])), got = colour(load(argv[4]));
+        const cv::Rect r(std::atoi(argv[5]), std::atoi(argv[6]), std::atoi(argv[7]), std::atoi(argv[8]));
+        if (inside.size() != got.size() || outside.size() != got.size() || inside.type() != got.type())
+            return std::printf("size or type differs\n"), 1;
+        const cv::Rect in(r.x + 1, r.y + 1, r.width - 2, r.height - 2);
+        cv::Mat out_mask(got.size(), CV_8U, cv::Scalar(255));
+        out_mask(cv::Rect(r.x - 1, r.y - 1, r.width + 2, r.height + 2) & cv::Rect(0, 0, got.cols, got.rows)).setTo(0);
+        const double d_in = cv::norm(got(in), inside(in), cv::NORM_INF);
+        const double d_out = cv::norm(got, outside, cv::NORM_INF, out_mask);
+        const double d_in_vs_outside = cv::norm(got(in), outside(in), cv::NORM_INF);
+        std::printf("brushed %s: inside the rectangle max |composite - %s| = %g (vs the result: %g), outside max "
+                    "|composite - %s| = %g\n", argv[4], argv[2], d_in, d_in_vs_outside, argv[3], d_out);
+        return d_in <= 1 && d_out <= 1 && d_in_vs_outside > 1 ? 0 : 1;
+    }
+    if (cmd == "black" && argc == 3) {
+        cv::Mat m = colour(load(argv[2]));
+        double lo, hi;
+        cv::minMaxLoc(m.reshape(1), &lo, &hi);
+        std::printf("%s: %g..%g\n", argv[2], lo, hi);
+        return hi == 0 ? 0 : 1;
+    }
+    std::fprintf(stderr, "usage: gimp_test_tool make DIR | make-moved DIR | psnr A B MIN | psnr-close T A B MAX | equal-frac A B MIN | alpha-strip IMG X | brushed IN OUT COMPOSITE X Y W H | black MASK\n");
     return 2;
 }

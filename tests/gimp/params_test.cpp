@@ -97,7 +97,7 @@ TEST(PluginParams, PositionalOrder) {
     EXPECT_EQ(stack,
               "layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy "
               "blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance crop "
-              "new-image depth-map retouch-group keep-originals");
+              "new-image depth-map retouch-group sharpest-masks keep-originals");
     EXPECT_EQ(align, "layers vignetting align balance crop");
 }
 

@@ -6,17 +6,28 @@
 namespace fstack::gimp {
 namespace {
 
-void collect(gint32 item, bool parent_visible, bool in_group, std::vector<LayerInfo>& out) {
+bool has_made_parasite(gint32 item) {
+    GimpParasite* p = gimp_item_get_parasite(item, kMadeParasite);
+    if (!p) return false;
+    gimp_parasite_free(p);
+    return true;
+}
+
+void collect(gint32 item, bool parent_visible, bool in_group, bool parent_made, std::vector<LayerInfo>& out) {
     const bool visible = parent_visible && gimp_item_get_visible(item);
+    const bool made = parent_made || has_made_parasite(item);
     if (gimp_item_is_group(item)) {
         gint n = 0;
         gint* children = gimp_item_get_children(item, &n);
-        for (int i = n - 1; i >= 0; --i) collect(children[i], visible, true, out);  // bottom first
+        for (int i = n - 1; i >= 0; --i) collect(children[i], visible, true, made, out);  // bottom first
         g_free(children);
         return;
     }
     gchar* name = gimp_item_get_name(item);
-    out.push_back({item, name ? name : "", visible, in_group});
+    gint ox = 0, oy = 0;
+    gimp_drawable_offsets(item, &ox, &oy);
+    out.push_back({item, name ? name : "", visible, in_group, made,
+                   cv::Rect(ox, oy, gimp_drawable_width(item), gimp_drawable_height(item))});
     g_free(name);
 }
 
@@ -42,7 +53,7 @@ std::vector<LayerInfo> Host2::layers() {
     gint n = 0;
     gint32* top = gimp_image_get_layers(image_, &n);
     std::vector<LayerInfo> out;
-    for (int i = n - 1; i >= 0; --i) collect(top[i], true, false, out);
+    for (int i = n - 1; i >= 0; --i) collect(top[i], true, false, false, out);
     g_free(top);
     return out;
 }
@@ -134,6 +145,16 @@ void Host2::set_mask(LayerId layer, const cv::Mat& mask) {
     g_object_unref(buf);
     gimp_drawable_update(m, 0, 0, gimp_drawable_width(m), gimp_drawable_height(m));
 }
+
+void Host2::mark(LayerId layer) {
+    GimpParasite* p = gimp_parasite_new(kMadeParasite, GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE, 1, "1");
+    gimp_item_attach_parasite(layer, p);
+    gimp_parasite_free(p);
+}
+
+void Host2::set_visible(LayerId layer, bool visible) { gimp_item_set_visible(layer, visible ? TRUE : FALSE); }
+
+void Host2::rename(LayerId layer, const std::string& name) { gimp_item_set_name(layer, name.c_str()); }
 
 void Host2::replace_pixels(LayerId layer, const cv::Mat& pixels) {
     gimp_layer_resize_to_image_size(layer);

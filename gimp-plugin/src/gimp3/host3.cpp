@@ -9,18 +9,30 @@ namespace {
 GimpDrawable* drawable(LayerId id) { return GIMP_DRAWABLE(gimp_item_get_by_id(id)); }
 GimpLayer* layer_of(LayerId id) { return GIMP_LAYER(gimp_item_get_by_id(id)); }
 
-void collect(GimpItem* item, bool parent_visible, bool in_group, std::vector<LayerInfo>& out) {
+bool has_made_parasite(GimpItem* item) {
+    GimpParasite* p = gimp_item_get_parasite(item, kMadeParasite);
+    if (!p) return false;
+    gimp_parasite_free(p);
+    return true;
+}
+
+void collect(GimpItem* item, bool parent_visible, bool in_group, bool parent_made, std::vector<LayerInfo>& out) {
     const bool visible = parent_visible && gimp_item_get_visible(item);
+    const bool made = parent_made || has_made_parasite(item);
     if (gimp_item_is_group(item)) {
         GimpItem** children = gimp_item_get_children(item);  // NULL-terminated, top first
         int n = 0;
         while (children[n]) ++n;
-        for (int i = n - 1; i >= 0; --i) collect(children[i], visible, true, out);  // bottom first
+        for (int i = n - 1; i >= 0; --i) collect(children[i], visible, true, made, out);  // bottom first
         g_free(children);
         return;
     }
     gchar* name = gimp_item_get_name(item);
-    out.push_back({gimp_item_get_id(item), name ? name : "", visible, in_group});
+    gint ox = 0, oy = 0;
+    gimp_drawable_get_offsets(GIMP_DRAWABLE(item), &ox, &oy);
+    out.push_back({gimp_item_get_id(item), name ? name : "", visible, in_group, made,
+                   cv::Rect(ox, oy, gimp_drawable_get_width(GIMP_DRAWABLE(item)),
+                            gimp_drawable_get_height(GIMP_DRAWABLE(item)))});
     g_free(name);
 }
 
@@ -44,7 +56,7 @@ std::vector<LayerInfo> Host3::layers() {
     int n = 0;
     while (top[n]) ++n;
     std::vector<LayerInfo> out;
-    for (int i = n - 1; i >= 0; --i) collect(GIMP_ITEM(top[i]), true, false, out);
+    for (int i = n - 1; i >= 0; --i) collect(GIMP_ITEM(top[i]), true, false, false, out);
     g_free(top);
     return out;
 }
@@ -143,6 +155,16 @@ void Host3::set_mask(LayerId id, const cv::Mat& mask) {
     gimp_drawable_update(GIMP_DRAWABLE(m), 0, 0, gimp_drawable_get_width(GIMP_DRAWABLE(m)),
                          gimp_drawable_get_height(GIMP_DRAWABLE(m)));
 }
+
+void Host3::mark(LayerId id) {
+    GimpParasite* p = gimp_parasite_new(kMadeParasite, GIMP_PARASITE_PERSISTENT | GIMP_PARASITE_UNDOABLE, 1, "1");
+    gimp_item_attach_parasite(gimp_item_get_by_id(id), p);
+    gimp_parasite_free(p);
+}
+
+void Host3::set_visible(LayerId id, bool visible) { gimp_item_set_visible(gimp_item_get_by_id(id), visible); }
+
+void Host3::rename(LayerId id, const std::string& name) { gimp_item_set_name(gimp_item_get_by_id(id), name.c_str()); }
 
 void Host3::replace_pixels(LayerId id, const cv::Mat& pixels) {
     GimpLayer* layer = layer_of(id);

@@ -19,6 +19,9 @@ public:
     LayerId add_group(const std::string& name, LayerId parent, int position) override;
     LayerId copy_layer(LayerId layer, LayerId parent, int position) override;
     void set_mask(LayerId layer, const cv::Mat& mask) override;
+    void mark(LayerId layer) override;
+    void set_visible(LayerId layer, bool visible) override;
+    void rename(LayerId layer, const std::string& name) override;
     void replace_pixels(LayerId layer, const cv::Mat& pixels) override;
     void remove_layer(LayerId layer) override;
     void crop(const cv::Rect& area) override;

@@ -39,17 +39,12 @@ std::vector<ParamDef> frame_action_params() {
 
 bool have_frame_actions() { return true; }
 
-namespace {
-
-// The id of the choice `name` holds in `v` ("auto", "none", ...).
 std::string chosen(const ParamValues& v, const char* name) {
     static const std::vector<ParamDef> defs = frame_action_params();
     const ParamDef& d = param(defs, name);
     const size_t i = size_t(v.at(name));
     return i < d.choices.size() ? d.choices[i].id : "";
 }
-
-}  // namespace
 
 bool wants_frame_actions(const ParamValues& v) {
     const std::string balance = chosen(v, "balance");

@@ -17,6 +17,9 @@ namespace fstack::gimp {
 std::vector<ParamDef> frame_action_params();
 
 // True when `values` asks for any frame action.
+// The id of the choice the frame-action parameter `name` holds in `values` ("auto", "none", ...).
+std::string chosen(const ParamValues& values, const char* name);
+
 bool wants_frame_actions(const ParamValues& values);
 
 // The actions `values` asks for, in the seed's order, with the core's reference rules (the

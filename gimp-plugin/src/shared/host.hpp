@@ -26,7 +26,14 @@ struct LayerInfo {
     std::string name;
     bool visible = true;   // the layer and all the groups above it are visible
     bool in_group = false; // a child of a layer group
+    bool made_by_fstack = false;  // the layer or a group above it carries kMadeParasite
+    cv::Rect bounds;       // the layer's own rectangle on the canvas (offsets, size)
 };
+
+// The parasite (persistent: kept in XCF files) the plug-in attaches to every layer and group it
+// creates, so that a second run never takes an earlier run's result, depth map or retouch
+// frames for frames.
+constexpr const char* kMadeParasite = "fstack-made";
 
 class Host {
 public:
@@ -54,6 +61,10 @@ public:
     virtual LayerId copy_layer(LayerId layer, LayerId parent, int position) = 0;
     // Gives `layer` a mask from image-sized 8-bit grey `mask` (white = shows).
     virtual void set_mask(LayerId layer, const cv::Mat& mask) = 0;
+    // Attaches kMadeParasite to a layer or group of the output image.
+    virtual void mark(LayerId layer) = 0;
+    virtual void set_visible(LayerId layer, bool visible) = 0;
+    virtual void rename(LayerId layer, const std::string& name) = 0;
     // Replaces the pixels of `layer` by image-sized `pixels` (the layer grows to the image).
     virtual void replace_pixels(LayerId layer, const cv::Mat& pixels) = 0;
     virtual void remove_layer(LayerId layer) = 0;

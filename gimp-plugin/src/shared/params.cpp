@@ -86,8 +86,13 @@ std::vector<ParamDef> make_stack_params() {
          K::Bool, 0, 0, 1, {}},
         {"depth-map", "_Depth map layer", "Add a depth-map layer (near black, far white)", K::Bool,
          0, 0, 1, {}},
-        {"retouch-group", "_Retouch group",
-         "Add a group under the result with every frame masked white where it is sharpest",
+        {"retouch-group", "_Retouch frames",
+         "Add a group above the result with every (aligned) frame under an all-black mask: paint a "
+         "frame's mask white to brush that frame onto the result",
+         K::Bool, 0, 0, 1, {}},
+        {"sharpest-masks", "_Sharpest-frame masks",
+         "Also add a hidden group with every frame masked white where the depth map chose it (a "
+         "starting selection, as earlier versions made)",
          K::Bool, 0, 0, 1, {}},
         {"keep-originals", "_Keep original layers",
          "Keep the source layers (off: remove them from the image; ignored with a new image)",

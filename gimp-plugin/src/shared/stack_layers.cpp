@@ -9,6 +9,7 @@
 #include "fstack/stack_frames.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "host_progress.hpp"
+#include "params.hpp"
 #include "layer_frames.hpp"
 
 namespace fstack::gimp {
@@ -59,33 +60,75 @@ std::unique_ptr<Stacker> make_stacker(const ParamValues& v) {
 std::vector<LayerInfo> frame_layers(Host& host, const ParamValues& v, const char* what) {
     const bool visible_only = ival(v, "layers") == 1;
     std::vector<LayerInfo> all = host.layers(), frames;
-    for (const LayerInfo& l : all)
+    int made = 0;
+    for (const LayerInfo& l : all) {
+        // What an earlier run made (result, depth map, retouch frames) is never a frame.
+        if (l.made_by_fstack) {
+            ++made;
+            continue;
+        }
         if (!visible_only || l.visible) frames.push_back(l);
+    }
     if (frames.size() < 2) {
         std::string why = std::string(what) + " needs at least two layers (one per focus step); ";
         why += "this image has " + std::to_string(frames.size()) +
                (visible_only ? " visible" : "") + " layer" + (frames.size() == 1 ? "" : "s");
-        if (visible_only && all.size() >= 2)
-            why += " (" + std::to_string(all.size()) + " in all: show the hidden ones or choose All layers)";
+        if (made > 0) why += " besides the " + std::to_string(made) + " an earlier run made";
+        if (visible_only && all.size() - size_t(made) >= 2)
+            why += " (" + std::to_string(all.size() - size_t(made)) + " in all: show the hidden ones or choose All layers)";
         why += ". Open the frames with File > Open as Layers.";
         throw Error(ErrorKind::Input, why);
     }
     return frames;
 }
 
+namespace {
+
+// With alignment off, every frame must lie exactly on the canvas: a moved or smaller layer would
+// leave part of the result transparent. Throws Error(Input) naming the layer.
+void check_layer_geometry(const std::vector<LayerInfo>& layers, const ImageInfo& image, bool aligning) {
+    if (aligning) return;  // offsets and sizes are a starting shift the alignment registers
+    const cv::Rect canvas(0, 0, image.width, image.height);
+    for (const LayerInfo& l : layers)
+        if (l.bounds != canvas && !l.bounds.empty())
+            throw Error(ErrorKind::Input,
+                        "layer '" + l.name + "' is " + std::to_string(l.bounds.width) + "x" +
+                            std::to_string(l.bounds.height) + " at (" + std::to_string(l.bounds.x) + ", " +
+                            std::to_string(l.bounds.y) + "), not the image's " + std::to_string(image.width) + "x" +
+                            std::to_string(image.height) + " at (0, 0): with alignment off, every frame must cover "
+                            "the canvas exactly. Turn Alignment on (auto) to register it, or use Layer > Layer to "
+                            "Image Size.");
+}
+
+// "Focus stack: pyramid, aligned": what made a result, so that two runs can be told apart.
+std::string result_name(const ParamValues& v) {
+    const StackerInfo& info = stacker_registry().at(size_t(ival(v, "stacker")));
+    return "Focus stack: " + info.id + (chosen(v, "align") == "none" ? "" : ", aligned");
+}
+
+// Every pixel of every layer the run adds, computed before the image is touched.
+struct OutputLayers {
+    cv::Mat result, depth;
+    std::vector<cv::Mat> frames;   // aligned frames (host order), when the frame actions ran
+    std::vector<cv::Mat> sharpest; // the "sharpest frame" masks, when asked for
+};
+
+}  // namespace
+
 LayerId stack_layers(Host& host, const ParamValues& v) {
     validate(stack_params(), v);
     const ImageInfo info = host.image();
     std::vector<LayerInfo> layers = frame_layers(host, v, "Focus Stack Layers");
     const int n = int(layers.size());
+    const FramePipeline pipeline = frame_pipeline(v);
+    const bool acted = !pipeline.empty();
+    check_layer_geometry(layers, info, chosen(v, "align") != "none");
     if (info.is_float)
         host.message("This image has floating-point pixels: the layers are stacked with 16-bit "
                      "precision (values outside 0..1 are clipped).");
 
     // Work: read, act, stack. Nothing here changes the image.
     LayerFrameSource layer_source(host, layers, info);
-    const FramePipeline pipeline = frame_pipeline(v);
-    const bool acted = !pipeline.empty();
     StackProgress progress(host, acted);
     std::unique_ptr<Stacker> stacker = make_stacker(v);
     StackOptions options;
@@ -94,37 +137,77 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
     StackResult r = stack(layer_source, pipeline, *stacker, options, progress);
     FrameSource& frames = *r.frames;
 
-    // Aligned frames are whole (the alignment fills its borders): the unaligned layers'
-    // transparency no longer says where the picture is.
-    cv::Mat alpha = acted || layer_source.fully_opaque() ? cv::Mat() : layer_source.coverage();
-    if (alpha.empty()) alpha = cv::Mat(r.image.size(), r.image.depth(),
-                                       cv::Scalar(r.image.depth() == CV_16U ? 65535 : 255));
-    const cv::Mat result = to_host_pixels(r.image, alpha);
-    const cv::Mat depth = bval(v, "depth-map") ? depth_map_image(r.depth_map, n, r.image.depth()) : cv::Mat();
+    // Every layer's pixels before the first is inserted: a cancel or an error up to here leaves
+    // the image exactly as it was. Aligned frames are whole (the alignment fills its borders):
+    // the unaligned layers' transparency no longer says where the picture is, and opaque frames
+    // give an opaque result (no alpha channel added).
+    OutputLayers out;
+    const cv::Mat alpha = acted || layer_source.fully_opaque() ? cv::Mat() : layer_source.coverage();
+    out.result = to_host_pixels(r.image, alpha);
+    if (bval(v, "depth-map")) out.depth = depth_map_image(r.depth_map, n, r.image.depth());
+    const bool retouch = bval(v, "retouch-group"), sharpest = bval(v, "sharpest-masks");
+    HostProgress preparing(host, 0.9, 0.97);
+    preparing.stage("Preparing layers", ((retouch || sharpest) && acted ? n : 0) + (sharpest ? n : 0));
+    int prepared = 0;
+    if ((retouch || sharpest) && acted)
+        for (int k = 0; k < n; ++k) {
+            progress.check_cancel();
+            out.frames.push_back(to_host_pixels(frames.frame(k), cv::Mat()));
+            preparing.step(++prepared);
+        }
+    if (sharpest)
+        for (int k = 0; k < n; ++k) {
+            progress.check_cancel();
+            out.sharpest.push_back(retouch_mask(r.depth_map, k));  // 255 where frame k is the sharpest
+            preparing.step(++prepared);
+        }
+    progress.check_cancel();
 
-    // Output: the only part that changes GIMP's state, one undo step.
-    host.progress("Creating layers...", 0.9);
+    // Output: the only part that changes GIMP's state, one undo step. Top to bottom: the
+    // retouch frames (nearest focus on top, all-black masks: painting a mask white brushes that
+    // frame onto the result), the result, the depth map (hidden), the sharpest-frame masks
+    // (hidden), then the originals.
+    host.progress("Creating layers...", 0.97);
     const bool new_image = bval(v, "new-image");
-    OutputGuard out(host, new_image);
+    OutputGuard guard(host, new_image);
     // The canvas and the layers already there (the originals) first: every layer added below
     // is the cropped result's size.
     if (!r.crop.empty()) host.crop(r.crop);
-    if (bval(v, "retouch-group")) {
-        const LayerId group = host.add_group("Retouch frames", kNoLayer, 0);
-        for (int k = 0; k < n; ++k) {
-            // Frames go in bottom first, each on top of the last: the group keeps their order.
-            const LayerId copy = acted
-                ? host.add_layer(layers[k].name, to_host_pixels(frames.frame(k), cv::Mat()), group, 0)
-                : host.copy_layer(layers[k].id, group, 0);
-            const cv::Mat mask = retouch_mask(r.depth_map, k);  // 255 where frame k is the sharpest
-            host.set_mask(copy, mask);
-        }
+    const std::string name = result_name(v);
+    const auto frame_name = [&](int k) {
+        return "frame " + std::to_string(k + 1) + " of " + std::to_string(n) + ": " + layers[size_t(k)].name;
+    };
+    // A frame in `group`, on top of what is there: the aligned pixels, or a copy of the layer.
+    const auto add_frame = [&](int k, LayerId group) {
+        const LayerId copy = acted ? host.add_layer(frame_name(k), out.frames[size_t(k)], group, 0)
+                                   : host.copy_layer(layers[size_t(k)].id, group, 0);
+        if (!acted) host.rename(copy, frame_name(k));
+        host.mark(copy);
+        return copy;
+    };
+    // Each layer goes in at the top, so the lowest first.
+    if (sharpest) {
+        const LayerId group = host.add_group(name + ": sharpest-frame masks", kNoLayer, 0);
+        host.mark(group);
+        for (int k = n - 1; k >= 0; --k) host.set_mask(add_frame(k, group), out.sharpest[size_t(k)]);
+        host.set_visible(group, false);
     }
-    if (!depth.empty()) host.add_layer("Depth map", depth, kNoLayer, 0);
-    const LayerId result_layer = host.add_layer("Focus stack", result, kNoLayer, 0);
+    if (!out.depth.empty()) {
+        const LayerId depth = host.add_layer(name + ": depth map", out.depth, kNoLayer, 0);
+        host.mark(depth);
+        host.set_visible(depth, false);
+    }
+    const LayerId result_layer = host.add_layer(name, out.result, kNoLayer, 0);
+    host.mark(result_layer);
+    if (retouch) {
+        const LayerId group = host.add_group(name + ": retouch frames", kNoLayer, 0);
+        host.mark(group);
+        const cv::Mat black = cv::Mat::zeros(r.image.size(), CV_8U);
+        for (int k = n - 1; k >= 0; --k) host.set_mask(add_frame(k, group), black);  // frame 1 ends on top
+    }
     if (!new_image && !bval(v, "keep-originals"))
         for (const LayerInfo& l : layers) host.remove_layer(l.id);
-    out.commit();
+    guard.commit();
     host.progress("Done", 1.0);
     return result_layer;
 }
