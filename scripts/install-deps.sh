@@ -4,23 +4,24 @@
 set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2 liblcms2-dev
+  libopencv-dev libopencv-contrib-dev libtiff-dev libexiv2-dev exiv2
+  # LittleCMS converts CMYK frames through their ICC profile (core/src/io/colour.cpp).
+  liblcms2-dev
   libcli11-dev libfmt-dev libtomlplusplus-dev libzip-dev
   libgtest-dev googletest
   # pugixml parses OpenRaster's stack.xml (core/src/layers/ora_reader.cpp).
   libpugixml-dev
-  # nlohmann/json reads and writes rig alignment files (core/src/actions/align/rig_alignment.cpp).
+  # nlohmann/json reads and writes rig alignment files (core/src/actions/align/rig_alignment.cpp)
+  # and --report's JSON Lines (header-only); the tests read them back with it.
   nlohmann-json3-dev
   # LibRaw develops camera raw and DNG frames (core/src/io/raw_reader.cpp).
-  libraw-dev liblcms2-dev
+  libraw-dev
   # JPEG decoding through libjpeg-turbo directly; clang + its runtime for the libFuzzer targets
   # (scripts/fuzz.sh), util-linux's setpriv for the permission tests run as root.
   libjpeg62-turbo-dev clang libclang-rt-14-dev util-linux
   # The GIMP 2.10 plug-in and the headless GIMP tests (plug-in, layered files);
   # debootstrap builds the GIMP 3 test chroot.
   gimp libgimp2.0-dev debootstrap
-  # --report writes JSON Lines with nlohmann-json (header-only); the tests read them back with it.
-  nlohmann-json3-dev
   # The Slurm tests (tests/cluster): a one-node Slurm on localhost, munge for its credentials.
   slurm-wlm munge
 )

@@ -29,12 +29,18 @@ using namespace fstack::test::layers;
 constexpr double kMaskExactFloor = 0.97;
 constexpr double kMaskNearFloor = 0.995;
 
-TEST(RetouchLayers, MasksMatchTheGroundTruthDepth) {
+// A synthetic scene's options (DepthMapStack defaults stack it in the tests below).
+synth::SceneOptions scene_options(int width, int height, int frames, unsigned seed) {
     synth::SceneOptions o;
-    o.width = 320;
-    o.height = 240;
-    o.frames = 8;
-    o.seed = 5;
+    o.width = width;
+    o.height = height;
+    o.frames = frames;
+    o.seed = seed;
+    return o;
+}
+
+TEST(RetouchLayers, MasksMatchTheGroundTruthDepth) {
+    const synth::SceneOptions o = scene_options(320, 240, 8, 5);
     const synth::Scene scene = synth::make_scene(o);
     MemoryFrameSource frames(synth::render_all(scene));
     DepthMapStack stacker;
@@ -107,13 +113,8 @@ cv::Mat visible_composite(const LayeredImage& doc) {
 // The default layout (issue 14): the frames above the result under all-black masks, the nearest
 // focus on top, so that painting white on frame k's mask brushes exactly frame k onto the result.
 TEST(RetouchLayers, FramesAboveTheResultUnderBlackMasksBrushOntoIt) {
-    synth::SceneOptions o;
-    o.width = 160;
-    o.height = 120;
-    o.frames = 5;
-    o.seed = 9;
-    const synth::Scene scene = synth::make_scene(o);
-    MemoryFrameSource frames(synth::render_all(scene));
+    const synth::SceneOptions o = scene_options(160, 120, 5, 9);
+    MemoryFrameSource frames(synth::render_all(synth::make_scene(o)));
     DepthMapStack stacker;
     const StackResult result = stack_frames(stacker, frames);
     TempDir dir;
