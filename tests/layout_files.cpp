@@ -76,6 +76,14 @@ struct TiffWarnings {
 
 std::vector<unsigned char> srgb_profile() { return save_profile(cmsCreate_sRGBProfile()); }
 
+// A gamma 2.2 grey profile (the profile keeps its own copy of the curve).
+std::vector<unsigned char> grey_profile() {
+    cmsToneCurve* gamma = cmsBuildGamma(nullptr, 2.2);
+    std::vector<unsigned char> icc = save_profile(cmsCreateGrayProfile(cmsD50_xyY(), gamma));
+    cmsFreeToneCurve(gamma);
+    return icc;
+}
+
 std::vector<unsigned char> cmyk_test_profile() {
     cmsHPROFILE srgb = cmsCreate_sRGBProfile();
     cmsHPROFILE lab = cmsCreateLab4Profile(nullptr);
@@ -195,7 +203,7 @@ cv::Mat write_tiff_layout(const fs::path& path, const cv::Mat& pixels, const Tif
     if (!extra.empty() && L.extra_samples_tag) TIFFSetField(t, TIFFTAG_EXTRASAMPLES, uint16_t(extra.size()), extra.data());
     if (L.icc) {
         const std::vector<unsigned char> icc = L.colour == TiffColour::Grey || L.colour == TiffColour::GreyAlpha
-            ? save_profile(cmsCreateGrayProfile(cmsD50_xyY(), cmsBuildGamma(nullptr, 2.2)))
+            ? grey_profile()
             : L.colour == TiffColour::Cmyk ? cmyk_test_profile() : srgb_profile();
         TIFFSetField(t, TIFFTAG_ICCPROFILE, uint32_t(icc.size()), icc.data());
     }
