@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "align_case.hpp"
+#include "stack_args.hpp"
+#include "peer_case.hpp"
+#include "fstack/threads.hpp"
 #include "child_process.hpp"
 #include "fstack/stack_frames.hpp"
 #include "steps.hpp"
@@ -22,160 +25,6 @@ namespace fs = std::filesystem;
 using namespace fstack::bench;
 
 namespace {
-
-struct Config {
-    int width, height, frames;
-    std::string label() const {
-        return std::to_string(width) + "x" + std::to_string(height) + "x" + std::to_string(frames);
-    }
-    double megapixels() const { return width * double(height) / 1e6; }
-};
-
-const Config kMedium{2000, 1500, 10}, kLarge{4000, 3000, 15};
-
-struct Args {
-    std::vector<Config> configs{kMedium, kLarge};
-    std::vector<std::string> stackers{"pyramid", "depthmap"};
-    fs::path workdir = fs::temp_directory_path();
-    bool keep = false;
-    bool memory_scaling = false;
-    Config scaling{4000, 3000, 60};
-    int scaling_small = 15;
-    double max_coc = 12;
-    double noise = 1;
-    unsigned seed = 1;
-    bool align = false;  // the alignment case instead (align_case.hpp)
-    fstack::bench::AlignCaseOptions align_case;
-};
-
-void usage(std::FILE* out) {
-    std::fprintf(out,
-R"(usage: fstack_bench [options]
-
-Renders synthetic focus stacks (JPEG q95) with a known all-in-focus answer and, for each,
-times in a child process: decoding every frame (the reference), then each stacker through
-FileFrameSource + stack_frames. Reports wall time, peak RSS, PSNR/SSIM against the ground
-truth and ratios.
-
-  --preset medium|large|all   2000x1500x10, 4000x3000x15, or both (default: all)
-  --size WxH --frames N       one custom stack instead of the presets
-  --stacker pyramid|depthmap|all   (default: all)
-  --memory-scaling            instead: stack 15 and 60 frames of one 4000x3000 scene (or
-                              --size) and compare peak RSS; fails if 60 frames need more
-                              than 15%% more memory than 15
-  --align                     instead: the alignment case (default 4000x3000x15, or --size
-                              and --frames): frames with known warps, decode-only,
-                              `fstack stack --align none` and with its defaults, time and peak
-                              RSS against --align none, every frame's corner error
-  --breathing F --shift PX --rotation DEG --gain F
-                              the --align case's motion (defaults 0.02, 30, 0.5, 0.06)
-  --blur PX                   the --align case's defocus sigma per depth unit (default 0.6%%
-                              of the long side)
-  --with-rigid                the --align case also runs `fstack stack --align rigid`
-  --repeat N                  the --align case runs each timed row N times (interleaved)
-                              and reports the medians (default 1)
-  --max-coc PX                blur radius for the full depth range (default 12)
-  --noise SIGMA               sensor noise, 8-bit units (default 1)
-  --seed N                    scene seed (default 1)
-  --workdir DIR               where to make the temporary folder (default: system temp)
-  --keep                      keep the rendered frames and results
-)");
-}
-
-Config parse_size(const std::string& s, int frames) {
-    const size_t x = s.find('x');
-    if (x == std::string::npos) throw std::invalid_argument("--size wants WxH, got " + s);
-    Config c{std::stoi(s.substr(0, x)), std::stoi(s.substr(x + 1)), frames};
-    if (c.width < 64 || c.height < 64) throw std::invalid_argument("--size too small: " + s);
-    return c;
-}
-
-Args parse(int argc, char** argv) {
-    Args a;
-    std::string size;
-    int frames = 0;
-    bool preset = false;
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        auto value = [&]() -> std::string {
-            if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--help" || arg == "-h") {
-            usage(stdout);
-            std::exit(0);
-        } else if (arg == "--preset") {
-            const std::string v = value();
-            preset = true;
-            if (v == "medium") a.configs = {kMedium};
-            else if (v == "large") a.configs = {kLarge};
-            else if (v == "all") a.configs = {kMedium, kLarge};
-            else throw std::invalid_argument("unknown preset " + v);
-        } else if (arg == "--size") {
-            size = value();
-        } else if (arg == "--frames") {
-            frames = std::stoi(value());
-            if (frames < 2) throw std::invalid_argument("--frames must be at least 2");
-        } else if (arg == "--stacker") {
-            const std::string v = value();
-            if (v == "all") a.stackers = {"pyramid", "depthmap"};
-            else if (v == "pyramid" || v == "depthmap") a.stackers = {v};
-            else throw std::invalid_argument("unknown stacker " + v);
-        } else if (arg == "--memory-scaling") {
-            a.memory_scaling = true;
-        } else if (arg == "--align") {
-            a.align = true;
-        } else if (arg == "--breathing") {
-            a.align_case.breathing = std::stod(value());
-        } else if (arg == "--shift") {
-            a.align_case.max_shift = std::stod(value());
-        } else if (arg == "--rotation") {
-            a.align_case.max_rotation_deg = std::stod(value());
-        } else if (arg == "--gain") {
-            a.align_case.max_gain = std::stod(value());
-        } else if (arg == "--blur") {
-            a.align_case.max_blur = std::stod(value());
-        } else if (arg == "--with-rigid") {
-            a.align_case.with_rigid = true;
-        } else if (arg == "--repeat") {
-            a.align_case.repeat = std::stoi(value());
-            if (a.align_case.repeat < 1) throw std::invalid_argument("--repeat must be at least 1");
-        } else if (arg == "--max-coc") {
-            a.max_coc = std::stod(value());
-        } else if (arg == "--noise") {
-            a.noise = std::stod(value());
-        } else if (arg == "--seed") {
-            a.seed = unsigned(std::stoul(value()));
-        } else if (arg == "--workdir") {
-            a.workdir = value();
-        } else if (arg == "--keep") {
-            a.keep = true;
-        } else {
-            throw std::invalid_argument("unknown option " + arg + " (see --help)");
-        }
-    }
-    if (a.align) {
-        if (preset || a.memory_scaling) throw std::invalid_argument("--align excludes --preset and --memory-scaling");
-        if (!size.empty()) {
-            const Config c = parse_size(size, 1);
-            a.align_case.width = c.width;
-            a.align_case.height = c.height;
-        }
-        if (frames > 0) a.align_case.frames = frames;
-        a.align_case.seed = a.seed;
-        a.align_case.noise = a.noise;
-        a.align_case.cli = FSTACK_CLI;
-        return a;
-    }
-    if (!size.empty() || frames > 0) {
-        if (preset) throw std::invalid_argument("--preset and --size/--frames exclude each other");
-        Config c = size.empty() ? kMedium : parse_size(size, kMedium.frames);
-        if (frames > 0) c.frames = frames;
-        a.configs = {c};
-        if (!size.empty()) a.scaling = parse_size(size, a.scaling.frames);
-    }
-    return a;
-}
 
 std::string num(double v, int decimals) {
     if (std::isnan(v)) return "-";
@@ -275,30 +124,47 @@ Measured measure(const Args& args, const StackFiles& files, const std::vector<in
     m.decode.mib_per_mp = d.peak_rss_mib / megapixels;
     m.decode.rss_ratio = 1;
     print_row(m.decode);
+    const int cores = fstack::available_cores();
     for (const std::string& name : args.stackers) {
-        const std::string tag = name + "_" + std::to_string(subset.size());
-        const fs::path result = files.result(tag), depth = files.depth(tag);
-        const ChildOutcome s = must(run_in_child([&] { return stack(name, paths, result, depth); }),
-                                    name + " " + label);
-        const ChildOutcome e = must(run_in_child([&] {
-                                        return evaluate(files, focus, args.max_coc, result, depth);
-                                    }),
-                                    "evaluate " + name + " " + label);
-        Row row;
-        row.config = label;
-        row.run = name;
-        row.time = s.payload.value[0];
-        row.rss = s.peak_rss_mib;
-        row.psnr = e.payload.value[0];
-        row.halo = e.payload.value[1];
-        row.ssim = e.payload.value[2];
-        row.depth = e.payload.value[3] >= 0 ? e.payload.value[3] : kNone;
-        row.time_ratio = row.time / m.decode.time;
-        row.mib_per_mp = row.rss / megapixels;
-        row.rss_ratio = row.rss / m.decode.rss;
-        print_row(row);
-        m.stacks.push_back(row);
+        // One thread, then every core, in the same run: the speed-up, and the same result.
+        Row rows[2];
+        std::string bytes[2];
+        for (int k = 0; k < (cores > 1 ? 2 : 1); ++k) {
+            const int threads = k == 0 ? 1 : cores;
+            const std::string tag = name + "_" + std::to_string(subset.size()) + "_t" + std::to_string(threads);
+            const fs::path result = files.result(tag), depth = files.depth(tag);
+            const ChildOutcome s = must(run_in_child([&] { return stack(name, paths, result, depth, threads); }),
+                                        name + " " + label);
+            const ChildOutcome e = must(run_in_child([&] {
+                                            return evaluate(files, focus, args.max_coc, result, depth);
+                                        }),
+                                        "evaluate " + name + " " + label);
+            Row& row = rows[k];
+            row.config = label;
+            row.run = name + " t" + std::to_string(threads);
+            row.time = s.payload.value[0];
+            row.rss = s.peak_rss_mib;
+            row.psnr = e.payload.value[0];
+            row.halo = e.payload.value[1];
+            row.ssim = e.payload.value[2];
+            row.depth = e.payload.value[3] >= 0 ? e.payload.value[3] : kNone;
+            row.time_ratio = row.time / m.decode.time;
+            row.mib_per_mp = row.rss / megapixels;
+            row.rss_ratio = row.rss / m.decode.rss;
+            print_row(row);
+            bytes[k] = read_bytes(result) + read_bytes(depth);
+            if (!args.keep) {
+                fs::remove(result);
+                fs::remove(depth);
+            }
+        }
+        if (cores > 1)
+            std::printf("  %s: %.2fx faster on %d threads than on 1; results %s\n", name.c_str(),
+                        rows[0].time / rows[1].time, cores,
+                        bytes[0] == bytes[1] ? "bit-identical" : "DIFFER (a defect)");
+        m.stacks.push_back(rows[cores > 1 ? 1 : 0]);
     }
+    if (args.peers) compare_with_peers(paths, files.dir, m.decode.time);
     return m;
 }
 

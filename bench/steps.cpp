@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "steps.hpp"
 
+#include "fstack/focus_stacker.hpp"
+#include "fstack/threads.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -157,10 +160,12 @@ Payload decode_only(const std::vector<fs::path>& frames) {
 }
 
 Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,
-              const fs::path& result, const fs::path& depth) {
+              const fs::path& result, const fs::path& depth, int threads) {
+    set_threads(threads);
     std::unique_ptr<Stacker> s;
     if (stacker == "pyramid") s = std::make_unique<PyramidStack>();
     else if (stacker == "depthmap") s = std::make_unique<DepthMapStack>();
+    else if (stacker == "focusmeasure") s = std::make_unique<FocusStacker>();
     else throw std::runtime_error("unknown stacker " + stacker);
     Payload p;
     const auto t = Clock::now();

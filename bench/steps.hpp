@@ -42,9 +42,10 @@ Payload render_stack(const synth::SceneOptions& options, const StackFiles& files
 Payload decode_only(const std::vector<fs::path>& frames);
 
 // Stacks the frames with FileFrameSource + stack_frames and default options of `stacker`
-// ("pyramid" or "depthmap"), saving the image and depth map. Value: seconds (decode included).
+// ("pyramid", "depthmap" or "focusmeasure") on `threads` threads (set_threads), saving the image
+// and depth map. Value: seconds (decode included).
 Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,
-              const fs::path& result, const fs::path& depth);
+              const fs::path& result, const fs::path& depth, int threads);
 
 // Compares a result with the ground truth. Values: PSNR, PSNR in the occlusion band, SSIM, and
 // the percentage of pixels outside the band whose depth-map frame shows them with a blur radius

@@ -14,6 +14,8 @@
 
 #include <opencv2/core.hpp>
 
+#include "fstack/threads.hpp"
+
 namespace fstack::cli {
 namespace {
 
@@ -75,7 +77,10 @@ std::vector<StackOutcome> run_stacks(const std::vector<std::uint64_t>& memory, i
     std::uint64_t in_use = 0;
     int running = 0;
 
+    // The stacks at once share the threads (--threads): -j 2 of 8 cores gives each stack 4.
+    const int share = std::max(1, fstack::threads() / static_cast<int>(std::min<size_t>(std::max(jobs, 1), n)));
     const auto worker = [&](int slot) {
+        const ScopedThreads threads_of_this_stack(share);
         for (;;) {
             size_t i = 0;
             {
@@ -135,7 +140,7 @@ std::vector<StackOutcome> run_stacks(const std::vector<std::uint64_t>& memory, i
             pool.emplace_back(gated, t);
         } catch (const std::system_error& e) {
             allowed = std::max(1, std::min(static_cast<int>(pool.size()) / 2,
-                                           static_cast<int>(std::thread::hardware_concurrency())));
+                                           fstack::threads()));
             progress.log(LogLevel::Warning, "could start only " + std::to_string(pool.size()) + " of " +
                                                 std::to_string(threads) + " threads (" + e.what() + "): running " +
                                                 std::to_string(allowed) + " stack(s) at once; lower --jobs");

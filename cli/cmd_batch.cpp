@@ -29,6 +29,7 @@
 #include "fstack/memory_estimate.hpp"
 #include "fstack/runtime.hpp"
 #include "fstack/stack_frames.hpp"
+#include "fstack/threads.hpp"
 #include "input_options.hpp"
 #include "memory_budget.hpp"
 #include "output_check.hpp"
@@ -399,7 +400,7 @@ int run_batch(BatchArgs& a) {
     apply_input_options(a.input_options);
     const Shard shard = a.shard_given ? parse_shard(a.shard) : Shard{};
     const std::uint64_t budget = a.max_memory.empty() ? default_memory_budget() : parse_memory_size(a.max_memory);
-    const int jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int jobs = a.jobs > 0 ? a.jobs : fstack::threads();
     const std::unique_ptr<Stacker> prototype = make_stacker(a.stacker);
 
     ProgressBar setup(choose_progress_mode(a.quiet), a.verbose);
@@ -449,8 +450,7 @@ int run_batch(BatchArgs& a) {
                " at once within " + format_memory_size(budget));
     // Parallel stacks share the cores: OpenCV's own threads inside each stack would only
     // contend with the other stacks'.
-    if (threads > 1)
-        cv::setNumThreads(std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / threads));
+    if (threads > 1) cv::setNumThreads(std::max(1, fstack::threads() / threads));
     tune_allocator();  // once, before the threads: it changes process-wide malloc settings
 
     std::string report_error;
@@ -520,7 +520,7 @@ Command add_batch_command(CLI::App& root) {
     add_input_options(*app, a.input_options);
 
     const std::string parallel = "Parallel";
-    app->add_option("-j,--jobs", a.jobs, "Stacks at once [default: one per core]")
+    app->add_option("-j,--jobs", a.jobs, "Stacks at once [default: one per core this process may use; --threads divided among them]")
         ->check(CLI::Range(1, 1024))
         ->type_name("J")
         ->group(parallel);

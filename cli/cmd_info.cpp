@@ -9,6 +9,7 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "fstack/threads.hpp"
 #include "fstack/cgroup_memory.hpp"
 #include "fstack/limits.hpp"
 #include "memory_budget.hpp"
@@ -22,7 +23,10 @@ std::string memory_text(std::uint64_t bytes) {
 
 int run_info() {
     std::printf("fstack %s (OpenCV %s)\n", FSTACK_VERSION, CV_VERSION);
-    std::printf("cores: %u (OpenCV threads: %d)\n", std::thread::hardware_concurrency(), cv::getNumThreads());
+    const double quota = cgroup_cpu_quota();
+    std::printf("cores: %u on the machine, %d this process may use (CPU affinity%s)\n", std::thread::hardware_concurrency(),
+                available_cores(), quota > 0 ? (", cgroup CPU quota " + std::to_string(quota)).c_str() : ", no cgroup CPU quota");
+    std::printf("threads: %d (the default of --threads)\n", threads());
     const std::uint64_t limit = read_memory_status().cgroup_limit;  // the process's own cgroup and its ancestors
     std::printf("cgroup memory limit: %s\n", limit == 0 ? "none" : memory_text(limit).c_str());
     std::printf("memory available: %s\n", memory_text(available_memory()).c_str());

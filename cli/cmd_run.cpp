@@ -6,6 +6,8 @@
 #include "command.hpp"
 #include "exit_codes.hpp"
 #include "fstack/job_file.hpp"
+#include "fstack/threads.hpp"
+#include "input_options.hpp"
 #include "progress_bar.hpp"
 
 namespace fstack::cli {
@@ -17,9 +19,11 @@ struct RunArgs {
     bool overwrite = false;
     bool quiet = false;
     bool verbose = false;
+    int threads = 0;
 };
 
 int run_job(const RunArgs& a) {
+    set_threads(a.threads);
     ProgressBar progress(choose_progress_mode(a.quiet), a.verbose);
     // The whole file is read and checked before the first action starts.
     const std::unique_ptr<StackJob> job = load_job_file(a.job_file);
@@ -48,6 +52,7 @@ Command add_run_command(CLI::App& root) {
     app->add_flag("--check", args->check_only, "Only read and check the job file");
     app->add_flag("--overwrite", args->overwrite,
                   "Replace the outputs of an earlier run (without it an existing output is refused before any work)");
+    add_threads_option(*app, args->threads);
     CLI::Option* quiet = app->add_flag("-q,--quiet", args->quiet, "Print nothing but errors")->group("Messages");
     app->add_flag("-v,--verbose", args->verbose, "Also print debugging notes")->excludes(quiet)->group("Messages");
     return Command{app, [args] { return run_job(*args); }};

@@ -3,10 +3,22 @@
 
 #include "fstack/raw.hpp"
 #include "fstack/stack_frames.hpp"
+#include "fstack/threads.hpp"
 
 namespace fstack::cli {
 
+void add_threads_option(CLI::App& app, int& threads) {
+    app.add_option("--threads", threads,
+                   "Threads for reading, aligning and stacking; the result is the same for any number "
+                   "[default: 0, the cores this process may use (CPU affinity, cgroup CPU quota), " +
+                       std::to_string(available_cores()) + " here]")
+        ->check(CLI::Range(0, 1024))
+        ->type_name("N")
+        ->group("Performance");
+}
+
 void add_input_options(CLI::App& app, InputOptions& o, const std::string& group) {
+    add_threads_option(app, o.threads);
     app.add_option("--max-pixels", o.max_pixels,
                    "Refuse frames with more pixels than this, from their header, before decoding "
                    "(a guard against damaged files and decompression bombs; 0: no limit)")
@@ -43,7 +55,10 @@ void add_input_options(CLI::App& app, InputOptions& o, const std::string& group)
         ->group(group);
 }
 
-void apply_input_options(const InputOptions& o) { set_max_pixels(o.max_pixels); }
+void apply_input_options(const InputOptions& o) {
+    set_max_pixels(o.max_pixels);
+    set_threads(o.threads);
+}
 
 void configure_source(const InputOptions& o, FileFrameSource& source, const std::filesystem::path& output) {
     source.set_scale_mismatched(o.scale_mismatched);

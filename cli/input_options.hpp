@@ -13,8 +13,9 @@ namespace fstack::cli {
 
 // How frames are read, shared by every subcommand that reads frames: --max-pixels,
 // --scale-mismatched, and how raw frames are developed: --raw-wb, --raw-exposure, --raw-space,
-// --allow-mixed.
+// --allow-mixed; and the threads that read and stack them: --threads.
 struct InputOptions {
+    int threads = 0;  // 0: the cores this process may use
     std::uint64_t max_pixels = kDefaultMaxPixels;
     bool scale_mismatched = false;
     std::string raw_wb = "as-shot";
@@ -25,7 +26,11 @@ struct InputOptions {
 
 void add_input_options(CLI::App& app, InputOptions& options, const std::string& group = "Input");
 
-// Applies the process-wide part (the pixel limit): call once parsing succeeded, before reading.
+// The --threads option (also `fstack run`'s): 0, the default, is every core the process may use.
+void add_threads_option(CLI::App& app, int& threads);
+
+// Applies the process-wide part (the pixel limit, the threads): call once parsing succeeded,
+// before reading.
 void apply_input_options(const InputOptions& options);
 
 // Applies the per-source part to a source of frames; `output` is the result it makes (a TIFF

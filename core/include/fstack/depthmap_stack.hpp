@@ -43,8 +43,9 @@ public:
     // The blurred focus energy of one frame (float, grey), exposed for tests and the GIMP front end.
     cv::Mat focus_energy(const cv::Mat& frame) const;
 
-protected:
-    void add_frame(const cv::Mat& frame, int index) override;
+    FrameWork prepare(const cv::Mat& frame, int index) const override;
+    void merge(FrameWork& work, int index) override;
+    double work_bytes_per_pixel(int channels) const override;
 
 private:
     void clean_depth_map();

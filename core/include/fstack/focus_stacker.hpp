@@ -70,8 +70,9 @@ public:
     static void save_image(const cv::Mat& image, const std::filesystem::path& path,
                            const WriteOptions& options = {});
 
-protected:
-    void add_frame(const cv::Mat& frame, int index) override;
+    FrameWork prepare(const cv::Mat& frame, int index) const override;
+    void merge(FrameWork& work, int index) override;
+    double work_bytes_per_pixel(int channels) const override;
 
 private:
     double blend_sigma() const;

@@ -49,13 +49,15 @@ public:
     std::unique_ptr<Stacker> clone() const override;
     const PyramidStackOptions& options() const { return options_; }
 
-protected:
-    void add_frame(const cv::Mat& frame, int index) override;
+    FrameWork prepare(const cv::Mat& frame, int index) const override;
+    void merge(FrameWork& work, int index) override;
+    double work_bytes_per_pixel(int channels) const override;
 
 private:
-    void choose(const std::vector<cv::Mat>& pyramid, int index);
+    bool averaged_base(int levels) const;
+    void choose(const std::vector<cv::Mat>& work, size_t levels, int index);
     void take_chosen(const std::vector<cv::Mat>& pyramid, int index);
-    void average_base(const cv::Mat& base);
+    void average_base(const cv::Mat& base, const cv::Mat& weight);
 
     PyramidStackOptions options_;
     // Per level (the last entry is the base): fused coefficients, the best decision energy so

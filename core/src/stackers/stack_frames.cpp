@@ -6,7 +6,14 @@
 #include "fstack/error.hpp"
 #include "fstack/kernels/stackers/blend.hpp"
 #include "fstack/memory_estimate.hpp"
+#include "fstack/limits.hpp"
 #include "fstack/runtime.hpp"
+#include "fstack/threads.hpp"
+
+#include <chrono>
+#include <deque>
+#include <future>
+#include <system_error>
 
 namespace fstack {
 
@@ -24,12 +31,109 @@ const ParamSpec& denoise_param() {
 }
 namespace fs = std::filesystem;
 
+namespace {
+
+// How many frames run_stacker prepares at once: threads(), fewer where the memory left would
+// not hold them (each holds work_bytes_per_pixel() per pixel on top of the stack's own estimate,
+// which check_memory compared with the memory left before the work, for one frame at a time).
+int frames_in_flight(const Stacker& stacker, const FrameSource& source) {
+    const int wanted = std::min(threads(), source.size());
+    if (wanted <= 1) return 1;
+    const std::optional<ImageInfo> info = source.declared_format();
+    const std::uint64_t have = available_memory();
+    if (!info || have == 0) return wanted;
+    const double pixels = double(info->width) * double(info->height);
+    const double one = double(estimate_stack_memory(stacker, FramePipeline{}, 0, *info, false).bytes);
+    const double per_frame = stacker.work_bytes_per_pixel(info->channels) * pixels * 1.1;
+    const double room = double(have) - one;
+    if (room <= per_frame) return 1;
+    return static_cast<int>(std::min<double>(wanted, 1 + std::floor(room / per_frame)));
+}
+
+// Sets OpenCV's thread count for its lifetime.
+class OpenCvThreads {
+public:
+    explicit OpenCvThreads(int n) : previous_(cv::getNumThreads()) { cv::setNumThreads(n); }
+    ~OpenCvThreads() { cv::setNumThreads(previous_); }
+    OpenCvThreads(const OpenCvThreads&) = delete;
+    OpenCvThreads& operator=(const OpenCvThreads&) = delete;
+
+private:
+    int previous_;
+};
+
+// Errors of a frame name it (the source's file name and index), as the serial loop's did.
+[[noreturn]] void rethrow_for_frame(const Error& e, const FrameSource& source, int i) {
+    if (!e.file().empty()) throw e;
+    throw Error(e.kind(), source.frame_name(i), source.origin(i), e.reason());
+}
+
+// One pass with `in_flight` frames prepared at once: this thread reads frame i + 1 (decode
+// ahead) while others prepare frames i, i - 1, ...; the oldest is merged as soon as it is done,
+// so frames are merged in their order whatever the timing.
+void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, int in_flight) {
+    struct Pending {
+        int index;
+        std::future<Stacker::FrameWork> work;
+    };
+    std::deque<Pending> pending;
+    // OpenCV's own loops run inside one TBB arena whose slots the frames' threads would queue
+    // for: they ran one at a time. The frames in flight are the parallelism now.
+    const OpenCvThreads serial_opencv(1);
+    const auto merge_oldest = [&] {
+        Pending& p = pending.front();
+        while (p.work.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) stacker.check_cancel();
+        try {
+            Stacker::FrameWork work = p.work.get();
+            stacker.merge(work, p.index);
+        } catch (const Error& e) {
+            rethrow_for_frame(e, source, p.index);
+        }
+        progress.step(p.index + 1);
+        pending.pop_front();
+    };
+    try {
+        for (int i = 0; i < source.size(); ++i) {
+            stacker.check_cancel();
+            cv::Mat frame = source.frame(i);
+            int index = 0;
+            try {
+                index = stacker.accept(frame);
+            } catch (const Error& e) {
+                rethrow_for_frame(e, source, i);
+            }
+            auto job = [&stacker, frame, index] { return stacker.prepare(frame, index); };
+            std::future<Stacker::FrameWork> work;
+            try {
+                work = std::async(std::launch::async, job);
+            } catch (const std::system_error&) {  // no thread to be had (ulimit -u, -v): here, now
+                std::promise<Stacker::FrameWork> now;
+                try {
+                    now.set_value(job());
+                } catch (...) {
+                    now.set_exception(std::current_exception());
+                }
+                work = now.get_future();
+            }
+            pending.push_back({index, std::move(work)});
+            while (static_cast<int>(pending.size()) >= in_flight) merge_oldest();
+        }
+        while (!pending.empty()) merge_oldest();
+    } catch (...) {
+        stacker.stop_work();  // the frames still in flight end at their next check_cancel()
+        throw;                // ~Pending waits for them
+    }
+}
+
+}  // namespace
+
 cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     const int n = source.size();
     if (n < 1) throw Error(ErrorKind::Input, "no frames to stack");
     tune_allocator();
     stacker.set_progress(progress);
     stacker.begin(n);
+    const int in_flight = frames_in_flight(stacker, source);
     const int passes = stacker.passes();
     for (int pass = 0; pass < passes; ++pass) {
         // One stage per pass, so that a bar reads "3/10" frames rather than a total of passes.
@@ -37,14 +141,17 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
         if (passes > 1) stage += " pass " + std::to_string(pass + 1) + "/" + std::to_string(passes);
         progress.stage(stage, n);
         stacker.begin_pass(pass);
+        if (in_flight > 1) {
+            pipelined_pass(stacker, source, progress, in_flight);
+            continue;
+        }
         for (int i = 0; i < n; ++i) {
             progress.check_cancel();
             cv::Mat frame = source.frame(i);
             try {
                 stacker.add(frame);
             } catch (const Error& e) {
-                if (!e.file().empty()) throw;
-                throw Error(e.kind(), source.frame_name(i), source.origin(i), e.reason());
+                rethrow_for_frame(e, source, i);
             }
             progress.step(i + 1);
         }

@@ -7,6 +7,8 @@
 namespace fstack {
 
 void Stacker::begin(int frame_count) {
+    driver_ = std::this_thread::get_id();
+    cancelled_ = false;
     frame_count_ = frame_count;
     pass_ = 0;
     index_ = 0;
@@ -29,10 +31,28 @@ void Stacker::check_frame(const cv::Mat& frame, int index) {
     }
 }
 
-void Stacker::add(const cv::Mat& frame) {
+int Stacker::accept(const cv::Mat& frame) {
     check_frame(frame, index_);
-    add_frame(frame, index_);
-    ++index_;
+    return index_++;
+}
+
+void Stacker::add(const cv::Mat& frame) {
+    const int index = accept(frame);
+    FrameWork work = prepare(frame, index);
+    merge(work, index);
+}
+
+void Stacker::check_cancel() const {
+    if (std::this_thread::get_id() != driver_) {
+        if (cancelled_.load()) throw Error(ErrorKind::Cancelled, "cancelled");
+        return;
+    }
+    try {
+        progress_->check_cancel();
+    } catch (const Error&) {
+        cancelled_ = true;
+        throw;
+    }
 }
 
 }  // namespace fstack

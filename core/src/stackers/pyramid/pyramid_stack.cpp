@@ -97,64 +97,103 @@ void PyramidStack::begin_pass(int pass) {
     }
 }
 
-void PyramidStack::add_frame(const cv::Mat& frame, int index) {
+// Pass 1: the frame's Laplacian pyramid (mats[0..L-1]) and per level its decision energy
+// (mats[L..2L-1]; for the seed's averaged base, the base's weight instead). Pass 2: the pyramid.
+Stacker::FrameWork PyramidStack::prepare(const cv::Mat& frame, int) const {
     const cv::Mat f = to_float(frame);
-    channels_ = f.channels();
     check_cancel();
     const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
-    const std::vector<cv::Mat> pyr = PyramidKernel(options_.gen_kernel).laplacian(f, levels, [this] { check_cancel(); });
-    check_cancel();
-    if (fused_.empty()) {
-        for (const cv::Mat& level : pyr) {
-            fused_.push_back(cv::Mat::zeros(level.size(), level.type()));
-            energy_.push_back(cv::Mat(level.size(), CV_32F, cv::Scalar(-1.0f)));
-            choice_.push_back(cv::Mat::zeros(level.size(), CV_16U));
-        }
-    }
-    if (pass_ == 0) choose(pyr, index);
-    else take_chosen(pyr, index);
-}
-
-void PyramidStack::choose(const std::vector<cv::Mat>& pyr, int index) {
     const PyramidKernel kernel(options_.gen_kernel);
-    const int bands = static_cast<int>(pyr.size()) - 1;
+    FrameWork work;
+    work.mats = kernel.laplacian(f, levels, [this] { check_cancel(); });
+    check_cancel();
+    if (pass_ != 0) return work;
+    const int bands = levels - 1;
     cv::Mat carried;  // decision energy of the finer level
     for (int l = 0; l <= bands; ++l) {
+        const cv::Mat& level = work.mats[static_cast<size_t>(l)];
         const bool base = l == bands;
-        if (base && (!options_.cross_scale || carried.empty())) {  // seed's rule, or no bands
-            average_base(pyr[l]);
+        if (base && averaged_base(levels)) {  // seed's rule, or no bands
+            work.mats.push_back(local_deviation(level, options_.kernel_size) + 1e-3f);
             break;
         }
-        cv::Mat e = base ? cv::Mat() : band_energy(pyr[l], options_.kernel_size);
+        cv::Mat e = base ? cv::Mat() : band_energy(level, options_.kernel_size);
         if (options_.cross_scale && !carried.empty()) {
             // Max-pool before reducing: a thin sharp edge must keep its weight at the coarser
             // level (an average would dilute it 4x per level).
             cv::Mat pooled;
             cv::dilate(carried, pooled, cv::Mat());
             cv::Mat down = kernel.reduce(pooled);
-            if (down.size() != pyr[l].size()) cv::resize(down, down, pyr[l].size(), 0, 0, cv::INTER_LINEAR);
+            if (down.size() != level.size()) cv::resize(down, down, level.size(), 0, 0, cv::INTER_LINEAR);
             if (e.empty()) e = down; else cv::add(e, down, e);
         }
         carried = e;
+        work.mats.push_back(e);
         check_cancel();
-        CV_Assert(e.isContinuous() && pyr[l].isContinuous());
-        kernels::cpu_select_max_energy(e.ptr<float>(), pyr[l].ptr<float>(), static_cast<int>(e.total()),
-                                       channels_, index, energy_[l].ptr<float>(), fused_[l].ptr<float>(),
-                                       choice_[l].ptr<unsigned short>());
+    }
+    return work;
+}
+
+bool PyramidStack::averaged_base(int levels) const { return !options_.cross_scale || levels == 1; }
+
+double PyramidStack::work_bytes_per_pixel(int channels) const {
+    // The pyramid (4/3 of the frame in float), its energies (4/3 of one float plane), the float
+    // copy and the expand temporaries while it is built (measured: 38 MiB/MP more per frame in
+    // flight for 8-bit RGB at 2000x1500; the estimate, with run_stacker's 10%, 47).
+    return 4.0 * channels * (4.0 / 3.0) + 4.0 * (4.0 / 3.0) + 2 * 4.0 * channels;
+}
+
+void PyramidStack::merge(FrameWork& work, int index) {
+    const std::vector<cv::Mat>& pyr = work.mats;
+    const size_t levels = pass_ == 0 ? pyr.size() / 2 : pyr.size();
+    channels_ = pyr.front().channels();
+    if (fused_.empty()) {
+        for (size_t l = 0; l < levels; ++l) {
+            fused_.push_back(cv::Mat::zeros(pyr[l].size(), pyr[l].type()));
+            energy_.push_back(cv::Mat(pyr[l].size(), CV_32F, cv::Scalar(-1.0f)));
+            choice_.push_back(cv::Mat::zeros(pyr[l].size(), CV_16U));
+        }
+    }
+    if (pass_ == 0) choose(pyr, levels, index);
+    else take_chosen(pyr, index);
+}
+
+// Per level, each coefficient of the frame whose decision energy is the highest so far. Row
+// bands of the level on OpenCV's threads: each coefficient's choice is its own.
+void PyramidStack::choose(const std::vector<cv::Mat>& work, size_t levels, int index) {
+    for (size_t l = 0; l < levels; ++l) {
+        const cv::Mat& e = work[levels + l];
+        if (l + 1 == levels && averaged_base(static_cast<int>(levels))) {
+            average_base(work[l], e);
+            break;
+        }
+        CV_Assert(e.isContinuous() && work[l].isContinuous());
+        const int n = static_cast<int>(e.total());
+        const float* energy = e.ptr<float>();
+        const float* coeff = work[l].ptr<float>();
+        cv::parallel_for_(cv::Range(0, n), [&](const cv::Range& r) {
+            kernels::cpu_select_max_energy(energy + r.start, coeff + size_t(r.start) * size_t(channels_),
+                                           r.end - r.start, channels_, index, energy_[l].ptr<float>() + r.start,
+                                           fused_[l].ptr<float>() + size_t(r.start) * size_t(channels_),
+                                           choice_[l].ptr<unsigned short>() + r.start);
+        }, 8);
+        check_cancel();
     }
 }
 
 void PyramidStack::take_chosen(const std::vector<cv::Mat>& pyr, int index) {
     const size_t chosen_levels = base_sum_.empty() ? pyr.size() : pyr.size() - 1;
     for (size_t l = 0; l < chosen_levels; ++l) {
-        pyr[l].copyTo(fused_[l], choice_[l] == index);
+        const cv::Mat& level = pyr[l];
+        cv::parallel_for_(cv::Range(0, level.rows), [&](const cv::Range& rows) {
+            level.rowRange(rows).copyTo(fused_[l].rowRange(rows), choice_[l].rowRange(rows) == index);
+        }, 8);
         check_cancel();
     }
 }
 
 // The seed's base: contrast-weighted average of all frames.
-void PyramidStack::average_base(const cv::Mat& base) {
-    cv::Mat w = local_deviation(base, options_.kernel_size) + 1e-3f;
+void PyramidStack::average_base(const cv::Mat& base, const cv::Mat& w) {
     if (base_sum_.empty()) {
         base_sum_ = cv::Mat::zeros(base.size(), base.type());
         base_weight_ = cv::Mat::zeros(base.size(), CV_32F);
