@@ -25,7 +25,18 @@ cv::Mat PyramidKernel::reduce(const cv::Mat& image) const {
     }
     cv::Mat blurred;
     cv::sepFilter2D(image, blurred, CV_32F, kernel_, kernel_, cv::Point(-1, -1), 0, cv::BORDER_REFLECT101);
-    cv::resize(blurred, out, half, 0, 0, cv::INTER_NEAREST);
+    // Every other sample, from the first: what expand() inserts back at (2x, 2y). (A nearest
+    // resize took columns 0, 1, 3 of a 5-pixel line: odd sizes were decimated unevenly.)
+    out.create(half, image.type());
+    const int cn = image.channels();
+    cv::parallel_for_(cv::Range(0, half.height), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* s = blurred.ptr<float>(2 * y);
+            float* d = out.ptr<float>(y);
+            for (int x = 0; x < half.width; ++x)
+                for (int c = 0; c < cn; ++c) d[x * cn + c] = s[2 * x * cn + c];
+        }
+    });
     return out;
 }
 
