@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "cgroup_test_support.hpp"
 #include "cli_test_support.hpp"
@@ -113,6 +114,31 @@ TEST_P(InCgroup, BatchNeverStartsAStackThatCannotFitAndFinishesTheOthers) {
     EXPECT_TRUE(contains(r.output, "a_1 (2 frames)")) << r.output;
     EXPECT_FALSE(fs::exists(dir_ / "out" / "a_1.jpg"));
     expect_image(dir_ / "out" / "b_1.jpg", CV_8U, 3);
+}
+
+// --threads 8 where the cgroup holds one or two frames in flight, not eight (eight pyramid
+// frames of 3 MP in flight would need about 1.3 GiB): fstack takes fewer, is not killed, and the
+// result is byte-identical to --threads 1's outside the cgroup.
+TEST_P(InCgroup, MoreThreadsThanTheMemoryHoldsTakeFewerFramesInFlight) {
+    fs::create_directories(dir_ / "mid");
+    for (int i = 0; i < 8; ++i) {
+        cv::Mat m(1500, 2000, CV_8UC3, cv::Scalar(30 * i, 90, 200 - 20 * i));
+        cv::GaussianBlur(m, m, cv::Size(), 1 + i);
+        cv::circle(m, {250 * i + 100, 700}, 90, cv::Scalar(255, 255, 255), 3);
+        ASSERT_TRUE(cv::imwrite((dir_ / "mid" / ("f" + std::to_string(i) + ".png")).string(), m));
+    }
+    const std::vector<std::string> common = {"--align", "none", "--balance", "none", "-q"};
+    std::vector<std::string> inside = {"stack", (dir_ / "mid").string(), "-o", (dir_ / "eight.png").string(),
+                                       "--threads", "8"};
+    inside.insert(inside.end(), common.begin(), common.end());
+    const CommandResult r = run(inside);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::vector<std::string> outside = {"stack", (dir_ / "mid").string(), "-o", (dir_ / "one.png").string(),
+                                        "--threads", "1"};
+    outside.insert(outside.end(), common.begin(), common.end());
+    const CommandResult one = run_command(command(outside) + " 2>&1");
+    ASSERT_EQ(one.exit_code, 0) << one.output;
+    EXPECT_TRUE(fstack::test::file_bytes(dir_ / "eight.png") == fstack::test::file_bytes(dir_ / "one.png"));
 }
 
 INSTANTIATE_TEST_SUITE_P(CgroupV1AndV2, InCgroup, ::testing::Values(true, false),
