@@ -80,6 +80,8 @@ bool run_dialog2(const ProcedureDef& proc, ParamValues& values) {
     gtk_container_set_border_width(GTK_CONTAINER(vbox), 12);
     gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), vbox, TRUE, TRUE, 0);
     std::vector<Field> fields;
+    // The labels of all sections share one width, so the widgets line up across the frames.
+    GtkSizeGroup* labels = gtk_size_group_new(GTK_SIZE_GROUP_HORIZONTAL);
     for (const Section& section : sections(proc.params())) {
         GtkWidget* frame = gimp_frame_new(section.title);
         gtk_box_pack_start(GTK_BOX(vbox), frame, FALSE, FALSE, 0);
@@ -93,6 +95,7 @@ bool run_dialog2(const ProcedureDef& proc, ParamValues& values) {
             GtkWidget* label = gtk_label_new_with_mnemonic(d->label);
             gtk_label_set_mnemonic_widget(GTK_LABEL(label), w);
             gtk_misc_set_alignment(GTK_MISC(label), 0.0, 0.5);
+            gtk_size_group_add_widget(labels, label);
             gimp_help_set_help_data(w, d->help, nullptr);
             gtk_table_attach(GTK_TABLE(table), label, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
             gtk_table_attach(GTK_TABLE(table), w, 1, 2, row, row + 1, GtkAttachOptions(GTK_EXPAND | GTK_FILL),
@@ -101,6 +104,7 @@ bool run_dialog2(const ProcedureDef& proc, ParamValues& values) {
             ++row;
         }
     }
+    g_object_unref(labels);  // the labels keep the group alive
     StackerSensitivity sensitivity;
     sensitivity.fields = &fields;
     for (const Field& f : fields)
