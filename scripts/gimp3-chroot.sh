@@ -5,7 +5,7 @@
 #   scripts/gimp3-chroot.sh setup       create the chroot (debootstrap + packages), or reuse it
 #   scripts/gimp3-chroot.sh build       configure + build the plug-in inside (build dir in the chroot)
 #   scripts/gimp3-chroot.sh test        setup + build + the headless GIMP 3 tests (CTest -L gimp3)
-#   scripts/gimp3-chroot.sh screenshot  the GIMP 3 dialog under Xvfb -> docs/img/gimp3-dialog.png
+#   scripts/gimp3-chroot.sh screenshot  the GIMP 3 dialog and a retouch under Xvfb -> docs/img/gimp3-*.png
 #   scripts/gimp3-chroot.sh run CMD...  run a command in the chroot (repo at /src)
 #   scripts/gimp3-chroot.sh ctest-entry the host CTest's entry: `test`, or skip (77) without root
 #
@@ -82,7 +82,8 @@ case "${1:-test}" in
     in_chroot ctest --test-dir "$BUILD/gimp-plugin" -L gimp3 --output-on-failure --timeout 600 ;;
   screenshot)
     setup $SHOT_PACKAGES; build
-    in_chroot bash /src/tests/gimp/screenshot3.sh "$BUILD/gimp-plug-ins" "$BUILD/gimp-plugin/tests/gimp_test_tool" /src/docs/img/gimp3-dialog.png ;;
+    in_chroot bash /src/tests/gimp/screenshot3.sh "$BUILD/gimp-plug-ins" "$BUILD/gimp-plugin/tests/gimp_test_tool" /src/docs/img/gimp3-dialog.png
+    in_chroot bash /src/tests/gimp/retouch_shot3.sh "$BUILD/gimp-plug-ins" "$BUILD/gimp-plugin/tests/gimp_test_tool" /src/docs/img/gimp3-retouch.png ;;
   run) shift; setup; in_chroot "$@" ;;
   ctest-entry)
     # From the host's CTest: skip, rather than fail, where a chroot cannot be made.

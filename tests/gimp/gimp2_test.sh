@@ -19,6 +19,8 @@ M=$OUT/moved; mkdir -p "$M"
 "$TOOL" make-moved "$M"
 "$FSTACK" stack "$M"/frame_*.png -o "$M/cli.png" -q
 "$FSTACK" stack "$M"/frame_*.png -o "$M/cli_crop.png" --crop -q
+# S: the CLI's retouch document, read back by GIMP below.
+"$FSTACK" stack "$D"/frame_*.png -o "$OUT/S_cli.png" --align none --balance none --retouch-layers "$OUT/S.psd" -q
 
 # Arguments after run-mode/image/drawable, in the order `pdb` lists them (docs/gimp-plugin.md):
 # layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy
@@ -60,22 +62,27 @@ cat > "$SANDBOX/test.scm" <<SCHEME
 (define (stack-defaults img crop)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
     1 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 crop 0 0 0 0 1))
-; Paints white into the retouch mask of frame k (the group's child k, nearest focus first) over
-; the rectangle x y w h, saves the visible image, and paints the mask black again.
-(define (fill-mask img k x y w h fill)
-  (let ((mask (car (gimp-layer-get-mask (aref (cadr (gimp-item-get-children (layer img 0))) k)))))
-    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE x y w h)
+; Paints white into the mask of layer `lay` over the rectangle 40 30 100 80, saves the visible
+; image, and paints the mask black again. (brush img k name): frame k of the retouch group (the
+; group's child k, nearest focus first).
+(define (fill-mask img lay fill)
+  (let ((mask (car (gimp-layer-get-mask lay))))
+    (gimp-image-select-rectangle img CHANNEL-OP-REPLACE 40 30 100 80)
     (gimp-drawable-edit-fill mask fill)
     (gimp-selection-none img)))
-(define (brush img k name)
+(define (brush-layer img lay name)
   (gimp-context-set-foreground '(0 0 0))
   (gimp-context-set-background '(255 255 255))
-  (fill-mask img k 40 30 100 80 FILL-BACKGROUND)
+  (fill-mask img lay FILL-BACKGROUND)
   (let ((vis (car (gimp-layer-new-from-visible img img "visible"))))
     (gimp-image-insert-layer img vis 0 0)
     (save img vis name)
     (gimp-image-remove-layer img vis))
-  (fill-mask img k 40 30 100 80 FILL-FOREGROUND))
+  (fill-mask img lay FILL-FOREGROUND))
+(define (brush img k name) (brush-layer img (aref (cadr (gimp-item-get-children (layer img 0))) k) name))
+(define (stack-align img align)
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 align 1 0 0 0 0 0 1))
 
 ; The cases A-E ask for no frame actions (align none, balance none): their frames do not move.
 ; A: pyramid into the same image, with depth map and retouch frames; R: a retouch stroke on the
@@ -154,6 +161,35 @@ cat > "$SANDBOX/test.scm" <<SCHEME
 (let* ((img (load-stack 3)))
   (plug-in-focus-align-layers RUN-NONINTERACTIVE img (layer img 0) 0 0 1 1 0)
   (gimp-image-delete img))
+; P: a layer offset by (37, -12), alignment on (auto): registered onto the canvas, so the result
+; is close to the run without the offset (P_still).
+(let* ((img (load-stack 5)))
+  (gimp-layer-set-offsets (layer img 3) 37 -12)
+  (let ((r (stack-align img 0)))
+    (gimp-message (string-append "P-RESULT " (car (gimp-item-get-name (cadr r))) " " (size-of (cadr r))
+                                 " ALPHA " (number->string (car (gimp-drawable-has-alpha (cadr r))))))
+    (save img (cadr r) "P_stack.png"))
+  (gimp-image-delete img))
+(let* ((img (load-stack 5)) (r (stack-align img 0)))
+  (save img (cadr r) "P_still.png")
+  (gimp-image-delete img))
+; L: a script's arguments are not remembered: RUN-WITH-LAST-VALS after a scripted depth-map run
+; still uses the defaults (pyramid, align auto), as no dialog ever ran.
+(let* ((img (load-stack 3)))
+  (stack img 0 1 0 0 0 1)
+  (let ((r (plug-in-focus-stack-layers RUN-WITH-LAST-VALS img (layer img 0)
+             0 1 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 0 0 0 0 1)))
+    (gimp-message (string-append "L-NAME " (car (gimp-item-get-name (cadr r))))))
+  (gimp-image-delete img))
+; S: `fstack stack --retouch-layers S.psd` opened in GIMP: the plug-in's layout, and brushing a
+; frame's mask brings that frame onto the result there too.
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$OUT/S.psd" "$OUT/S.psd"))))
+  (gimp-message (string-append "S-LAYERS " (list-desc (gimp-image-get-layers img))))
+  (save img (layer img 5) "S_result.png")
+  (save img (car (gimp-layer-get-mask (layer img 2))) "S_mask2.png")
+  (brush-layer img (layer img 0) "S_0.png")
+  (brush-layer img (layer img 4) "S_4.png")
+  (gimp-image-delete img))
 ; D's reference: the ground truth through GIMP's own grey conversion (luminance, not luma)
 (let* ((gt (car (gimp-file-load RUN-NONINTERACTIVE "$D/ground_truth.png" "$D/ground_truth.png"))))
   (gimp-image-convert-grayscale gt)
@@ -177,6 +213,28 @@ cat > "$SANDBOX/offset.scm" <<SCHEME
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
     0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 0 0 0 0 1))
 SCHEME
+# Q: a cancel in each stage (FSTACK_TEST_CANCEL_AT ends the plug-in as GIMP's Cancel does) leaves
+# the image as it was: the same layers, the same pixels, no undo step (the image stays clean).
+cat > "$SANDBOX/cancel.scm" <<SCHEME
+(define (layer img i) (aref (cadr (gimp-image-get-layers img)) i))
+(define (names img)
+  (let loop ((i 0) (acc ""))
+    (if (= i (car (gimp-image-get-layers img))) acc
+        (loop (+ i 1) (string-append acc (if (= i 0) "" ";") (car (gimp-item-get-name (layer img i))))))))
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+  (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_1.png")) 0) 0 0)
+  (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_2.png")) 0) 0 0)
+  (gimp-image-clean-all img)
+  (let ((r (catch #f (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
+                        0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 1 1 1 1))))
+    (gimp-message (string-append "CANCEL-RUN " (if r "finished" "ended") " LAYERS " (names img)
+                                 " DIRTY " (number->string (car (gimp-image-is-dirty img))))))
+  (let loop ((i 0))
+    (if (< i 3)
+        (let ((path (string-append "$OUT/Q_" (number->string i) ".png")))
+          (file-png-save-defaults RUN-NONINTERACTIVE img (layer img i) path path)
+          (loop (+ i 1))))))
+SCHEME
 
 LOG=$OUT/gimp.log
 start=$SECONDS
@@ -185,6 +243,17 @@ start=$SECONDS
 timeout 500 "$GIMP" -i --gimprc="$SANDBOX/gimprc" -b "$(cat "$SANDBOX/test.scm")" \
   -b "$(cat "$SANDBOX/one.scm")" -b "$(cat "$SANDBOX/offset.scm")" -b '(gimp-quit 0)' > "$LOG" 2>&1 || { cat "$LOG"; echo "gimp exited $?"; exit 1; }
 echo "gimp-console-2.10 ran in $((SECONDS - start)) s"
+QLOG=$OUT/cancel.log
+: > "$QLOG"
+for stage in "no such stage" "Frame actions" "Stack" "Preparing layers" "Creating layers"; do
+  rm -f "$OUT"/Q_*.png
+  FSTACK_TEST_CANCEL_AT=$stage timeout 300 "$GIMP" -i --gimprc="$SANDBOX/gimprc" -b "$(cat "$SANDBOX/cancel.scm")" \
+    -b '(gimp-quit 0)' > "$OUT/cancel-one.log" 2>&1 || { cat "$OUT/cancel-one.log"; echo "gimp exited $?"; exit 1; }
+  line=$(grep -o "CANCEL-RUN.*" "$OUT/cancel-one.log" | head -1 || true)
+  same=yes
+  for i in 0 1 2; do "$TOOL" psnr "$D/frame_$((2 - i)).png" "$OUT/Q_$i.png" 99 | grep -q ": inf dB" || same=no; done
+  echo "CANCEL-AT $stage: $line PIXELS-SAME $same" | tee -a "$QLOG"
+done
 
 fails=0
 check() { if "$@"; then echo "ok: ${*:2}"; else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
@@ -223,6 +292,25 @@ C=$("$TOOL" size "$M/cli_crop.png")
 check has "G-SIZE $C RESULT $C FRAME $C"
 check "$TOOL" psnr "$M/cli_crop.png" "$OUT/G_stack.png" 50
 check has "the layers were not changed"
+check has "P-RESULT Focus stack: pyramid, aligned 320x240 ALPHA 0"
+# Measured: 40.5 dB in GIMP 2.10 and 3 (the psnr line below prints it); the same frame shifted without
+# alignment (fstack stack --align none on the shifted PNG) scores 18.3 dB.
+check "$TOOL" psnr "$OUT/P_still.png" "$OUT/P_stack.png" 30
+check has "L-NAME Focus stack: pyramid, aligned"
+check has "S-LAYERS frame 1 of 5: frame_0.png+mask;frame 2 of 5: frame_1.png+mask;frame 3 of 5: frame_2.png+mask;frame 4 of 5: frame_3.png+mask;frame 5 of 5: frame_4.png+mask;Focus stack;Depth map+hidden"
+check "$TOOL" psnr "$OUT/S_cli.png" "$OUT/S_result.png" 99
+check "$TOOL" black "$OUT/S_mask2.png"
+check "$TOOL" brushed "$D/frame_0.png" "$OUT/S_result.png" "$OUT/S_0.png" 40 30 100 80
+check "$TOOL" brushed "$D/frame_4.png" "$OUT/S_result.png" "$OUT/S_4.png" 40 30 100 80
+for stage in "Frame actions" "Stack" "Preparing layers" "Creating layers"; do
+  check grep -qF "CANCEL-AT $stage: CANCEL-RUN ended LAYERS frame_2.png;frame_1.png;Background DIRTY 0 PIXELS-SAME yes" "$QLOG"
+done
+# The control: a stage name that matches none, so the run finishes and adds its layers.
+check grep -qF "CANCEL-AT no such stage: CANCEL-RUN finished LAYERS Focus stack: pyramid, aligned: retouch frames;Focus stack: pyramid, aligned;Focus stack: pyramid, aligned: depth map;Focus stack: pyramid, aligned: sharpest-frame masks;frame_2.png;frame_1.png;Background DIRTY 1" "$QLOG"
+# Help: GIMP took the plug-in's help domain, whose map sends both procedures to its own page.
+check grep -qF "(help-def \"fstack-gimp\" \"file://$PLUGDIR/fstack-gimp/help\")" "$GIMP2_DIRECTORY/pluginrc"
+check grep -qF '<help-item id="plug-in-focus-stack-layers" ref="gimp-plugin.md"/>' "$PLUGDIR/fstack-gimp/help/en/gimp-help.xml"
+check grep -qF "### plug-in-focus-stack-layers" "$PLUGDIR/fstack-gimp/help/en/gimp-plugin.md"
 if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
   echo "--- gimp log ---"; cat "$LOG"; echo "gimp2 plug-in test: $fails check(s) failed"; exit 1
 fi

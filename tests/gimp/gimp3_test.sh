@@ -14,6 +14,8 @@ M=$OUT/moved; mkdir -p "$M"
 "$TOOL" make-moved "$M"
 "$FSTACK" stack "$M"/frame_*.png -o "$M/cli.png" -q
 "$FSTACK" stack "$M"/frame_*.png -o "$M/cli_crop.png" --crop -q
+# S: the CLI's retouch document, read back by GIMP below.
+"$FSTACK" stack "$D"/frame_*.png -o "$OUT/S_cli.png" --align none --balance none --retouch-layers "$OUT/S.psd" -q
 SANDBOX=$(mktemp -d); trap 'rm -rf "$SANDBOX"' EXIT
 export HOME=$SANDBOX/home GIMP3_DIRECTORY=$SANDBOX/gimp3 XDG_CONFIG_HOME=$SANDBOX/config XDG_CACHE_HOME=$SANDBOX/cache
 unset DISPLAY; mkdir -p "$HOME"
@@ -67,23 +69,25 @@ def stack(img, **opts):
         return None, res.index(1) if res.length() > 1 else "?"
     return res, None
 
-def fill_mask(img, k, fill):
-    # The retouch mask of frame k (the group's child k, nearest focus first), over a rectangle.
-    mask = img.get_layers()[0].get_children()[k].get_mask()
+def fill_mask(img, lay, fill):
     img.select_rectangle(Gimp.ChannelOps.REPLACE, 40, 30, 100, 80)
-    mask.edit_fill(fill)
+    lay.get_mask().edit_fill(fill)
     Gimp.Selection.none(img)
 
-def brush(img, k, name):
-    # Paints white (the background colour) into frame k's mask, saves the visible image, and
+def brush_layer(img, lay, name):
+    # Paints white (the background colour) into the layer's mask, saves the visible image, and
     # paints the mask black (the foreground colour) again.
     Gimp.context_set_default_colors()
-    fill_mask(img, k, Gimp.FillType.BACKGROUND)
+    fill_mask(img, lay, Gimp.FillType.BACKGROUND)
     vis = Gimp.Layer.new_from_visible(img, img, "visible")
     img.insert_layer(vis, None, 0)
     save(vis, name)
     img.remove_layer(vis)
-    fill_mask(img, k, Gimp.FillType.FOREGROUND)
+    fill_mask(img, lay, Gimp.FillType.FOREGROUND)
+
+def brush(img, k, name):
+    # Frame k of the retouch group (the group's child k, nearest focus first).
+    brush_layer(img, img.get_layers()[0].get_children()[k], name)
 
 # The cases A-D ask for no frame actions: their frames do not move.
 STILL = {"align": "none", "balance": "none"}
@@ -180,6 +184,29 @@ res = proc.run(cfg)
 assert res.index(0) == Gimp.PDBStatusType.SUCCESS, res.index(1)
 img.delete()
 
+# P: a layer offset by (37, -12), alignment on (auto): registered onto the canvas, so the result
+# is close to the run without the offset (P_still).
+img = load_stack(5)
+img.get_layers()[3].set_offsets(37, -12)
+res, err = stack(img, balance="none")
+assert err is None, err
+print("P-RESULT", res.index(2).get_name(), size(res.index(2)), "ALPHA", int(res.index(2).has_alpha()))
+save(res.index(2), "P_stack.png")
+img.delete()
+img = load_stack(5)
+res, err = stack(img, balance="none")
+assert err is None, err
+save(res.index(2), "P_still.png")
+img.delete()
+# S: \`fstack stack --retouch-layers S.psd\` opened in GIMP: the plug-in's layout, and brushing a
+# frame's mask brings that frame onto the result there too.
+img = Gimp.file_load(NI, Gio.File.new_for_path("$OUT/S.psd"))
+ls = img.get_layers()
+print("S-LAYERS", desc(ls))
+save(ls[5], "S_result.png"); save(ls[2].get_mask(), "S_mask2.png")
+brush_layer(img, ls[0], "S_0.png"); brush_layer(img, ls[4], "S_4.png")
+img.delete()
+
 gt = Gimp.file_load(NI, Gio.File.new_for_path("$D/ground_truth.png"))
 gt.convert_grayscale(); gt.convert_precision(Gimp.Precision.U16_NON_LINEAR)
 save(gt.get_layers()[0], "D_truth.png"); gt.delete()
@@ -205,6 +232,30 @@ cat > "$SANDBOX/test.scm" <<SCHEME
     (gimp-image-delete (car res))
     (gimp-image-delete img)))
 SCHEME
+# Q: a cancel in each stage (FSTACK_TEST_CANCEL_AT ends the plug-in as GIMP's Cancel does) leaves
+# the image as it was: the same layers, the same pixels, no undo step (the image stays clean).
+cat > "$SANDBOX/cancel.py" <<PY
+from gi.repository import Gimp, Gio
+NI = Gimp.RunMode.NONINTERACTIVE
+img = Gimp.file_load(NI, Gio.File.new_for_path("$D/frame_0.png"))
+for i in (1, 2):
+    img.insert_layer(Gimp.file_load_layer(NI, img, Gio.File.new_for_path("$D/frame_%d.png" % i)), None, 0)
+img.clean_all()
+proc = Gimp.get_pdb().lookup_procedure("plug-in-focus-stack-layers")
+cfg = proc.create_config()
+cfg.set_property("run-mode", NI); cfg.set_property("image", img); cfg.set_property("layers", "all")
+for k in ("depth-map", "retouch-group", "sharpest-masks"):
+    cfg.set_property(k, True)
+res = proc.run(cfg)
+ok = res.index(0) == Gimp.PDBStatusType.SUCCESS
+print("CANCEL-RUN", "finished" if ok else "ended", "LAYERS", ";".join(l.get_name() for l in img.get_layers()),
+      "DIRTY", int(img.is_dirty()))
+for i, lay in enumerate(img.get_layers()):
+    tmp = Gimp.Image.new(img.get_width(), img.get_height(), Gimp.ImageBaseType.RGB)
+    tmp.insert_layer(Gimp.Layer.new_from_drawable(lay, tmp), None, 0)
+    Gimp.file_save(NI, tmp, Gio.File.new_for_path("$OUT/Q_%d.png" % i), None)
+    tmp.delete()
+PY
 
 LOG=$OUT/gimp.log
 start=$SECONDS
@@ -214,6 +265,17 @@ timeout 500 "$GIMP" -i --quit --gimprc="$SANDBOX/gimprc" --batch-interpreter=pyt
 timeout 300 "$GIMP" -i --quit --gimprc="$SANDBOX/gimprc" --batch-interpreter=plug-in-script-fu-eval \
   -b "$(cat "$SANDBOX/test.scm")" >> "$LOG" 2>&1 || { cat "$LOG"; echo "gimp (script-fu) exited $?"; exit 1; }
 echo "gimp-console-3.0 ran in $((SECONDS - start)) s"
+QLOG=$OUT/cancel.log
+: > "$QLOG"
+for stage in "no such stage" "Frame actions" "Stack" "Preparing layers" "Creating layers"; do
+  rm -f "$OUT"/Q_*.png
+  FSTACK_TEST_CANCEL_AT=$stage timeout 300 "$GIMP" -i --quit --gimprc="$SANDBOX/gimprc" --batch-interpreter=python-fu-eval \
+    -b - < "$SANDBOX/cancel.py" > "$OUT/cancel-one.log" 2>&1 || { cat "$OUT/cancel-one.log"; echo "gimp exited $?"; exit 1; }
+  line=$(grep -o "CANCEL-RUN.*" "$OUT/cancel-one.log" | head -1 || true)
+  same=yes
+  for i in 0 1 2; do "$TOOL" psnr "$D/frame_$((2 - i)).png" "$OUT/Q_$i.png" 99 | grep -q ": inf dB" || same=no; done
+  echo "CANCEL-AT $stage: $line PIXELS-SAME $same" | tee -a "$QLOG"
+done
 
 fails=0
 check() { if "$@"; then echo "ok: ${*:2}"; else echo "FAIL: $*"; fails=$((fails + 1)); fi; }
@@ -251,6 +313,23 @@ C=$("$TOOL" size "$M/cli_crop.png")
 check has "G-SIZE $C RESULT $C FRAME $C"
 check "$TOOL" psnr "$M/cli_crop.png" "$OUT/G_stack.png" 50
 check has "the layers were not changed"
+check has "P-RESULT Focus stack: pyramid, aligned 320x240 ALPHA 0"
+# Measured: 40.5 dB in GIMP 2.10 and 3 (the psnr line below prints it); the same frame shifted without
+# alignment (fstack stack --align none on the shifted PNG) scores 18.3 dB.
+check "$TOOL" psnr "$OUT/P_still.png" "$OUT/P_stack.png" 30
+check has "S-LAYERS frame 1 of 5: frame_0.png+mask;frame 2 of 5: frame_1.png+mask;frame 3 of 5: frame_2.png+mask;frame 4 of 5: frame_3.png+mask;frame 5 of 5: frame_4.png+mask;Focus stack;Depth map+hidden"
+check "$TOOL" psnr "$OUT/S_cli.png" "$OUT/S_result.png" 99
+check "$TOOL" black "$OUT/S_mask2.png"
+check "$TOOL" brushed "$D/frame_0.png" "$OUT/S_result.png" "$OUT/S_0.png" 40 30 100 80
+check "$TOOL" brushed "$D/frame_4.png" "$OUT/S_result.png" "$OUT/S_4.png" 40 30 100 80
+for stage in "Frame actions" "Stack" "Preparing layers" "Creating layers"; do
+  check grep -qF "CANCEL-AT $stage: CANCEL-RUN ended LAYERS frame_2.png;frame_1.png;Background DIRTY 0 PIXELS-SAME yes" "$QLOG"
+done
+# The control: a stage name that matches none, so the run finishes and adds its layers.
+check grep -qF "CANCEL-AT no such stage: CANCEL-RUN finished LAYERS Focus stack: pyramid, aligned: retouch frames;Focus stack: pyramid, aligned;Focus stack: pyramid, aligned: depth map;Focus stack: pyramid, aligned: sharpest-frame masks;frame_2.png;frame_1.png;Background DIRTY 1" "$QLOG"
+# Help: GIMP took the plug-in's help domain, whose map sends both procedures to its own page.
+check grep -qF "file://$PLUGDIR/fstack-gimp/help" "$GIMP3_DIRECTORY/pluginrc"
+check grep -qF '<help-item id="plug-in-focus-stack-layers" ref="gimp-plugin.md"/>' "$PLUGDIR/fstack-gimp/help/en/gimp-help.xml"
 if grep -q "Plug-in crashed" "$LOG" || [ $fails -ne 0 ]; then
   echo "--- gimp log ---"; cat "$LOG"; echo "gimp3 plug-in test: $fails check(s) failed"; exit 1
 fi

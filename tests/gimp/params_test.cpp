@@ -9,6 +9,7 @@
 #include <string>
 
 #include "frame_actions.hpp"
+#include "help_domain.hpp"
 #include "fstack/align_frames.hpp"
 #include "fstack/error.hpp"
 #include "fstack/stacker_registry.hpp"
@@ -99,6 +100,36 @@ TEST(PluginParams, PositionalOrder) {
               "blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance crop "
               "new-image depth-map retouch-group sharpest-masks keep-originals");
     EXPECT_EQ(align, "layers vignetting align balance crop");
+}
+
+// Both dialogs show the options in four sections, in this order; every option is in one, and
+// the positional order (above) reads the sections in turn.
+TEST(PluginParams, DialogSections) {
+    auto describe = [](const std::vector<ParamDef>& defs) {
+        std::string out;
+        size_t n = 0;
+        for (const Section& s : sections(defs)) {
+            out += std::string(out.empty() ? "" : " | ") + s.title + ":";
+            for (const ParamDef* d : s.params) out += std::string(" ") + d->name;
+            n += s.params.size();
+        }
+        EXPECT_EQ(n, defs.size());
+        return out;
+    };
+    EXPECT_EQ(describe(stack_params()),
+              "Frames: layers | Stacker: stacker pyramid-min-size kernel-size gen-kernel cross-scale "
+              "consistency map-type energy blur-size smooth-size radius smoothing scale-factor denoise | "
+              "Frame actions: vignetting align balance crop | Output: new-image depth-map retouch-group "
+              "sharpest-masks keep-originals");
+    EXPECT_EQ(describe(align_params()), "Frames: layers | Frame actions: vignetting align balance crop");
+}
+
+// The help domain GIMP is given: the help/ folder beside the executable, as a file:// URI.
+TEST(PluginHelp, DomainBesideTheExecutable) {
+    EXPECT_EQ(help_domain_uri("/opt/my plug-ins/fstack-gimp/fstack-gimp"),
+              "file:///opt/my%20plug-ins/fstack-gimp/help");
+    EXPECT_EQ(help_domain_uri("/usr/lib/gimp/3.0/plug-ins/fstack-gimp/fstack-gimp"),
+              "file:///usr/lib/gimp/3.0/plug-ins/fstack-gimp/help");
 }
 
 }  // namespace

@@ -75,26 +75,36 @@ bool run_dialog2(const ProcedureDef& proc, ParamValues& values) {
     GtkWidget* dialog = gimp_dialog_new(title.c_str(), "fstack-gimp", nullptr, GtkDialogFlags(0),
                                         gimp_standard_help_func, proc.name, "_Cancel",
                                         GTK_RESPONSE_CANCEL, "_OK", GTK_RESPONSE_OK, nullptr);
-    const auto& defs = proc.params();
-    GtkWidget* table = gtk_table_new(guint(defs.size()), 2, FALSE);
-    gtk_table_set_col_spacings(GTK_TABLE(table), 6);
-    gtk_table_set_row_spacings(GTK_TABLE(table), 4);
-    gtk_container_set_border_width(GTK_CONTAINER(table), 12);
-    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), table, TRUE, TRUE, 0);
+    // One framed table per section (Frames, Stacker, Frame actions, Output), as GIMP 3's dialog.
+    GtkWidget* vbox = gtk_vbox_new(FALSE, 12);
+    gtk_container_set_border_width(GTK_CONTAINER(vbox), 12);
+    gtk_box_pack_start(GTK_BOX(gtk_dialog_get_content_area(GTK_DIALOG(dialog))), vbox, TRUE, TRUE, 0);
     std::vector<Field> fields;
-    guint row = 0;
-    for (const ParamDef& d : defs) {
-        GtkWidget* w = make_widget(d, values.at(d.name));
-        GtkWidget* label = gtk_label_new_with_mnemonic(d.label);
-        gtk_label_set_mnemonic_widget(GTK_LABEL(label), w);
-        gtk_misc_set_alignment(GTK_MISC(label), 0.0, 0.5);
-        gimp_help_set_help_data(w, d.help, nullptr);
-        gtk_table_attach(GTK_TABLE(table), label, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
-        gtk_table_attach(GTK_TABLE(table), w, 1, 2, row, row + 1, GtkAttachOptions(GTK_EXPAND | GTK_FILL),
-                         GTK_FILL, 0, 0);
-        fields.push_back({&d, w, label});
-        ++row;
+    // The labels of all sections share one width, so the widgets line up across the frames.
+    GtkSizeGroup* labels = gtk_size_group_new(GTK_SIZE_GROUP_HORIZONTAL);
+    for (const Section& section : sections(proc.params())) {
+        GtkWidget* frame = gimp_frame_new(section.title);
+        gtk_box_pack_start(GTK_BOX(vbox), frame, FALSE, FALSE, 0);
+        GtkWidget* table = gtk_table_new(guint(section.params.size()), 2, FALSE);
+        gtk_table_set_col_spacings(GTK_TABLE(table), 6);
+        gtk_table_set_row_spacings(GTK_TABLE(table), 4);
+        gtk_container_add(GTK_CONTAINER(frame), table);
+        guint row = 0;
+        for (const ParamDef* d : section.params) {
+            GtkWidget* w = make_widget(*d, values.at(d->name));
+            GtkWidget* label = gtk_label_new_with_mnemonic(d->label);
+            gtk_label_set_mnemonic_widget(GTK_LABEL(label), w);
+            gtk_misc_set_alignment(GTK_MISC(label), 0.0, 0.5);
+            gtk_size_group_add_widget(labels, label);
+            gimp_help_set_help_data(w, d->help, nullptr);
+            gtk_table_attach(GTK_TABLE(table), label, 0, 1, row, row + 1, GTK_FILL, GTK_FILL, 0, 0);
+            gtk_table_attach(GTK_TABLE(table), w, 1, 2, row, row + 1, GtkAttachOptions(GTK_EXPAND | GTK_FILL),
+                             GTK_FILL, 0, 0);
+            fields.push_back({d, w, label});
+            ++row;
+        }
     }
+    g_object_unref(labels);  // the labels keep the group alive
     StackerSensitivity sensitivity;
     sensitivity.fields = &fields;
     for (const Field& f : fields)

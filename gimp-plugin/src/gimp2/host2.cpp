@@ -2,6 +2,7 @@
 #include "host2.hpp"
 
 #include "../shared/pixel_format.hpp"
+#include "../shared/test_cancel.hpp"
 
 namespace fstack::gimp {
 namespace {
@@ -182,6 +183,7 @@ void Host2::end_output(bool ok) {
 void Host2::progress(const std::string& text, double fraction) {
     if (text != text_) {
         text_ = text;
+        test_cancel_point(text);  // FSTACK_TEST_CANCEL_AT: a cancel at this stage, for the tests
         gimp_progress_set_text(text.c_str());
     }
     gimp_progress_update(fraction);

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <vector>
 
+#include "../shared/help_domain.hpp"
 #include "../shared/procedures.hpp"
 #include "dialog2.hpp"
 #include "host2.hpp"
@@ -28,6 +29,8 @@ std::string arg_help(const ParamDef& d) {
 }
 
 void query() {
+    // The dialogs' Help opens the plug-in's own page (help/en/gimp-plugin.md beside it).
+    gimp_plugin_help_register(kHelpDomain, help_domain_uri(gimp_get_progname()).c_str());
     for (const ProcedureDef& p : procedures()) {
         // gimp_install_procedure copies the strings: they only need to live through the call.
         std::vector<std::string> helps;
@@ -52,7 +55,7 @@ void query() {
     }
 }
 
-// Last values: the table's values as doubles in table order (gimp_set_data keeps raw bytes).
+// Last values (from interactive runs only): the table's values as doubles in table order (gimp_set_data keeps raw bytes).
 bool load_last(const ProcedureDef& p, ParamValues& v) {
     const auto& defs = p.params();
     std::vector<double> raw(defs.size());
@@ -101,7 +104,9 @@ void run(const gchar* name, gint nparams, const GimpParam* param, gint* nreturn_
     try {
         gimp_progress_init(proc->blurb);
         const LayerId layer = proc->run(host, v);
-        save_last(*proc, v);
+        // Only what the user chose in the dialog is remembered: a script's arguments never
+        // become the dialog's (or Repeat's) values.
+        if (run_mode == GIMP_RUN_INTERACTIVE) save_last(*proc, v);
         values[0].data.d_status = GIMP_PDB_SUCCESS;
         values[1].type = GIMP_PDB_IMAGE;
         values[1].data.d_image = host.output_image();

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <string>
 
+#include "../shared/help_domain.hpp"
 #include "../shared/procedures.hpp"
 #include "host3.hpp"
 
@@ -79,12 +80,33 @@ ParamValues read_config(GimpProcedureConfig* config, const std::vector<ParamDef>
     return v;
 }
 
+// One frame per section (Frames, Stacker, Frame actions, Output), titled, as the 2.10 dialog.
+void fill_sections(GimpProcedureDialog* dialog, const std::vector<ParamDef>& defs) {
+    GList* frames = nullptr;
+    std::vector<std::string> ids;  // the dialog copies the ids; they only need to outlive the calls
+    int n = 0;
+    for (const Section& section : sections(defs)) {
+        const std::string id = "fstack-section-" + std::to_string(n++);
+        GList* names = nullptr;
+        for (const ParamDef* d : section.params) names = g_list_append(names, const_cast<char*>(d->name));
+        gimp_procedure_dialog_fill_box_list(dialog, (id + "-box").c_str(), names);
+        g_list_free(names);
+        gimp_procedure_dialog_get_label(dialog, (id + "-title").c_str(), section.title, FALSE, FALSE);
+        gimp_procedure_dialog_fill_frame(dialog, (id + "-frame").c_str(), (id + "-title").c_str(), FALSE,
+                                         (id + "-box").c_str());
+        ids.push_back(id + "-frame");
+    }
+    for (const std::string& id : ids) frames = g_list_append(frames, const_cast<char*>(id.c_str()));
+    gimp_procedure_dialog_fill_list(dialog, frames);
+    g_list_free(frames);
+}
+
 bool run_dialog(GimpProcedure* procedure, GimpProcedureConfig* config, const ProcedureDef& proc) {
     gimp_ui_init("fstack-gimp");
     std::string title = proc.menu_label;
     title.erase(std::remove(title.begin(), title.end(), '_'), title.end());
     GtkWidget* dialog = gimp_procedure_dialog_new(procedure, config, title.c_str());
-    gimp_procedure_dialog_fill(GIMP_PROCEDURE_DIALOG(dialog), nullptr);
+    fill_sections(GIMP_PROCEDURE_DIALOG(dialog), proc.params());
     // A stacker's own options are greyed out while another stacker is chosen.
     const std::vector<ParamDef>& defs = proc.params();
     const std::string stacker_name = "stacker";
@@ -130,7 +152,11 @@ GimpValueArray* run(GimpProcedure* procedure, GimpRunMode run_mode, GimpImage* i
     }
 }
 
-GList* query_procedures(GimpPlugIn*) {
+GList* query_procedures(GimpPlugIn* plug_in) {
+    // The dialogs' Help opens the plug-in's own page (help/en/gimp-plugin.md beside it).
+    GFile* help = g_file_new_for_uri(help_domain_uri(gimp_get_progname()).c_str());
+    gimp_plug_in_set_help_domain(plug_in, kHelpDomain, help);
+    g_object_unref(help);
     GList* names = nullptr;
     for (const ProcedureDef& p : procedures()) names = g_list_append(names, g_strdup(p.name));
     return names;

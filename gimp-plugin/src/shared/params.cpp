@@ -69,18 +69,30 @@ std::vector<ParamDef> stacker_params() {
     return p;
 }
 
+// Gives every parameter of `p` from `first` on that has none the section `title`.
+void in_section(std::vector<ParamDef>& p, size_t first, const char* title) {
+    for (size_t i = first; i < p.size(); ++i)
+        if (!p[i].section) p[i].section = title;
+}
+
 std::vector<ParamDef> make_stack_params() {
     std::vector<ParamDef> p = {
         {"layers", "_Layers", "Which layers are the frames: all of them, or only the visible ones",
          K::Choice, 1, 0, 1, {{"all", "All layers"}, {"visible", "Visible layers"}}},
     };
+    in_section(p, 0, kFrames);
+    size_t first = p.size();
     for (const ParamDef& d : stacker_params()) p.push_back(d);
     const std::vector<ParamDef> rest = {
         {"denoise", "_Denoise", "Non-local-means strength on the result (0: off; 0.75-1 is mild)",
          K::Double, 0, 0, 20, {}},
     };
     p.insert(p.end(), rest.begin(), rest.end());
+    in_section(p, first, kStacker);
+    first = p.size();
     for (const ParamDef& d : frame_action_params()) p.push_back(d);
+    in_section(p, first, kFrameActions);
+    first = p.size();
     const std::vector<ParamDef> outputs = {
         {"new-image", "_New image", "Put the results into a new image instead of on top of this one",
          K::Bool, 0, 0, 1, {}},
@@ -99,6 +111,7 @@ std::vector<ParamDef> make_stack_params() {
          K::Bool, 1, 0, 1, {}},
     };
     p.insert(p.end(), outputs.begin(), outputs.end());
+    in_section(p, first, kOutput);
     return p;
 }
 
@@ -107,11 +120,24 @@ std::vector<ParamDef> make_align_params() {
         {"layers", "_Layers", "Which layers to align: all of them, or only the visible ones",
          K::Choice, 1, 0, 1, {{"all", "All layers"}, {"visible", "Visible layers"}}},
     };
+    in_section(p, 0, kFrames);
     for (const ParamDef& d : frame_action_params()) p.push_back(d);
+    in_section(p, 1, kFrameActions);
     return p;
 }
 
 }  // namespace
+
+std::vector<Section> sections(const std::vector<ParamDef>& defs) {
+    std::vector<Section> out;
+    for (const char* title : {kFrames, kStacker, kFrameActions, kOutput}) {
+        Section s{title, {}};
+        for (const ParamDef& d : defs)
+            if (d.section && std::string(d.section) == title) s.params.push_back(&d);
+        if (!s.params.empty()) out.push_back(std::move(s));
+    }
+    return out;
+}
 
 const std::vector<ParamDef>& stack_params() {
     static const std::vector<ParamDef> p = make_stack_params();

@@ -26,7 +26,22 @@ struct ParamDef {
     // The stackers (their "stacker" choice ids, space-separated) that use this parameter; the
     // dialogs grey it out for the others. nullptr: not a stacker option.
     const char* stackers = nullptr;
+    // The dialog section the parameter sits in (kFrames, kStacker, kFrameActions, kOutput).
+    const char* section = nullptr;
 };
+
+// The dialogs' sections, in the order both dialogs show them.
+constexpr const char* kFrames = "Frames";
+constexpr const char* kStacker = "Stacker";
+constexpr const char* kFrameActions = "Frame actions";
+constexpr const char* kOutput = "Output";
+
+// The sections `defs` uses, in dialog order, each with its parameters in table order.
+struct Section {
+    const char* title;
+    std::vector<const ParamDef*> params;
+};
+std::vector<Section> sections(const std::vector<ParamDef>& defs);
 
 // True when the stacker `stacker_id` uses parameter `d` (always, for a non-stacker parameter).
 bool used_by_stacker(const ParamDef& d, const std::string& stacker_id);

@@ -14,8 +14,9 @@ std::vector<ProcedureDef> procedures() {
          "Focus stack the layers of an image into one sharp layer",
          "Fuses the layers (one per focus step, bottom layer first) into a 'Focus stack' layer on "
          "top or in a new image, with the fstack core's stackers. Optional outputs: a 'Depth map' "
-         "layer, and a 'Retouch frames' group holding every frame with a mask that is white "
-         "where that frame is sharpest. All of it is one undo step.",
+         "layer, and the retouch frames: every frame above the result under an all-black mask "
+         "(paint a frame's mask white to brush that frame onto the result). All of it is one undo "
+         "step.",
          &stack_params, &stack_layers},
     };
     if (have_frame_actions())
