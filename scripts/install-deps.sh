@@ -22,6 +22,9 @@ PACKAGES=(
   # The GIMP 2.10 plug-in and the headless GIMP tests (plug-in, layered files);
   # debootstrap builds the GIMP 3 test chroot.
   gimp libgimp2.0-dev debootstrap
+  # GIMP 2.10's GUI for the Help test (tests/gimp/help_test.sh) and the screenshots: an X server
+  # in memory, and xwd/netpbm to save the screen (tests/gimp/screenshot2.sh, retouch_shot2.sh).
+  xvfb x11-apps x11-utils netpbm
   # The Slurm tests (tests/cluster): a one-node Slurm on localhost, munge for its credentials.
   slurm-wlm munge
 )

@@ -26,12 +26,14 @@ for t in text/markdown text/x-markdown text/plain text/html application/octet-st
   echo "$t=fstack-test-browser.desktop" >> "$S/config/mimeapps.list"
 done
 printf '(plug-in-path "${gimp_dir}/plug-ins:${gimp_plug_in_dir}/plug-ins:%s")\n(help-browser web-browser)\n' "$PLUGDIR" > "$S/gimprc"
-Xvfb :82 -screen 0 1024x768x24 -nolisten tcp > "$S/xvfb.log" 2>&1 &
+# A free display of Xvfb's choosing (-displayfd), not a fixed one another X server may hold.
+Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3> "$S/display" > "$S/xvfb.log" 2>&1 &
 XVFB=$!
 GIMP_PID=
 trap 'kill $GIMP_PID $XVFB 2>/dev/null; rm -rf "$S"' EXIT
-export DISPLAY=:82
-sleep 2
+for _ in $(seq 100); do [ -s "$S/display" ] && break; sleep 0.1; done
+[ -s "$S/display" ] || { echo "help test: Xvfb did not start: $(cat "$S/xvfb.log")"; exit 1; }
+export DISPLAY=:$(head -1 "$S/display")
 if [ "$V" = 2 ]; then
   gimp-2.10 --new-instance --no-splash --gimprc="$S/gimprc" \
     -b '(gimp-help "fstack-gimp" "plug-in-focus-stack-layers")' > "$S/gimp.log" 2>&1 &
