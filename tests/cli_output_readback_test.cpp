@@ -38,6 +38,29 @@ void expect_clean(const fs::path& p, int channels, int bits, bool icc) {
     }
 }
 
+// Frames that carry HP's 1998 sRGB profile (libpng: "known incorrect sRGB profile", refused in
+// an iCCP chunk; the amber-flies stack's frames have it): the PNG result says sRGB with PNG's
+// own sRGB chunk and reads back without a warning; JPEG and TIFF keep the profile as it is.
+TEST(CliOutputReadBack, KnownIncorrectSrgbProfileStillWritesAPng) {
+    const std::string bytes = fstack::test::file_bytes(fstack::test::test_data() / "icc" / "hp_srgb_known_incorrect.icc");
+    ASSERT_EQ(bytes.size(), 3144u);
+    const std::vector<unsigned char> icc(bytes.begin(), bytes.end());
+    TempDir dir;
+    const auto frames = make_stack(dir / "in", 3, ".jpg");
+    fstack::test::io::add_metadata(frames[0], 1, &icc);
+    for (const std::string ext : {".png", ".jpg", ".tif"}) {
+        const fs::path out = dir / ("out" + ext);
+        const CommandResult r = fstack_cli({"stack", (dir / "in").string(), "-o", out.string(), "--align", "none"});
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        expect_clean(out, 3, 8, ext != ".png");
+        if (ext == ".png") {
+            const std::string png = fstack::test::file_bytes(out);
+            EXPECT_NE(png.find("sRGB"), std::string::npos) << "no sRGB chunk";
+            EXPECT_EQ(png.find("iCCP"), std::string::npos) << "the refused profile was written anyway";
+        }
+    }
+}
+
 TEST(CliOutputReadBack, EveryWriterWithoutWarnings) {
     const std::vector<unsigned char> icc = fstack::test::srgb_profile();
     for (int depth : {CV_8U, CV_16U})

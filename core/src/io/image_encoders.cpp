@@ -36,14 +36,15 @@ void png_warning_fn(png_structp png, png_const_charp message) {
 
 // Everything between setjmp and longjmp is C data or owned by the caller.
 bool encode(png_structp png, png_infop info, const cv::Mat& image, int level, const std::vector<unsigned char>& icc,
-            std::vector<png_bytep>& rows) {
+            bool srgb_chunk, std::vector<png_bytep>& rows) {
     if (setjmp(png_jmpbuf(png))) return false;
     const int channels = image.channels();
     const int colour = channels == 1 ? PNG_COLOR_TYPE_GRAY : channels == 3 ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA;
     png_set_IHDR(png, info, png_uint_32(image.cols), png_uint_32(image.rows), image.depth() == CV_16U ? 16 : 8,
                  colour, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_compression_level(png, level);
-    if (!icc.empty()) png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, icc.data(), png_uint_32(icc.size()));
+    if (srgb_chunk) png_set_sRGB_gAMA_and_cHRM(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+    else if (!icc.empty()) png_set_iCCP(png, info, "ICC profile", PNG_COMPRESSION_TYPE_BASE, icc.data(), png_uint_32(icc.size()));
     png_write_info(png, info);
     if (channels >= 3) png_set_bgr(png);
     if (image.depth() == CV_16U) png_set_swap(png);  // PNG is big-endian
@@ -71,18 +72,35 @@ void bgr_row_to_rgb(const T* src, T* dst, int width, int channels) {
 
 }  // namespace
 
-std::vector<unsigned char> encode_png(const cv::Mat& image, int zlib_level, const std::vector<unsigned char>& icc,
-                                      const std::string& shown) {
-    PngSink sink;
+namespace {
+
+bool encode_once(const cv::Mat& image, int zlib_level, const std::vector<unsigned char>& icc, bool srgb_chunk,
+                 PngSink& sink, const std::string& shown) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, png_error_fn, png_warning_fn);
     if (!png) throw Error(ErrorKind::Internal, shown, -1, "cannot initialise libpng");
     png_infop info = png_create_info_struct(png);
     png_set_write_fn(png, &sink, png_write_fn, png_flush_fn);
     std::vector<png_bytep> rows(size_t(image.rows));
-    const bool ok = info && encode(png, info, image, zlib_level, icc, rows);
+    const bool ok = info && encode(png, info, image, zlib_level, icc, srgb_chunk, rows);
     png_destroy_write_struct(&png, &info);
-    if (!ok) throw Error(ErrorKind::Output, shown, -1, "cannot encode the PNG: " + sink.error);
-    return std::move(sink.bytes);
+    return ok;
+}
+
+}  // namespace
+
+std::vector<unsigned char> encode_png(const cv::Mat& image, int zlib_level, const std::vector<unsigned char>& icc,
+                                      const std::string& shown) {
+    PngSink sink;
+    if (encode_once(image, zlib_level, icc, false, sink, shown)) return std::move(sink.bytes);
+    // libpng refuses the iCCP chunk of profiles it knows as broken variants of sRGB (the old HP
+    // "sRGB IEC61966-2.1" builds that many cameras and editors still embed: "known incorrect
+    // sRGB profile"), and every PNG reader would warn about it. The profile means sRGB: say so
+    // with PNG's own sRGB chunk instead.
+    if (!icc.empty() && sink.error.find("sRGB profile") != std::string::npos) {
+        sink = PngSink();
+        if (encode_once(image, zlib_level, icc, true, sink, shown)) return std::move(sink.bytes);
+    }
+    throw Error(ErrorKind::Output, shown, -1, "cannot encode the PNG: " + sink.error);
 }
 
 void write_tiff_page(TIFF* t, const cv::Mat& image, bool compress, const std::string& shown, int index) {

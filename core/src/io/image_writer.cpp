@@ -80,7 +80,7 @@ void write_image(const fs::path& path, const cv::Mat& image, const WriteOptions&
             if (!ok) throw Error(ErrorKind::Output, path.string(), -1, "cannot encode the image");
             write_bytes_checked(tmp, encoded, path.string());
         }
-        if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp);
+        if (!options.metadata_source.empty()) copy_metadata(options.metadata_source, tmp, f != FileFormat::Png);
         if (!options.icc_profile.empty()) set_icc_profile(tmp, options.icc_profile);
     }, options.overwrite);
 }

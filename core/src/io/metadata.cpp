@@ -63,7 +63,7 @@ void apply_exif_orientation(cv::Mat& image, int o) {
     }
 }
 
-bool copy_metadata(const fs::path& source, const fs::path& target) {
+bool copy_metadata(const fs::path& source, const fs::path& target, bool with_icc) {
     detail::quiet_exiv2();
     std::unique_ptr<Exiv2::Image> src;
     if (check_file(source).kind != FileKind::Regular) return false;  // exiv2 would block on a FIFO
@@ -77,7 +77,7 @@ bool copy_metadata(const fs::path& source, const fs::path& target) {
     const Exiv2::XmpData& xmp = src->xmpData();
     // A CMYK frame was converted to RGB: its profile would misdescribe the result.
     const std::vector<unsigned char> icc = src->iccProfileDefined() ? detail::icc_profile(*src) : std::vector<unsigned char>{};
-    const bool has_icc = !icc.empty() && detail::icc_fits_rgb_or_grey(icc);
+    const bool has_icc = with_icc && !icc.empty() && detail::icc_fits_rgb_or_grey(icc);
     if (exif.empty() && xmp.empty() && !has_icc) return false;
     try {
         auto dst = Exiv2::ImageFactory::open(target.string());
