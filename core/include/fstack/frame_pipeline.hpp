@@ -87,6 +87,15 @@ public:
 private:
     FrameSource& source_;
     std::vector<std::unique_ptr<FrameAction>> actions_;
+    // The twins of actions_ that analyse the frames before the reference on a second thread
+    // (start(), with threads() > 1); empty: actions_ analyse every frame.
+    std::vector<std::unique_ptr<FrameAction>> lower_actions_;
+    std::vector<std::unique_ptr<FrameAction>>& actions_for(int index) {
+        return !lower_actions_.empty() && index < reference_ ? lower_actions_ : actions_;
+    }
+    const std::vector<std::unique_ptr<FrameAction>>& actions_for(int index) const {
+        return !lower_actions_.empty() && index < reference_ ? lower_actions_ : actions_;
+    }
     FramePipelineOptions options_;
     Progress& progress_;
     int reference_ = 0;

@@ -13,6 +13,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
+#include "fstack/threads.hpp"
 
 namespace fstack {
 
@@ -101,6 +102,11 @@ void ProcessedFrameSource::start() {
         prepare();
         return;
     }
+    // Both halves of the stack at once where there are threads for them and no plots (the
+    // reference's would be written by both chains).
+    const int n = source_.size();
+    if (threads() > 1 && reference_ > 0 && reference_ + 1 < n && options_.plot_path.empty())
+        for (const auto& a : actions_) lower_actions_.push_back(a->clone());
     background_ = std::make_unique<Background>(progress_);
     Background& b = *background_;
     b.ready.assign(static_cast<size_t>(source_.size()), 0);
@@ -155,7 +161,7 @@ std::vector<std::vector<float>> ProcessedFrameSource::gains() {
     if (background_) wait_for(-1);
     std::vector<std::vector<float>> out(static_cast<size_t>(size()));
     for (int i = 0; i < size(); ++i)
-        for (const auto& action : actions_) {
+        for (const auto& action : actions_for(i)) {
             const std::vector<float> g = action->applied_gain(i);
             std::vector<float>& total = out[size_t(i)];
             if (g.empty()) continue;
@@ -215,42 +221,99 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
         reduced = reduced && a->analyses_reduced();
     }
     progress.stage("frame actions (" + names + ")", n);
-    int done = 0;
+    std::atomic<int> done{0};
     std::vector<FrameVisit> order = visiting_order(n, reference_, options_.step_process);
     if (lower_first)  // the two halves depend on the reference only: either may go first
         std::stable_partition(order.begin() + 1, order.end(), [&](const FrameVisit& v) { return v.index < reference_; });
-    for (const FrameVisit& visit : order) {
-        progress.check_cancel();
-        const cv::Mat original = read(visit.index);
-        depth_ = original.depth();
-        geometry_->frame_size = original.size();
-        context.max_value = max_code_value(depth_);
-        cv::Mat analysed = original;
-        const int longest = std::max(original.cols, original.rows);
-        if (reduced && longest > options_.analysis_size) {
-            const double s = double(options_.analysis_size) / longest;
-            const cv::Size small(std::max(1, int(std::lround(original.cols * s))), std::max(1, int(std::lround(original.rows * s))));
-            cv::resize(original, analysed, small, 0, 0, cv::INTER_AREA);
-            context.analysis_scale = double(small.width) / original.cols;
+    const auto visit_all = [&](const std::vector<FrameVisit>& visits, std::vector<std::unique_ptr<FrameAction>>& actions,
+                               FrameActionContext& ctx, bool counts_reference) {
+        for (const FrameVisit& visit : visits) {
+            progress.check_cancel();
+            const cv::Mat original = read(visit.index);
+            if (counts_reference) depth_ = original.depth();
+            ctx.geometry->frame_size = original.size();
+            ctx.max_value = max_code_value(original.depth());
+            cv::Mat analysed = original;
+            const int longest = std::max(original.cols, original.rows);
+            if (reduced && longest > options_.analysis_size) {
+                const double s = double(options_.analysis_size) / longest;
+                const cv::Size small(std::max(1, int(std::lround(original.cols * s))),
+                                     std::max(1, int(std::lround(original.rows * s))));
+                cv::resize(original, analysed, small, 0, 0, cv::INTER_AREA);
+                ctx.analysis_scale = double(small.width) / original.cols;
+            }
+            cv::Mat f = to_action_float(analysed);
+            for (auto& action : actions) {
+                f = naming_frame(source_, visit.index, [&] {
+                    return visit.index == reference_ ? action->begin(f, ctx)
+                                                     : action->process(f, visit.index, visit.neighbour);
+                });
+            }
+            // What frame() will give: the replay at full size where every action replays natively.
+            if (sink)
+                sink(visit.index, replays_native() ? replay(original, visit.index)
+                                                   : from_action_float(f, original.depth()));
+            if (visit.index != reference_ || counts_reference) progress.step(++done);
+            if (background_) {
+                std::lock_guard<std::mutex> lock(background_->mutex);
+                background_->ready[static_cast<size_t>(visit.index)] = 1;
+                background_->changed.notify_all();
+            }
         }
-        cv::Mat f = to_action_float(analysed);
-        for (auto& action : actions_) {
-            f = naming_frame(source_, visit.index, [&] {
-                return visit.index == reference_ ? action->begin(f, context)
-                                                 : action->process(f, visit.index, visit.neighbour);
-            });
+    };
+    if (lower_actions_.empty()) {
+        visit_all(order, actions_, context, true);
+        prepared_ = true;
+        return;
+    }
+    // The two halves at once: the frames above the reference with actions_, those below with
+    // their twins lower_actions_, each chain begun on the reference, each with its own geometry
+    // (merged below). Each chain does what the one-chain pass does for its half: the same result.
+    std::vector<FrameVisit> upper, lower;
+    for (const FrameVisit& v : order) {
+        if (v.index >= reference_) upper.push_back(v);
+        if (v.index <= reference_) lower.push_back(v);
+    }
+    FrameActionContext lower_context = context;
+    auto lower_geometry = std::make_shared<FrameGeometry>(*geometry_);
+    lower_context.geometry = lower_geometry;
+    std::exception_ptr upper_failure, lower_failure;
+    std::thread lower_chain([&] {
+        try {
+            visit_all(lower, lower_actions_, lower_context, false);
+        } catch (...) {
+            lower_failure = std::current_exception();
+            background_->stop = true;  // the other chain ends at its next check
         }
-        // What frame() will give: the replay at full size where every action replays natively.
-        if (sink) sink(visit.index, replays_native() ? replay(original, visit.index) : from_action_float(f, depth_));
-        progress.step(++done);
-        if (background_) {
-            std::lock_guard<std::mutex> lock(background_->mutex);
-            background_->ready[static_cast<size_t>(visit.index)] = 1;
-            background_->changed.notify_all();
+    });
+    try {
+        visit_all(upper, actions_, context, true);
+    } catch (...) {
+        upper_failure = std::current_exception();
+        background_->stop = true;
+    }
+    lower_chain.join();
+    // The error that ended a chain, not the other chain's "cancelled" that it caused.
+    const auto is_cancel = [](const std::exception_ptr& e) {
+        try {
+            std::rethrow_exception(e);
+        } catch (const Error& error) {
+            return error.kind() == ErrorKind::Cancelled;
+        } catch (...) {
+            return false;
         }
+    };
+    if (upper_failure && lower_failure && is_cancel(upper_failure)) std::rethrow_exception(lower_failure);
+    if (upper_failure) std::rethrow_exception(upper_failure);
+    if (lower_failure) std::rethrow_exception(lower_failure);
+    for (int i = 0; i < reference_; ++i) {
+        geometry_->to_reference[size_t(i)] = lower_geometry->to_reference[size_t(i)];
+        geometry_->aligned[size_t(i)] = lower_geometry->aligned[size_t(i)];
+        geometry_->registration_error[size_t(i)] = lower_geometry->registration_error[size_t(i)];
     }
     prepared_ = true;
 }
+
 
 cv::Mat ProcessedFrameSource::frame(int index) {
     if (actions_.empty()) return source_.frame(index);
@@ -295,12 +358,12 @@ cv::Mat ProcessedFrameSource::replay(const cv::Mat& original, int index) {
         // Every action works on the frame's own depth: no full-size float copy, and a frame no
         // action changes comes out as it was read.
         cv::Mat f = original;
-        for (auto& action : actions_)
+        for (auto& action : actions_for(index))
             f = naming_frame(source_, index, [&] { return action->replay(f, index); });
         return f;
     }
     cv::Mat f = to_action_float(original);
-    for (auto& action : actions_)
+    for (auto& action : actions_for(index))
         f = naming_frame(source_, index, [&] { return action->replay(f, index); });
     return from_action_float(f, original.depth());
 }
