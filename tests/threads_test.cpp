@@ -192,6 +192,29 @@ TEST(Threads, CliResultFilesAreByteIdentical) {
     }
 }
 
+// One stack at a time on two threads, with the default alignment analysing on its own thread:
+// each pass used to set OpenCV's thread count while that thread was inside OpenCV's TBB arena,
+// and about one run in ten of this batch ended with SIGSEGV (a Slurm array task did).
+TEST(Threads, BatchOfSmallAlignedStacksOnTwoThreadsNeverCrashes) {
+    const fstack::test::TempDir dir("fstack-threads-batch");
+    const fs::path in = dir.path() / "in";
+    fs::create_directories(in);
+    cv::RNG rng(7);
+    for (int i = 1; i <= 96; ++i) {
+        cv::Mat m(72, 96, CV_8UC3);
+        rng.fill(m, cv::RNG::UNIFORM, 0, 255);
+        cv::GaussianBlur(m, m, cv::Size(), 1 + ((i - 1) % 8) * 0.5);
+        ASSERT_TRUE(cv::imwrite((in / ("scan_" + std::to_string(i) + ".jpg")).string(), m));
+    }
+    for (int run = 0; run < 15; ++run) {
+        const fs::path out = dir.path() / ("out" + std::to_string(run));
+        const auto r = fstack::test::fstack_cli({"batch", in.string(), "-o", out.string(), "--stack-size", "8",
+                                                 "--stacker", "focusmeasure", "--jobs", "1", "--threads", "2", "-q"});
+        ASSERT_EQ(r.exit_code, 0) << "run " << run << ": " << r.output;
+        EXPECT_EQ(std::distance(fs::directory_iterator(out), fs::directory_iterator()), 12);
+    }
+}
+
 TEST(Threads, BadThreadCountsAreUsageErrors) {
     for (const std::string bad : {"-1", "1025", "two"}) {
         const auto r = fstack::test::fstack_cli({"stack", "nowhere", "-o", "x.png", "--threads", bad});

@@ -50,18 +50,6 @@ int frames_in_flight(const Stacker& stacker, const FrameSource& source) {
     return static_cast<int>(std::min<double>(wanted, 1 + std::floor(room / per_frame)));
 }
 
-// Sets OpenCV's thread count for its lifetime.
-class OpenCvThreads {
-public:
-    explicit OpenCvThreads(int n) : previous_(cv::getNumThreads()) { cv::setNumThreads(n); }
-    ~OpenCvThreads() { cv::setNumThreads(previous_); }
-    OpenCvThreads(const OpenCvThreads&) = delete;
-    OpenCvThreads& operator=(const OpenCvThreads&) = delete;
-
-private:
-    int previous_;
-};
-
 // Errors of a frame name it (the source's file name and index), as the serial loop's did.
 [[noreturn]] void rethrow_for_frame(const Error& e, const FrameSource& source, int i) {
     if (!e.file().empty()) throw e;
@@ -77,9 +65,10 @@ void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, i
         std::future<Stacker::FrameWork> work;
     };
     std::deque<Pending> pending;
-    // OpenCV's own loops run inside one TBB arena whose slots the frames' threads would queue
-    // for: they ran one at a time. The frames in flight are the parallelism now.
-    const OpenCvThreads serial_opencv(1);
+    // OpenCV's thread count is left alone: cv::setNumThreads() re-creates its TBB arena, and
+    // the alignment's analysing thread may be inside it (a Slurm task crashed with SIGSEGV when
+    // each pass set and restored it). Measured: OpenCV's threads at 1 or 2 during the passes
+    // made no difference to the time.
     const auto merge_oldest = [&] {
         Pending& p = pending.front();
         while (p.work.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) stacker.check_cancel();
