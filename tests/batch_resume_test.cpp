@@ -13,18 +13,6 @@
 
 namespace {
 
-// clang says so through __has_feature, gcc through __SANITIZE_ADDRESS__.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kUnderAddressSanitizer = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kUnderAddressSanitizer = true;
-#else
-constexpr bool kUnderAddressSanitizer = false;
-#endif
-#else
-constexpr bool kUnderAddressSanitizer = false;
-#endif
 using namespace fstack::test::cli;
 
 constexpr int kStacks = 3, kFrames = 3;
@@ -109,7 +97,7 @@ TEST_F(BatchResume, OnlyWholeOutputsCountAsDone) {
 // -j 300 in a 500 MB address space (ulimit -v, usual on HPC nodes): fewer threads, a warning, the
 // batch done, a summary; not SIGABRT.
 TEST_F(BatchResume, MoreJobsThanThreadsCanBeMadeFallsBack) {
-    if (kUnderAddressSanitizer)
+    if (fstack::test::kUnderAddressSanitizer)
         GTEST_SKIP() << "AddressSanitizer maps terabytes of shadow memory, which no ulimit -v allows: "
                         "this test runs in the Release build";
     std::string command = "ulimit -v 500000; " + fstack::test::shell_quote(fstack::test::cli_path()) + " batch " +

@@ -13,6 +13,21 @@
 
 namespace fstack::test {
 
+// Whether this test binary is built with AddressSanitizer (clang says so through __has_feature,
+// gcc through __SANITIZE_ADDRESS__): tests of address-space limits and of peak memory in a small
+// cgroup skip there, saying so (ASan's shadow memory and quarantine are not fstack's).
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAddressSanitizer = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool kUnderAddressSanitizer = true;
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 // A fresh, empty folder under the system temp dir, removed when the object goes.
 class TempDir {
 public:
