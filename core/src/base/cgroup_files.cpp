@@ -90,4 +90,11 @@ std::vector<CgroupHierarchy> own_cgroups(const fs::path& root, const std::string
     return found;
 }
 
+void for_each_up(const CgroupHierarchy& h, const std::function<void(const fs::path&)>& visit) {
+    for (fs::path folder = h.own;; folder = folder.parent_path()) {
+        visit(folder);
+        if (folder == h.top || !folder.has_relative_path() || folder.parent_path() == folder) return;
+    }
+}
+
 }  // namespace fstack

@@ -4,6 +4,7 @@
 // unified one, or v1's with that controller; both on a hybrid system). Read by the memory
 // status (cgroup_memory.cpp) and the CPU quota (threads.cpp).
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,5 +19,9 @@ struct CgroupHierarchy {
 // From /proc/self/cgroup and /proc/self/mountinfo under `root`; `controller` names the v1
 // hierarchy to take ("memory", "cpu"). Never throws; missing files give no entries.
 std::vector<CgroupHierarchy> own_cgroups(const std::filesystem::path& root, const std::string& controller);
+
+// Calls `visit` on the process's cgroup and each ancestor up to the mount's top: a limit on any
+// of them bounds the process.
+void for_each_up(const CgroupHierarchy& h, const std::function<void(const std::filesystem::path&)>& visit);
 
 }  // namespace fstack

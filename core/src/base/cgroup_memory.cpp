@@ -61,23 +61,18 @@ struct Files {
 constexpr Files kV2{"memory.max", "memory.current", "inactive_file"};
 constexpr Files kV1{"memory.limit_in_bytes", "memory.usage_in_bytes", "total_inactive_file"};
 
-// Walks from the process's cgroup up to the mount's top, folding each limit into `status`.
-void walk(const fs::path& top, fs::path folder, const Files& files, MemoryStatus& status) {
-    for (;;) {
-        std::uint64_t limit = 0;
-        if (read_limit(folder / files.limit, limit) && limit > 0) {
-            const std::uint64_t usage = read_number(folder / files.usage);
-            const std::uint64_t inactive = read_key(folder / "memory.stat", files.inactive);
-            const std::uint64_t used = usage > inactive ? usage - inactive : 0;
-            const std::uint64_t room = std::max<std::uint64_t>(1, limit > used ? limit - used : 0);
-            status.cgroup_limit = status.cgroup_limit == 0 ? limit : std::min(status.cgroup_limit, limit);
-            if (status.cgroup_room == 0 || room < status.cgroup_room) {
-                status.cgroup_room = room;
-                status.cgroup = folder.string();
-            }
-        }
-        if (folder == top || !folder.has_relative_path() || folder.parent_path() == folder) return;
-        folder = folder.parent_path();
+// Folds one cgroup's limit into `status`.
+void fold_limit(const fs::path& folder, const Files& files, MemoryStatus& status) {
+    std::uint64_t limit = 0;
+    if (!read_limit(folder / files.limit, limit) || limit == 0) return;
+    const std::uint64_t usage = read_number(folder / files.usage);
+    const std::uint64_t inactive = read_key(folder / "memory.stat", files.inactive);
+    const std::uint64_t used = usage > inactive ? usage - inactive : 0;
+    const std::uint64_t room = std::max<std::uint64_t>(1, limit > used ? limit - used : 0);
+    status.cgroup_limit = status.cgroup_limit == 0 ? limit : std::min(status.cgroup_limit, limit);
+    if (status.cgroup_room == 0 || room < status.cgroup_room) {
+        status.cgroup_room = room;
+        status.cgroup = folder.string();
     }
 }
 
@@ -95,7 +90,7 @@ MemoryStatus read_memory_status(const fs::path& root) {
         status.system = (available + read_key(meminfo, "SwapFree:")) * 1024;
     for (const CgroupHierarchy& h : own_cgroups(root, "memory")) {
         status.own.push_back({h.own, h.v1});
-        walk(h.top, h.own, h.v1 ? kV1 : kV2, status);
+        for_each_up(h, [&](const fs::path& folder) { fold_limit(folder, h.v1 ? kV1 : kV2, status); });
     }
     return status;
 }

@@ -46,14 +46,11 @@ double quota_of(const fs::path& folder, bool v1) {
 
 double cgroup_cpu_quota(const fs::path& root) {
     double smallest = 0;
-    for (const CgroupHierarchy& h : own_cgroups(root, "cpu")) {
-        for (fs::path folder = h.own;;) {
+    for (const CgroupHierarchy& h : own_cgroups(root, "cpu"))
+        for_each_up(h, [&](const fs::path& folder) {
             const double q = quota_of(folder, h.v1);
             if (q > 0 && (smallest == 0 || q < smallest)) smallest = q;
-            if (folder == h.top || !folder.has_relative_path() || folder.parent_path() == folder) break;
-            folder = folder.parent_path();
-        }
-    }
+        });
     return smallest;
 }
 

@@ -64,11 +64,9 @@ void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, i
         int index;
         std::future<Stacker::FrameWork> work;
     };
+    // (OpenCV's thread count is not changed here: cv::setNumThreads() re-creates its TBB arena,
+    // which the alignment's analysing thread may be inside.)
     std::deque<Pending> pending;
-    // OpenCV's thread count is left alone: cv::setNumThreads() re-creates its TBB arena, and
-    // the alignment's analysing thread may be inside it (a Slurm task crashed with SIGSEGV when
-    // each pass set and restored it). Measured: OpenCV's threads at 1 or 2 during the passes
-    // made no difference to the time.
     const auto merge_oldest = [&] {
         Pending& p = pending.front();
         while (p.work.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) stacker.check_cancel();
