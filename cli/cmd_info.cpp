@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `fstack info`: what this fstack sees of the machine it runs on (a cluster node, a container,
-// a Slurm step): cores and the memory figures its checks use.
+// a Slurm step): cores, the memory figures its checks use, and the CUDA devices.
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -9,6 +9,8 @@
 
 #include "command.hpp"
 #include "exit_codes.hpp"
+#include "fstack/device.hpp"
+#include "fstack/kernels/device/device.hpp"
 #include "fstack/threads.hpp"
 #include "fstack/cgroup_memory.hpp"
 #include "fstack/limits.hpp"
@@ -31,6 +33,12 @@ int run_info() {
     std::printf("cgroup memory limit: %s\n", limit == 0 ? "none" : memory_text(limit).c_str());
     std::printf("memory available: %s\n", memory_text(available_memory()).c_str());
     std::printf("batch memory budget: %s\n", memory_text(default_memory_budget()).c_str());
+    std::string why;
+    const std::vector<kernels::GpuInfo> gpus = kernels::gpu_devices(&why);
+    if (gpus.empty()) std::printf("CUDA devices: none (%s)\n", why.c_str());
+    for (const kernels::GpuInfo& g : gpus)
+        std::printf("CUDA device: %s\n", Device{Device::Kind::Cuda, g.index}.describe().c_str());
+    std::printf("device: %s (the default of --device, auto)\n", device().describe().c_str());
     return kExitOk;
 }
 
@@ -39,7 +47,8 @@ int run_info() {
 Command add_info_command(CLI::App& root) {
     CLI::App* app = root.add_subcommand(
         "info", "Print what fstack sees of this machine: cores, the cgroup's memory limit (a container, a\n"
-                "Slurm step), the memory available to a stack, and fstack batch's default --max-memory.");
+                "Slurm step), the memory available to a stack, fstack batch's default --max-memory, and the\n"
+                "CUDA devices --device can use (none, and why, where there is no GPU).");
     app->footer(
         "cgroup memory limit: the smallest limit on this process's cgroup and its ancestors (v1 or v2).\n"
         "memory available: what a stack is checked against before any work (frames too large for it\n"

@@ -20,10 +20,12 @@ struct RunArgs {
     bool quiet = false;
     bool verbose = false;
     int threads = 0;
+    std::string device;  // empty: the job file's [job] device, else auto
 };
 
 int run_job(const RunArgs& a) {
     set_threads(a.threads);
+    apply_device_option(a.device);
     ProgressBar progress(choose_progress_mode(a.quiet), a.verbose);
     // The whole file is read and checked before the first action starts.
     const std::unique_ptr<StackJob> job = load_job_file(a.job_file);
@@ -32,6 +34,7 @@ int run_job(const RunArgs& a) {
         return kExitOk;
     }
     job->set_overwrite(a.overwrite);
+    if (!a.device.empty()) job->set_device(device());  // --device replaces [job] device
     job->run(progress);
     progress.finish();
     return kExitOk;
@@ -53,6 +56,7 @@ Command add_run_command(CLI::App& root) {
     app->add_flag("--overwrite", args->overwrite,
                   "Replace the outputs of an earlier run (without it an existing output is refused before any work)");
     add_threads_option(*app, args->threads);
+    add_device_option(*app, args->device);
     CLI::Option* quiet = app->add_flag("-q,--quiet", args->quiet, "Print nothing but errors")->group("Messages");
     app->add_flag("-v,--verbose", args->verbose, "Also print debugging notes")->excludes(quiet)->group("Messages");
     return Command{app, [args] { return run_job(*args); }};

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "input_options.hpp"
 
+#include "fstack/device.hpp"
 #include "fstack/raw.hpp"
 #include "fstack/stack_frames.hpp"
 #include "fstack/threads.hpp"
@@ -17,8 +18,23 @@ void add_threads_option(CLI::App& app, int& threads) {
         ->group("Performance");
 }
 
+void add_device_option(CLI::App& app, std::string& device) {
+    app.add_option("--device", device,
+                   "Where to stack: auto (a CUDA GPU where this build has CUDA and one answers, else the "
+                   "CPU), cpu, cuda or cuda:N (an error where no GPU can be used). The pyramid stacker runs "
+                   "on the GPU; the other stackers and the frame actions on the CPU (README: GPU)")
+        ->default_str("auto")
+        ->type_name("DEVICE")
+        ->group("Performance");
+}
+
+void apply_device_option(const std::string& device) {
+    if (!device.empty()) set_device(resolve_device(device, "--device"));
+}
+
 void add_input_options(CLI::App& app, InputOptions& o, const std::string& group) {
     add_threads_option(app, o.threads);
+    add_device_option(app, o.device);
     app.add_option("--max-pixels", o.max_pixels,
                    "Refuse frames with more pixels than this, from their header, before decoding "
                    "(a guard against damaged files and decompression bombs; 0: no limit)")
@@ -58,6 +74,7 @@ void add_input_options(CLI::App& app, InputOptions& o, const std::string& group)
 void apply_input_options(const InputOptions& o) {
     set_max_pixels(o.max_pixels);
     set_threads(o.threads);
+    apply_device_option(o.device);
 }
 
 void configure_source(const InputOptions& o, FileFrameSource& source, const std::filesystem::path& output) {

@@ -4,9 +4,15 @@
 
 namespace fstack::kernels {
 
+bool gpu_available(std::string* why) { return !gpu_devices(why).empty(); }
+
 #if !defined(FSTACK_HAVE_CUDA)
-bool gpu_available(std::string* why) {
+std::vector<GpuInfo> gpu_devices(std::string* why) {
     if (why) *why = "fstack was built without CUDA (no toolkit found at build time)";
+    return {};
+}
+bool gpu_memory(int, size_t&, size_t&, std::string* why) {
+    if (why) *why = "fstack was built without CUDA";
     return false;
 }
 #endif

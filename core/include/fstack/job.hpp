@@ -32,6 +32,8 @@ struct JobContext {
     // Replace existing outputs (`fstack run --overwrite`); otherwise an existing output is refused
     // before any work, as `fstack stack` refuses it.
     bool overwrite = false;
+    // Where its stacks run ([job] device, or `fstack run --device`); unset: the process's device().
+    std::optional<Device> device;
     // What the job reads that none of its actions writes (its frames, folders, masks, exif
     // sources): no action may write over them or into their folders. Set by StackJob::run.
     InputFiles sources;
@@ -91,10 +93,14 @@ public:
     const std::string& name() const { return name_; }
     // Replace existing outputs instead of refusing them (default: refused, as by fstack stack).
     void set_overwrite(bool overwrite) { overwrite_ = overwrite; }
+    // Where its stacks run (the job file's [job] device; `fstack run --device` replaces it).
+    void set_device(const Device& device) { device_ = device; }
+    const std::optional<Device>& device() const { return device_; }
 
 private:
     std::string name_;
     bool overwrite_ = false;
+    std::optional<Device> device_;
     std::filesystem::path working_path_, input_path_;
     std::vector<std::unique_ptr<Action>> actions_;
 };
@@ -133,6 +139,7 @@ protected:
         WriteOptions write;  // with the metadata source resolved
     };
     Prepared prepare(JobContext& context) const;
+    StackOptions stack_options(const JobContext& context) const;
     virtual const char* type_name() const { return "FocusStack"; }
 
     std::string name_;

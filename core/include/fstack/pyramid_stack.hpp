@@ -47,6 +47,7 @@ public:
     void begin_pass(int pass) override;
     cv::Mat finish() override;
     std::unique_ptr<Stacker> clone() const override;
+    std::unique_ptr<Stacker> for_device(const Device& device) const override;
     const PyramidStackOptions& options() const { return options_; }
 
     FrameWork prepare(const cv::Mat& frame, int index) const override;
@@ -66,5 +67,11 @@ private:
     cv::Mat base_sum_, base_weight_;  // the seed's averaged base
     int channels_ = 0;
 };
+
+// PyramidStack's GPU pipeline (kernels/.../pyramid/fusion.hpp) as a Stacker: on CUDA device
+// `cuda_device` (what for_device gives), or with -1 on the host executor, which runs the same
+// pipeline pixel by pixel on the CPU (slow: the tests check the GPU path's logic with it).
+// Throws Error(Usage) where the device cannot be used.
+std::unique_ptr<Stacker> make_pyramid_engine_stack(const PyramidStackOptions& options, int cuda_device);
 
 }  // namespace fstack

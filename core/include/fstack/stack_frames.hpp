@@ -3,11 +3,13 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "fstack/device.hpp"
 #include "fstack/frame_pipeline.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/params.hpp"
@@ -49,6 +51,8 @@ struct StackOptions {
     // Crop the result, its depth map and its frames to the area every aligned frame covers
     // (crop_area()); off: the frame size, the borders filled by the alignment's border mode.
     bool crop = false;
+    // Where to stack (device.hpp); unset: the process's device(), auto unless a front end set it.
+    std::optional<Device> device;
 };
 
 // The rectangle a cropped result keeps: covered_area(*result.geometry), or empty where there is

@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "fstack/device.hpp"
 #include "fstack/progress.hpp"
 
 namespace fstack {
@@ -60,6 +61,10 @@ public:
     int frame_count() const { return frame_count_; }
 
     virtual std::unique_ptr<Stacker> clone() const = 0;
+
+    // This stacker's twin on `device` (same options, same result within one level of 8-bit),
+    // or null where it has no path there: the stacking step asks once, for --device cuda.
+    virtual std::unique_ptr<Stacker> for_device(const Device& device) const;
 
     // The run's Progress (run_stacker sets it): polled between the steps of one frame, so that
     // a signal ends a stack of 150 MP frames within about a second, not at the next frame.

@@ -48,6 +48,7 @@ void StackJob::run(Progress& progress) {
     JobContext context{working_path_, input_path_, {}, &progress};
     context.job_name = name_;
     context.overwrite = overwrite_;
+    context.device = device_;
 
     // Before any work: the job's sources (what it reads that no action of it writes), then every
     // action's outputs against its inputs, those of the actions before it and the sources.
@@ -225,12 +226,19 @@ FocusStack::Prepared FocusStack::prepare(JobContext& context) const {
     return p;
 }
 
+StackOptions FocusStack::stack_options(const JobContext& context) const {
+    StackOptions o;
+    o.denoise = options_.denoise;
+    o.device = context.device;
+    return o;
+}
+
 fs::path FocusStack::run(JobContext& context) {
     Progress& progress = *context.progress;
     const Prepared p = prepare(context);
     const fs::path out = output_file(p.out_dir, p.frames.front(), options_);
     FileFrameSource frames = raw_source(p.frames, out, options_, progress);
-    const StackResult result = stack(frames, FramePipeline{}, *stacker_, {options_.denoise}, progress);
+    const StackResult result = stack(frames, FramePipeline{}, *stacker_, stack_options(context), progress);
     write_image(out, result.image, with_raw_profile(p.write, frames));
     progress.info("wrote " + out.string());
     if (!options_.depth_map_path.empty()) {
@@ -261,7 +269,7 @@ fs::path FocusStackBunch::run(JobContext& context) {
     const Prepared p = prepare(context);
     const auto ranges = bunch_ranges(static_cast<int>(p.frames.size()), frames_, overlap_);
     FileFrameSource frames = raw_source(p.frames, output_file(p.out_dir, p.frames.front(), options_), options_, progress);
-    stack_bunches(frames, FramePipeline{}, *stacker_, ranges, {options_.denoise}, progress,
+    stack_bunches(frames, FramePipeline{}, *stacker_, ranges, stack_options(context), progress,
                   [&](size_t b, const StackResult& result) {
                       write_image(output_file(p.out_dir, p.frames[size_t(ranges[b].begin)], options_), result.image,
                                   with_raw_profile(p.write, frames));

@@ -402,9 +402,12 @@ std::unique_ptr<StackJob> JobFileParser::parse() {
         job_input_ = *v;
         check_input(job, "input_path", working_, job_input_);
     }
+    std::optional<Device> device;
+    if (auto v = job.string("device")) device = checked(job, "device", [&] { return resolve_device(*v, ""); });
     job.finish();
 
     auto result = std::make_unique<StackJob>(name, working_, job_input_);
+    if (device) result->set_device(*device);
     const toml::array* actions_array = root.array("action");
     if (!actions_array || actions_array->empty())
         jobfile::fail(file_, root.line(), "action", "missing: at least one [[action]] table");

@@ -147,14 +147,26 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     return stacker.finish();
 }
 
-StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength, Progress& progress) {
+namespace {
+
+// The stacking step on `device`: the stacker's twin there where it has one (made here, once),
+// else the stacker itself on the CPU.
+StackResult stack_on(Stacker& stacker, FrameSource& frames, double denoise_strength, const Device& device,
+                     Progress& progress) {
     if (frames.size() == 0) throw Error(ErrorKind::Input, "no frames to stack");
     if (frames.size() == 1)
         throw Error(ErrorKind::Input, frames.frame_name(0), 0,
                     "only one frame: a focus stack needs at least two frames");
+    std::unique_ptr<Stacker> twin;
+    if (device.cuda()) {
+        twin = stacker.for_device(device);
+        progress.log(LogLevel::Debug, twin ? "stacking on " + device.describe()
+                                           : stacker.name() + " has no GPU path: it runs on the CPU");
+    }
+    Stacker& s = twin ? *twin : stacker;
     StackResult result;
-    result.image = run_stacker(stacker, frames, progress);
-    result.depth_map = stacker.depth_map();
+    result.image = run_stacker(s, frames, progress);
+    result.depth_map = s.depth_map();
     result.frame_count = frames.size();
     if (denoise_strength > 0) {
         progress.stage("denoise", 1);
@@ -162,6 +174,12 @@ StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_s
         progress.step(1);
     }
     return result;
+}
+
+}  // namespace
+
+StackResult stack_frames(Stacker& stacker, FrameSource& frames, double denoise_strength, Progress& progress) {
+    return stack_on(stacker, frames, denoise_strength, device(), progress);
 }
 
 namespace {
@@ -201,10 +219,11 @@ void crop_result(StackResult& result, const cv::Rect& area) {
 
 StackResult stack(FrameSource& source, const FramePipeline& pipeline, Stacker& stacker, const StackOptions& options,
                   Progress& progress) {
-    if (source.size() < 2) return stack_frames(stacker, source, options.denoise, progress);  // its error
+    const Device on = options.device.value_or(device());
+    if (source.size() < 2) return stack_on(stacker, source, options.denoise, on, progress);  // its error
     check_memory(source, pipeline, stacker, options.denoise, false);
     std::shared_ptr<FrameSource> frames = process_frames(source, pipeline, progress);
-    StackResult result = stack_frames(stacker, *frames, options.denoise, progress);
+    StackResult result = stack_on(stacker, *frames, options.denoise, on, progress);
     if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) {
         result.geometry = processed->geometry();
         result.gains = processed->gains();
@@ -235,7 +254,7 @@ void stack_bunches(FrameSource& source, const FramePipeline& pipeline, const Sta
             result.frame_count = 1;
         } else {
             const std::unique_ptr<Stacker> stacker = prototype.clone();
-            result = stack_frames(*stacker, *bunch, options.denoise, progress);
+            result = stack_on(*stacker, *bunch, options.denoise, options.device.value_or(device()), progress);
         }
         result.frames = bunch;
         if (auto* processed = dynamic_cast<ProcessedFrameSource*>(frames.get())) {

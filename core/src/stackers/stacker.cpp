@@ -42,6 +42,8 @@ void Stacker::add(const cv::Mat& frame) {
     merge(work, index);
 }
 
+std::unique_ptr<Stacker> Stacker::for_device(const Device&) const { return nullptr; }
+
 void Stacker::check_cancel() const {
     if (std::this_thread::get_id() != driver_) {
         if (cancelled_.load()) throw Error(ErrorKind::Cancelled, "cancelled");

@@ -85,13 +85,7 @@ cv::Mat PyramidKernel::collapse(const std::vector<cv::Mat>& pyramid) const {
 }
 
 int pyramid_levels(cv::Size size, int min_size) {
-    int levels = 1;
-    int s = std::min(size.width, size.height);
-    while (s / 2 >= std::max(min_size, 2)) {
-        s = (s + 1) / 2;
-        ++levels;
-    }
-    return levels;
+    return kernels::pyramid_level_count(size.width, size.height, min_size);  // the GPU path's count too
 }
 
 }  // namespace fstack

@@ -24,6 +24,72 @@ FSTACK_HD void select_max_energy(float energy, const float* coeff, int channels,
     }
 }
 
+// The functors of the GPU executor (pyramid/fusion.hpp) over one level of w x h coefficients.
+struct SelectLevel {
+    const float* energy;
+    const float* coeff;
+    float* best_energy;
+    float* fused;
+    unsigned short* best_index;
+    int width, channels, frame_index;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        select_max_energy(energy[i], coeff + i * channels, channels, frame_index, best_energy + i,
+                          fused + i * channels, best_index + i);
+    }
+};
+
+// Pass 2 of the consistency rule: the coefficient of the frame the cleaned choice map names.
+struct TakeChosen {
+    const float* coeff;
+    const unsigned short* choice;
+    float* fused;
+    int width, channels, frame_index;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        if (choice[i] != frame_index) return;
+        for (int c = 0; c < channels; ++c) fused[i * channels + c] = coeff[i * channels + c];
+    }
+};
+
+// The seed's averaged base: sum += weight * base, weight_sum += weight; then sum / weight_sum
+// (0 where no weight: cv::divide's rule).
+struct AccumulateBase {
+    const float* base;
+    const float* weight;
+    float* sum;
+    float* weight_sum;
+    int width, channels;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        for (int c = 0; c < channels; ++c) sum[i * channels + c] += base[i * channels + c] * weight[i];
+        weight_sum[i] += weight[i];
+    }
+};
+struct DivideBase {
+    const float* sum;
+    const float* weight_sum;
+    float* out;
+    int width, channels;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        for (int c = 0; c < channels; ++c)
+            out[i * channels + c] = weight_sum[i] != 0.0f ? sum[i * channels + c] / weight_sum[i] : 0.0f;
+    }
+};
+
+// Number of levels of a pyramid whose coarsest level is at least min_size on its short side.
+FSTACK_HD int pyramid_level_count(int width, int height, int min_size) {
+    int levels = 1;
+    int s = width < height ? width : height;
+    const int floor = min_size > 2 ? min_size : 2;
+    while (s / 2 >= floor) {
+        s = (s + 1) / 2;
+        ++levels;
+    }
+    return levels;
+}
+
 // For each of n pixels: select_max_energy(energy[i], coeff + i*channels, ...).
 // best_index may be null. The CPU version (select.cpp) is always available.
 void cpu_select_max_energy(const float* energy, const float* coeff, int n, int channels,
