@@ -22,7 +22,7 @@ void add_device_option(CLI::App& app, std::string& device) {
     app.add_option("--device", device,
                    "Where to stack: auto (a CUDA GPU where this build has CUDA and one answers, else the "
                    "CPU), cpu, cuda or cuda:N (an error where no GPU can be used). The pyramid stacker runs "
-                   "on the GPU; the other stackers and the frame actions on the CPU (README: GPU)")
+                   "on the GPU; the other stackers, the frame actions and --denoise (no CUDA non-local means in Debian's OpenCV) on the CPU (README: GPU)")
         ->default_str("auto")
         ->type_name("DEVICE")
         ->group("Performance");
