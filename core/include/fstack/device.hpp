@@ -18,7 +18,6 @@ struct Device {
     std::string name() const;
     // "cpu", "cuda:0 (NVIDIA H200, 139.8 GiB, compute 9.0)"
     std::string describe() const;
-    bool operator==(const Device& o) const { return kind == o.kind && (kind == Kind::Cpu || index == o.index); }
 };
 
 // The values --device and [job] device take, for the help and the messages.

@@ -100,7 +100,7 @@ public:
             const auto [lw, lh] = size_[l];
             const float* level = f(gauss_[l]);
             if (!base) {
-                reduce(f(gauss_[l]), f(gauss_[l + 1]), l);
+                reduce(f(gauss_[l]), lw, lh, cn_, f(gauss_[l + 1]));
                 expand(f(gauss_[l + 1]), l, f(gauss_[l]), -1.0f, f(band_));  // band = G_l - expand
                 level = f(band_);
             }
@@ -120,7 +120,7 @@ public:
                 // Max-pool the finer level's energy, then reduce it to this level.
                 const auto [fw, fh] = size_[l - 1];
                 exec_.run(fw, fh, Dilate3{carried, f(plane_[2]), fw, fh});
-                reduce_plane(f(plane_[2]), fw, fh, base ? e : f(plane_[3]));
+                reduce(f(plane_[2]), fw, fh, 1, base ? e : f(plane_[3]));
                 if (!base) exec_.run(lw, lh, AddPlane{f(plane_[3]), e, lw});
             }
             carried = e;
@@ -181,21 +181,12 @@ private:
     }
     bool averaged_base() const { return !p_.cross_scale || size_.size() == 1; }
 
-    // G_{l+1} = every other sample of the blurred G_l.
-    void reduce(const float* src, float* dst, int l) {
-        const auto [w, h] = size_[l];
+    // Every other sample of the blurred w x h image of `channels` channels (G_{l+1} from G_l;
+    // one plane for the carried energy).
+    void reduce(const float* src, int w, int h, int channels, float* dst) {
         const int hw = (w + 1) / 2, hh = (h + 1) / 2;
-        ReduceRows rows{src, f(tmp_), w, cn_, {}};
-        ReduceCols cols{f(tmp_), dst, hw, h, cn_, {}};
-        for (int i = 0; i < 5; ++i) rows.w[i] = cols.w[i] = gen_[i];
-        exec_.run(hw, h, rows);
-        exec_.run(hw, hh, cols);
-    }
-    // The same for one plane of w x h.
-    void reduce_plane(const float* src, int w, int h, float* dst) {
-        const int hw = (w + 1) / 2, hh = (h + 1) / 2;
-        ReduceRows rows{src, f(tmp_), w, 1, {}};
-        ReduceCols cols{f(tmp_), dst, hw, h, 1, {}};
+        ReduceRows rows{src, f(tmp_), w, channels, {}};
+        ReduceCols cols{f(tmp_), dst, hw, h, channels, {}};
         for (int i = 0; i < 5; ++i) rows.w[i] = cols.w[i] = gen_[i];
         exec_.run(hw, h, rows);
         exec_.run(hw, hh, cols);
