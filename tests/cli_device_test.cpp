@@ -98,9 +98,19 @@ TEST(CliDevice, JobFileDeviceKey) {
     EXPECT_EQ(cpu.exit_code, 0) << cpu.output;
     EXPECT_TRUE(fs::exists(dir / "out_3" / "frame_1.png"));
     if (!kernels::gpu_available()) {
-        const auto cuda = fstack_cli({"run", "--check", job("cuda")});
+        // The key's form is checked with the file; the GPU when the job runs, which may be on
+        // another machine (a cluster node), and `run --device` replaces the key before that.
+        const std::string cuda_job = job("cuda");
+        const auto check = fstack_cli({"run", "--check", cuda_job});
+        EXPECT_EQ(check.exit_code, 0) << check.output;
+        const auto cuda = fstack_cli({"run", "-q", cuda_job});
         EXPECT_EQ(cuda.exit_code, 2) << cuda.output;
-        EXPECT_TRUE(contains(cuda.output, "no usable CUDA device")) << cuda.output;
+        EXPECT_TRUE(contains(cuda.output, cuda_job)) << cuda.output;
+        EXPECT_TRUE(contains(cuda.output, "key 'job.device': cuda: no usable CUDA device")) << cuda.output;
+        EXPECT_FALSE(fs::exists(dir / "out_4")) << "nothing is written before the device is known";
+        const auto on_cpu = fstack_cli({"run", "-q", "--device", "cpu", cuda_job});
+        EXPECT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
+        EXPECT_TRUE(fs::exists(dir / "out_4" / "frame_1.png"));
         const auto flag = fstack_cli({"run", "-q", "--device", "cuda", job("auto")});
         EXPECT_EQ(flag.exit_code, 2) << flag.output;
         EXPECT_TRUE(contains(flag.output, "--device cuda: no usable CUDA device")) << flag.output;

@@ -28,6 +28,8 @@ inline constexpr const char* kDeviceValues = "auto, cpu, cuda or cuda:N";
 // the last device, is Error(Usage) naming `what` (e.g. "--device") and the reason (fstack built
 // without CUDA, no NVIDIA driver, no device); so is any other text.
 Device resolve_device(const std::string& spec, const std::string& what = "--device");
+// The form alone (no GPU is asked): what resolve_device refuses whatever the machine.
+void check_device_spec(const std::string& spec, const std::string& what = "--device");
 
 // The process's device: what the front ends set from --device (default: resolve_device("auto"),
 // resolved on first use).

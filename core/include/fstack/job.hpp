@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,14 +94,16 @@ public:
     const std::string& name() const { return name_; }
     // Replace existing outputs instead of refusing them (default: refused, as by fstack stack).
     void set_overwrite(bool overwrite) { overwrite_ = overwrite; }
-    // Where its stacks run (the job file's [job] device; `fstack run --device` replaces it).
-    void set_device(const Device& device) { device_ = device; }
-    const std::optional<Device>& device() const { return device_; }
+    // Where its stacks run: a device, or (the job file's [job] device) a function that resolves
+    // one when the job runs, so that a file checked on a machine without a GPU can run on one
+    // with it, and `fstack run --device` replaces the key before it is resolved.
+    void set_device(const Device& device) { device_ = [device] { return device; }; }
+    void set_device(std::function<Device()> resolve) { device_ = std::move(resolve); }
 
 private:
     std::string name_;
     bool overwrite_ = false;
-    std::optional<Device> device_;
+    std::function<Device()> device_;  // empty: the process's device()
     std::filesystem::path working_path_, input_path_;
     std::vector<std::unique_ptr<Action>> actions_;
 };

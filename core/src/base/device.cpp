@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "fstack/error.hpp"
+#include "fstack/limits.hpp"
 #include "fstack/kernels/device/device.hpp"
 
 namespace fstack {
@@ -23,29 +24,43 @@ std::string Device::describe() const {
     if (!cuda()) return "cpu";
     for (const kernels::GpuInfo& g : kernels::gpu_devices()) {
         if (g.index != index) continue;
-        char memory[32];
-        std::snprintf(memory, sizeof memory, "%.1f GiB", double(g.total_bytes) / (1024.0 * 1024.0 * 1024.0));
-        return name() + " (" + g.name + ", " + memory + ", compute " + std::to_string(g.major) + "." +
+        return name() + " (" + g.name + ", " + format_memory_size(g.total_bytes) + ", compute " + std::to_string(g.major) + "." +
                std::to_string(g.minor) + ")";
     }
     return name();
 }
 
+namespace {
+
+// The form of a spec alone: auto (nullopt), cpu, cuda = cuda:0, cuda:N.
+std::optional<Device> parse_spec(const std::string& spec, const std::string& what) {
+    if (spec == "auto") return std::nullopt;
+    if (spec == "cpu") return Device{};
+    if (spec == "cuda") return Device{Device::Kind::Cuda, 0};
+    if (spec.rfind("cuda:", 0) == 0 && spec.size() > 5 && spec.size() <= 8 &&
+        spec.find_first_not_of("0123456789", 5) == std::string::npos)
+        return Device{Device::Kind::Cuda, std::stoi(spec.substr(5))};
+    throw Error(ErrorKind::Usage, what + ": expected " + kDeviceValues);
+}
+
+std::string what_of(const std::string& spec, const std::string& what_option) {
+    return what_option.empty() ? spec : what_option + " " + spec;
+}
+
+}  // namespace
+
+void check_device_spec(const std::string& spec, const std::string& what_option) {
+    parse_spec(spec, what_of(spec, what_option));
+}
+
 Device resolve_device(const std::string& spec, const std::string& what_option) {
-    if (spec == "cpu") return {};
-    const std::string what = what_option.empty() ? spec : what_option + " " + spec;
+    const std::string what = what_of(spec, what_option);
+    const std::optional<Device> wanted = parse_spec(spec, what);
+    if (wanted && !wanted->cuda()) return *wanted;
     std::string why;
     const std::vector<kernels::GpuInfo> gpus = kernels::gpu_devices(&why);
-    if (spec == "auto") return gpus.empty() ? Device{} : Device{Device::Kind::Cuda, gpus.front().index};
-    int index = -1;
-    if (spec == "cuda") {
-        index = 0;
-    } else if (spec.rfind("cuda:", 0) == 0 && spec.size() > 5 && spec.size() <= 8 &&
-               spec.find_first_not_of("0123456789", 5) == std::string::npos) {
-        index = std::stoi(spec.substr(5));
-    } else {
-        throw Error(ErrorKind::Usage, what + ": expected " + kDeviceValues);
-    }
+    if (!wanted) return gpus.empty() ? Device{} : Device{Device::Kind::Cuda, gpus.front().index};
+    const int index = wanted->index;
     if (gpus.empty())
         throw Error(ErrorKind::Usage, what + ": no usable CUDA device: " + why +
                                           " (--device cpu or auto runs on the CPU)");

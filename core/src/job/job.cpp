@@ -48,7 +48,7 @@ void StackJob::run(Progress& progress) {
     JobContext context{working_path_, input_path_, {}, &progress};
     context.job_name = name_;
     context.overwrite = overwrite_;
-    context.device = device_;
+    if (device_) context.device = device_();
 
     // Before any work: the job's sources (what it reads that no action of it writes), then every
     // action's outputs against its inputs, those of the actions before it and the sources.

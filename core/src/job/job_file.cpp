@@ -402,12 +402,23 @@ std::unique_ptr<StackJob> JobFileParser::parse() {
         job_input_ = *v;
         check_input(job, "input_path", working_, job_input_);
     }
-    std::optional<Device> device;
-    if (auto v = job.string("device")) device = checked(job, "device", [&] { return resolve_device(*v, ""); });
+    // [job] device: its form now, the GPU when the job runs (the machine may be another).
+    std::function<Device()> device;
+    if (auto v = job.string("device")) {
+        checked(job, "device", [&] { check_device_spec(*v, ""); });
+        device = [file = file_, line = job.line("device"), key = job.name("device"), spec = *v] {
+            try {
+                return resolve_device(spec, "");
+            } catch (const Error& e) {
+                if (e.kind() != ErrorKind::Usage) throw;
+                jobfile::fail(file, line, key, e.reason());
+            }
+        };
+    }
     job.finish();
 
     auto result = std::make_unique<StackJob>(name, working_, job_input_);
-    if (device) result->set_device(*device);
+    if (device) result->set_device(std::move(device));
     const toml::array* actions_array = root.array("action");
     if (!actions_array || actions_array->empty())
         jobfile::fail(file_, root.line(), "action", "missing: at least one [[action]] table");
