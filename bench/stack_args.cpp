@@ -25,6 +25,13 @@ truth and ratios.
   --size WxH --frames N       one custom stack instead of the presets
   --stacker pyramid|depthmap|focusmeasure|all   (default: all); each on 1 thread and on every
                               core, with the speed-up and a check that the results are identical
+  --device cpu|cuda|all|host  cpu (default): the CPU rows; cuda: each stacker also on the first
+                              CUDA device (`--device cuda`), against the CPU on every core, with
+                              the device's peak memory and the largest difference from the CPU
+                              result; all: the one-thread CPU rows as well. Without a usable
+                              device the GPU rows are skipped and say why. host: as cuda, the
+                              pyramid's GPU pipeline on the host executor (slow: checks the GPU
+                              rows without a GPU)
   --no-peers                  skip `fstack stack` (defaults) and focus-stack (if on PATH) on the
                               same frames
   --memory-scaling            instead: stack 15 and 60 frames of one 4000x3000 scene (or
@@ -90,6 +97,10 @@ Args parse(int argc, char** argv) {
             if (v == "all") a.stackers = {"pyramid", "depthmap", "focusmeasure"};
             else if (v == "pyramid" || v == "depthmap" || v == "focusmeasure") a.stackers = {v};
             else throw std::invalid_argument("unknown stacker " + v);
+        } else if (arg == "--device") {
+            a.device = value();
+            if (a.device != "cpu" && a.device != "cuda" && a.device != "all" && a.device != "host")
+                throw std::invalid_argument("--device wants cpu, cuda, all or host, got " + a.device);
         } else if (arg == "--memory-scaling") {
             a.memory_scaling = true;
         } else if (arg == "--align") {

@@ -22,6 +22,10 @@ inline const Config kMedium{2000, 1500, 10}, kLarge{4000, 3000, 15};
 struct Args {
     std::vector<Config> configs{kMedium, kLarge};
     std::vector<std::string> stackers{"pyramid", "depthmap", "focusmeasure"};
+    // cpu: the CPU rows only; cuda: also the GPU row of each stacker against the CPU on every
+    // core; all: the one-thread CPU row too. GPU rows are skipped, with the reason, where no
+    // CUDA device answers or a stacker has no GPU path.
+    std::string device = "cpu";
     bool peers = true;  // `fstack stack` and focus-stack (when on PATH) on the same frames
     std::filesystem::path workdir = std::filesystem::temp_directory_path();
     bool keep = false;

@@ -18,6 +18,7 @@
 #include "peer_case.hpp"
 #include "fstack/threads.hpp"
 #include "child_process.hpp"
+#include "fstack/kernels/device/device.hpp"
 #include "fstack/stack_frames.hpp"
 #include "steps.hpp"
 
@@ -125,25 +126,36 @@ Measured measure(const Args& args, const StackFiles& files, const std::vector<in
     m.decode.rss_ratio = 1;
     print_row(m.decode);
     const int cores = fstack::available_cores();
+    std::string no_gpu;
+    const bool gpu_rows = args.device != "cpu";
+    const bool on_host = args.device == "host";
+    const std::string gpu_device = on_host ? "host" : "cuda";
+    const bool have_gpu = on_host || (gpu_rows && fstack::kernels::gpu_available(&no_gpu));
     for (const std::string& name : args.stackers) {
-        // One thread, then every core, in the same run: the speed-up, and the same result.
-        Row rows[2];
-        std::string bytes[2];
-        for (int k = 0; k < (cores > 1 ? 2 : 1); ++k) {
-            const int threads = k == 0 ? 1 : cores;
-            const std::string tag = name + "_" + std::to_string(subset.size()) + "_t" + std::to_string(threads);
-            const fs::path result = files.result(tag), depth = files.depth(tag);
-            const ChildOutcome s = must(run_in_child([&] { return stack(name, paths, result, depth, threads); }),
-                                        name + " " + label);
+        // One stack on `threads` threads and `device`: its row, and its files (kept until the
+        // comparisons below are made).
+        struct Run {
+            Row row;
+            fs::path result, depth;
+            double device_mib = -1;
+        };
+        auto run = [&](int threads, const std::string& device) {
+            const std::string tag = name + "_" + std::to_string(subset.size()) + "_t" + std::to_string(threads) + device;
+            Run out{{}, files.result(tag), files.depth(tag)};
+            const ChildOutcome s = must(run_in_child([&] {
+                                            return stack(name, paths, out.result, out.depth, threads, device);
+                                        }),
+                                        name + " " + device + " " + label);
             const ChildOutcome e = must(run_in_child([&] {
-                                            return evaluate(files, focus, args.max_coc, result, depth);
+                                            return evaluate(files, focus, args.max_coc, out.result, out.depth);
                                         }),
                                         "evaluate " + name + " " + label);
-            Row& row = rows[k];
+            Row& row = out.row;
             row.config = label;
-            row.run = name + " t" + std::to_string(threads);
+            row.run = name + (device == "cpu" ? " t" + std::to_string(threads) : " " + device);
             row.time = s.payload.value[0];
             row.rss = s.peak_rss_mib;
+            out.device_mib = s.payload.value[1];
             row.psnr = e.payload.value[0];
             row.halo = e.payload.value[1];
             row.ssim = e.payload.value[2];
@@ -152,17 +164,52 @@ Measured measure(const Args& args, const StackFiles& files, const std::vector<in
             row.mib_per_mp = row.rss / megapixels;
             row.rss_ratio = row.rss / m.decode.rss;
             print_row(row);
-            bytes[k] = read_bytes(result) + read_bytes(depth);
-            if (!args.keep) {
-                fs::remove(result);
-                fs::remove(depth);
-            }
-        }
-        if (cores > 1)
+            return out;
+        };
+        auto drop = [&](const Run& r) {
+            if (args.keep) return;
+            fs::remove(r.result);
+            fs::remove(r.depth);
+        };
+        // One thread, then every core, in the same run: the speed-up, and the same result. With
+        // --device cuda, every core only (the GPU's reference).
+        std::vector<Run> cpu;
+        if (args.device == "all" || args.device == "cpu" || cores == 1) cpu.push_back(run(1, "cpu"));
+        if (cores > 1) cpu.push_back(run(cores, "cpu"));
+        if (cpu.size() == 2)
             std::printf("  %s: %.2fx faster on %d threads than on 1; results %s\n", name.c_str(),
-                        rows[0].time / rows[1].time, cores,
-                        bytes[0] == bytes[1] ? "bit-identical" : "DIFFER (a defect)");
-        m.stacks.push_back(rows[cores > 1 ? 1 : 0]);
+                        cpu[0].row.time / cpu[1].row.time, cores,
+                        read_bytes(cpu[0].result) + read_bytes(cpu[0].depth) ==
+                                read_bytes(cpu[1].result) + read_bytes(cpu[1].depth)
+                            ? "bit-identical"
+                            : "DIFFER (a defect)");
+        const Run& reference = cpu.back();
+        m.stacks.push_back(reference.row);
+        if (gpu_rows && !have_gpu) {
+            std::printf("  %s cuda: skipped: no usable CUDA device: %s\n", name.c_str(), no_gpu.c_str());
+        } else if (gpu_rows) {
+            const Run g = run(cores, gpu_device);
+            if (g.device_mib < 0) {
+                std::printf("  %s %s: no GPU path yet: it ran on the CPU (the row above is the CPU's)\n",
+                            name.c_str(), gpu_device.c_str());
+            } else {
+                const ChildOutcome c = must(run_in_child([&] {
+                                                return compare_results(reference.result, reference.depth, g.result,
+                                                                       g.depth);
+                                            }),
+                                            "compare " + name);
+                std::printf("  %s %s: %.2fx the speed of the CPU on %d threads (%.2f s against %.2f s; "
+                            "decode-only %.2f s), %.0f MiB of device memory at most, host peak %.0f MiB "
+                            "against %.0f MiB; against the CPU result: largest difference %.0f level(s), "
+                            "depth maps %.2f%% equal\n",
+                            name.c_str(), gpu_device.c_str(), reference.row.time / g.row.time, cores, g.row.time, reference.row.time,
+                            m.decode.time, g.device_mib, g.row.rss, reference.row.rss, c.payload.value[0],
+                            c.payload.value[1]);
+                m.stacks.push_back(g.row);
+            }
+            drop(g);
+        }
+        for (const Run& r : cpu) drop(r);
     }
     if (args.peers) compare_with_peers(paths, files.dir, m.decode.time);
     return m;

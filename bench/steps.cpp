@@ -13,9 +13,12 @@
 #include <memory>
 #include <stdexcept>
 
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
 #include "fstack/depthmap_stack.hpp"
+#include "fstack/device.hpp"
+#include "fstack/progress.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/pyramid_stack.hpp"
 #include "fstack/stack_frames.hpp"
@@ -159,21 +162,64 @@ Payload decode_only(const std::vector<fs::path>& frames) {
     return p;
 }
 
+namespace {
+
+// The GPU pipeline's "pyramid on cuda:0 (...): N MiB of device memory at most" note: where it
+// comes, the stacker ran on the device, and N is its peak.
+struct DeviceNote : Progress {
+    double mib = -1;
+    void log(LogLevel, const std::string& m) override {
+        const size_t end = m.find(" MiB of device memory");
+        if (end == std::string::npos) return;
+        const size_t start = m.rfind(' ', end - 1);
+        mib = std::stod(m.substr(start + 1, end - start - 1));
+    }
+};
+
+}  // namespace
+
 Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,
-              const fs::path& result, const fs::path& depth, int threads) {
+              const fs::path& result, const fs::path& depth, int threads, const std::string& device) {
     set_threads(threads);
     std::unique_ptr<Stacker> s;
     if (stacker == "pyramid") s = std::make_unique<PyramidStack>();
     else if (stacker == "depthmap") s = std::make_unique<DepthMapStack>();
     else if (stacker == "focusmeasure") s = std::make_unique<FocusStacker>();
     else throw std::runtime_error("unknown stacker " + stacker);
+    StackOptions options;
+    if (device == "host") {
+        // The GPU pipeline on the host executor: the GPU row's logic, checked without a GPU.
+        if (stacker == "pyramid") s = make_pyramid_engine_stack(PyramidStackOptions{}, -1);
+        options.device = Device{};
+    } else {
+        options.device = resolve_device(device, "--device");  // cpu stays on the CPU on a GPU machine too
+    }
+    DeviceNote note;
     Payload p;
     const auto t = Clock::now();
     FileFrameSource source(frames);
-    const StackResult r = stack_frames(*s, source);
+    const StackResult r = fstack::stack(source, FramePipeline{}, *s, options, note);
     p.value[0] = since(t);
+    p.value[1] = note.mib;
     write_raw(result, r.image);
     write_raw(depth, r.depth_map);
+    return p;
+}
+
+Payload compare_results(const fs::path& result_a, const fs::path& depth_a, const fs::path& result_b,
+                        const fs::path& depth_b) {
+    const cv::Mat a = read_raw(result_a), b = read_raw(result_b);
+    if (a.empty() || a.size != b.size || a.type() != b.type())
+        throw std::runtime_error("results of different shapes: " + result_a.string() + ", " + result_b.string());
+    Payload p;
+    p.value[0] = cv::norm(a, b, cv::NORM_INF);
+    const cv::Mat da = read_raw(depth_a), db = read_raw(depth_b);
+    p.value[1] = -1;
+    if (!da.empty() && da.size == db.size && da.type() == db.type()) {
+        cv::Mat same;
+        cv::compare(da, db, same, cv::CMP_EQ);
+        p.value[1] = 100.0 * cv::countNonZero(same.reshape(1)) / double(same.total() * same.channels());
+    }
     return p;
 }
 

@@ -41,11 +41,19 @@ Payload render_stack(const synth::SceneOptions& options, const StackFiles& files
 // Reads every frame through FileFrameSource and discards it. Value: seconds.
 Payload decode_only(const std::vector<fs::path>& frames);
 
-// Stacks the frames with FileFrameSource + stack_frames and default options of `stacker`
-// ("pyramid", "depthmap" or "focusmeasure") on `threads` threads (set_threads), saving the image
-// and depth map. Value: seconds (decode included).
+// Stacks the frames with FileFrameSource + the stacking step and default options of `stacker`
+// ("pyramid", "depthmap" or "focusmeasure") on `threads` threads (set_threads) and on `device`
+// ("cpu"; "cuda": the first CUDA device; "host": the pyramid's GPU pipeline on the host
+// executor, slow, the GPU row checked without a GPU), saving the image and depth map. Values: seconds
+// (decode included), the device memory the GPU pipeline reported at most in MiB (-1 where the
+// stacker ran on the CPU: on "cpu", or a stacker with no GPU path yet).
 Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,
-              const fs::path& result, const fs::path& depth, int threads);
+              const fs::path& result, const fs::path& depth, int threads, const std::string& device);
+
+// Two results of the same stack (stack()'s files). Values: the largest difference of a sample
+// in levels of the result's depth (8 or 16 bit), the percentage of depth-map pixels that are equal.
+Payload compare_results(const fs::path& result_a, const fs::path& depth_a, const fs::path& result_b,
+                        const fs::path& depth_b);
 
 // Compares a result with the ground truth. Values: PSNR, PSNR in the occlusion band, SSIM, and
 // the percentage of pixels outside the band whose depth-map frame shows them with a blur radius
