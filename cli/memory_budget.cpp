@@ -38,14 +38,6 @@ std::uint64_t parse_memory_size(const std::string& text) {
     return static_cast<std::uint64_t>(value * scale);
 }
 
-std::string format_memory_size(std::uint64_t bytes) {
-    char buf[32];
-    const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
-    if (mib >= 1024) std::snprintf(buf, sizeof buf, "%.1f GiB", mib / 1024.0);
-    else std::snprintf(buf, sizeof buf, "%.0f MiB", mib);
-    return buf;
-}
-
 std::uint64_t default_memory_budget() {
     const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
     std::uint64_t total = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)

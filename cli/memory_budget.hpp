@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "fstack/limits.hpp"  // format_memory_size
 #include "fstack/memory_estimate.hpp"
 
 namespace fstack::cli {
@@ -10,7 +11,6 @@ namespace fstack::cli {
 // "4G", "512M", "1.5GiB", "800000000": a size in bytes (K, M, G, T are powers of 1024, as
 // memory is counted). Throws Error(Usage) for anything else.
 std::uint64_t parse_memory_size(const std::string& text);
-std::string format_memory_size(std::uint64_t bytes);
 
 // What the batch may use when --max-memory is not given: half of the memory this process may
 // have, that is the machine's, or less where a cgroup (a container, a Slurm job, a Kubernetes

@@ -114,3 +114,14 @@ TEST(MemoryGuard, RefusesWhatCannotFitAndNamesBothFigures) {
 }
 
 }  // namespace
+
+// The one way fstack prints a memory size (`fstack info`, the batch plan, a GPU's description):
+// MiB below 1 GiB, GiB with one decimal from there, powers of 1024.
+TEST(MemorySize, MiBBelowAGibibyteThenGiB) {
+    EXPECT_EQ(fstack::format_memory_size(0), "0 MiB");
+    EXPECT_EQ(fstack::format_memory_size(812ull << 20), "812 MiB");
+    EXPECT_EQ(fstack::format_memory_size((1ull << 30) - (1ull << 20)), "1023 MiB");
+    EXPECT_EQ(fstack::format_memory_size(1ull << 30), "1.0 GiB");
+    EXPECT_EQ(fstack::format_memory_size(3ull * (1ull << 30) + (400ull << 20)), "3.4 GiB");
+    EXPECT_EQ(fstack::format_memory_size(141ull << 30), "141.0 GiB");  // an H200
+}

@@ -25,6 +25,10 @@ void check_pixel_limit(std::int64_t width, std::int64_t height, const std::strin
 // left under its cgroup's limits (read_memory_status() in cgroup_memory.hpp); 0 if unknown.
 std::uint64_t available_memory();
 
+// "812 MiB", "3.4 GiB": a memory size as fstack prints it (MiB below 1 GiB, GiB with one
+// decimal from there; powers of 1024). `fstack info`, the batch plan and the GPU's description.
+std::string format_memory_size(std::uint64_t bytes);
+
 // "frames of WxH (N MP) need about X GiB of memory to stack (what); only Y GiB is available
 // (...)": the one wording of a stack refused for memory (the CLI's batch plan uses it too).
 std::string stack_memory_refusal(std::uint64_t need, std::uint64_t have, std::int64_t width, std::int64_t height,

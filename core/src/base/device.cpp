@@ -62,8 +62,9 @@ Device resolve_device(const std::string& spec, const std::string& what_option) {
     if (!wanted) return gpus.empty() ? Device{} : Device{Device::Kind::Cuda, gpus.front().index};
     const int index = wanted->index;
     if (gpus.empty())
-        throw Error(ErrorKind::Usage, what + ": no usable CUDA device: " + why +
-                                          " (--device cpu or auto runs on the CPU)");
+        throw Error(ErrorKind::Usage, what + ": no usable CUDA device: " + why + " (" +
+                                          (what_option.rfind("--", 0) == 0 ? what_option + " " : "") +
+                                          "cpu or auto runs on the CPU)");
     for (const kernels::GpuInfo& g : gpus)
         if (g.index == index) return Device{Device::Kind::Cuda, index};
     throw Error(ErrorKind::Usage, what + ": there is no CUDA device " + std::to_string(index) + " (" +

@@ -28,6 +28,14 @@ std::string gibibytes(double bytes) {
 
 }  // namespace
 
+std::string format_memory_size(std::uint64_t bytes) {
+    char buf[32];
+    const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
+    if (mib >= 1024) std::snprintf(buf, sizeof buf, "%.1f GiB", mib / 1024.0);
+    else std::snprintf(buf, sizeof buf, "%.0f MiB", mib);
+    return buf;
+}
+
 void set_max_pixels(std::uint64_t pixels) { g_max_pixels.store(pixels); }
 std::uint64_t max_pixels() { return g_max_pixels.load(); }
 
