@@ -17,7 +17,7 @@ for f in "${files[@]:1}"; do
 done
 SCM="(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE \"$FRAMES/${files[0]}\" \"$FRAMES/${files[0]}\")))) $add
   (let* ((r (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-              0 $STACKER 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 1)))
+              0 $STACKER 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 0 1)))
     (file-png-save-defaults RUN-NONINTERACTIVE img (cadr r) \"$OUT\" \"$OUT\")
     (gimp-image-delete img)))"
 start=$SECONDS

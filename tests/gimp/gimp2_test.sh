@@ -58,10 +58,13 @@ cat > "$SANDBOX/test.scm" <<SCHEME
   (file-png-save-defaults RUN-NONINTERACTIVE img drw (string-append "$OUT/" name) (string-append "$OUT/" name)))
 (define (stack img layers stacker new depth retouch keep)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-    layers stacker 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 new depth retouch 0 keep))
+    layers stacker 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 1 1 0 new depth retouch 0 keep))
 (define (stack-defaults img crop)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-    1 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 crop 0 0 0 0 1))
+    1 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 crop 0 0 0 0 1))
+(define (stack-device img device)
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 device 0 1 1 0 0 0 0 0 1))
 ; Paints white into the mask of layer `lay` over the rectangle 40 30 100 80, saves the visible
 ; image, and paints the mask black again. (brush img k name): frame k of the retouch group (the
 ; group's child k, nearest focus first).
@@ -82,7 +85,7 @@ cat > "$SANDBOX/test.scm" <<SCHEME
 (define (brush img k name) (brush-layer img (aref (cadr (gimp-item-get-children (layer img 0))) k) name))
 (define (stack-align img align)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 align 1 0 0 0 0 0 1))
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 align 1 0 0 0 0 0 1))
 
 ; The cases A-E ask for no frame actions (align none, balance none): their frames do not move.
 ; A: pyramid into the same image, with depth map and retouch frames; R: a retouch stroke on the
@@ -178,7 +181,7 @@ cat > "$SANDBOX/test.scm" <<SCHEME
 (let* ((img (load-stack 3)))
   (stack img 0 1 0 0 0 1)
   (let ((r (plug-in-focus-stack-layers RUN-WITH-LAST-VALS img (layer img 0)
-             0 1 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 0 0 0 0 1)))
+             0 1 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 1 1 0 0 0 0 0 1)))
     (gimp-message (string-append "L-NAME " (car (gimp-item-get-name (cadr r))))))
   (gimp-image-delete img))
 ; S: `fstack stack --retouch-layers S.psd` opened in GIMP: the plug-in's layout, and brushing a
@@ -190,6 +193,14 @@ cat > "$SANDBOX/test.scm" <<SCHEME
   (brush-layer img (layer img 0) "S_0.png")
   (brush-layer img (layer img 4) "S_4.png")
   (gimp-image-delete img))
+; W: Device CPU and Auto (A's options otherwise): the CPU gives A's pixels; Auto the same where
+; no GPU answers, the same within one level on a GPU.
+(let* ((img (load-stack 5)) (r (stack-device img 1)))
+  (save img (cadr r) "W_cpu.png")
+  (gimp-image-delete img))
+(let* ((img (load-stack 5)) (r (stack-device img 0)))
+  (save img (cadr r) "W_auto.png")
+  (gimp-image-delete img))
 ; D's reference: the ground truth through GIMP's own grey conversion (luminance, not luma)
 (let* ((gt (car (gimp-file-load RUN-NONINTERACTIVE "$D/ground_truth.png" "$D/ground_truth.png"))))
   (gimp-image-convert-grayscale gt)
@@ -200,7 +211,15 @@ SCHEME
 cat > "$SANDBOX/one.scm" <<SCHEME
 (let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 1))
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 0 1))
+SCHEME
+# V: Device CUDA GPU: the result where a CUDA device answers, else the reason, before any work.
+cat > "$SANDBOX/cuda.scm" <<SCHEME
+(let* ((img (car (gimp-file-load RUN-NONINTERACTIVE "$D/frame_0.png" "$D/frame_0.png"))))
+  (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_1.png")) 0) 0 0)
+  (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 2 0 1 1 0 0 0 0 0 1)
+  (gimp-message (string-append "V-LAYERS " (number->string (car (gimp-image-get-layers img))))))
 SCHEME
 # O: with alignment off, a layer that does not lie on the canvas is refused by name.
 # (A batch of its own, as a failed call ends its batch; definitions do not carry across batches.)
@@ -211,7 +230,7 @@ cat > "$SANDBOX/offset.scm" <<SCHEME
   (gimp-item-set-name (aref (cadr (gimp-image-get-layers img)) 1) "frame_1")
   (gimp-layer-set-offsets (aref (cadr (gimp-image-get-layers img)) 1) 37 -12)
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 0 0 0 0 1))
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 1 1 0 0 0 0 0 1))
 SCHEME
 # Q: a cancel in each stage (FSTACK_TEST_CANCEL_AT ends the plug-in as GIMP's Cancel does) leaves
 # the image as it was: the same layers, the same pixels, no undo step (the image stays clean).
@@ -226,7 +245,7 @@ cat > "$SANDBOX/cancel.scm" <<SCHEME
   (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_2.png")) 0) 0 0)
   (gimp-image-clean-all img)
   (let ((r (catch #f (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (layer img 0)
-                        0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 1 1 1 1))))
+                        0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 1 1 1 1))))
     (gimp-message (string-append "CANCEL-RUN " (if r "finished" "ended") " LAYERS " (names img)
                                  " DIRTY " (number->string (car (gimp-image-is-dirty img))))))
   (let loop ((i 0))
@@ -241,7 +260,7 @@ start=$SECONDS
 # gimp-console-2.10 exits 0 even when a batch command fails, and never exits without
 # (gimp-quit 0): the log is the verdict, and timeout guards the hang.
 timeout 500 "$GIMP" -i --gimprc="$SANDBOX/gimprc" -b "$(cat "$SANDBOX/test.scm")" \
-  -b "$(cat "$SANDBOX/one.scm")" -b "$(cat "$SANDBOX/offset.scm")" -b '(gimp-quit 0)' > "$LOG" 2>&1 || { cat "$LOG"; echo "gimp exited $?"; exit 1; }
+  -b "$(cat "$SANDBOX/one.scm")" -b "$(cat "$SANDBOX/offset.scm")" -b "$(cat "$SANDBOX/cuda.scm")" -b '(gimp-quit 0)' > "$LOG" 2>&1 || { cat "$LOG"; echo "gimp exited $?"; exit 1; }
 echo "gimp-console-2.10 ran in $((SECONDS - start)) s"
 QLOG=$OUT/cancel.log
 : > "$QLOG"
@@ -269,6 +288,17 @@ check has "layer 'frame_1' is 320x240 at (37, -12), not the image's 320x240 at (
 # The one-layer image: the plug-in's own sentence reaches the Script-Fu caller.
 check has "E-LAYERS frame_4;frame_3;frame_2;frame_1;frame_0 OFFSETS 0,0"
 check has "failed: Focus Stack Layers needs at least two layers (one per focus step); this image has 1 layer."
+# Device: CPU is the default's result exactly; CUDA GPU runs where `fstack info` lists a device,
+# and says why not where it lists none (the image keeps its 2 layers).
+check "$TOOL" psnr "$OUT/A_stack.png" "$OUT/W_cpu.png" 99
+if "$FSTACK" info | grep -q "^CUDA devices: none"; then
+  check "$TOOL" psnr "$OUT/W_cpu.png" "$OUT/W_auto.png" 99
+  check has "failed: Device cuda: no usable CUDA device"
+  if has "V-LAYERS"; then echo "FAIL: a CUDA run without a device added layers"; fails=$((fails + 1)); fi
+else
+  check "$TOOL" psnr "$OUT/W_cpu.png" "$OUT/W_auto.png" 48
+  check has "V-LAYERS 3"
+fi
 # Pixels: the same as the core run directly on the same frames, and close to the ground truth.
 check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/A_stack.png" 60
 check "$TOOL" psnr "$D/ground_truth.png" "$OUT/A_stack.png" 30

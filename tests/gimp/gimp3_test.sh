@@ -215,6 +215,19 @@ img = Gimp.file_load(NI, Gio.File.new_for_path("$D/frame_0.png"))
 res, err = stack(img, layers="all")
 print("ONE-LAYER-ERROR", err)
 img.delete()
+
+# W: Device CPU and Auto (A's options otherwise); V: Device CUDA GPU, the result where a CUDA
+# device answers, else the reason before any work (the image keeps its layers).
+for device in ("cpu", "auto"):
+    img = load_stack(5)
+    res, err = stack(img, device=device, **STILL)
+    assert err is None, err
+    save(res.index(2), "W_%s.png" % device)
+    img.delete()
+img = load_stack(2)
+res, err = stack(img, device="cuda", **STILL)
+print("V-RESULT", err if err else "ok", "LAYERS", len(img.get_layers()))
+img.delete()
 PY
 # Script-Fu too, with named arguments (the documented call).
 cat > "$SANDBOX/test.scm" <<SCHEME
@@ -303,6 +316,16 @@ check "$TOOL" psnr "$OUT/A_stack.png" "$OUT/T_first.png" 99
 check "$TOOL" psnr "$OUT/D_truth.png" "$OUT/D_stack.png" 30
 check "$TOOL" psnr "$D/frame_3.png" "$OUT/E_frame3.png" 40 0.05
 check "$TOOL" psnr "$D/ref_pyramid.png" "$OUT/SF_stack.png" 60
+# Device: CPU is the default's result exactly; CUDA GPU runs where `fstack info` lists a device,
+# and says why not where it lists none.
+check "$TOOL" psnr "$OUT/A_stack.png" "$OUT/W_cpu.png" 99
+if "$FSTACK" info | grep -q "^CUDA devices: none"; then
+  check "$TOOL" psnr "$OUT/W_cpu.png" "$OUT/W_auto.png" 99
+  check grep -qE "V-RESULT Device cuda: no usable CUDA device.* LAYERS 2$" "$LOG"
+else
+  check "$TOOL" psnr "$OUT/W_cpu.png" "$OUT/W_auto.png" 48
+  check has "V-RESULT ok LAYERS 3"
+fi
 # The moved stack with the defaults: aligned (far above the unaligned stack), and as good as
 # `fstack stack` with its defaults on the same files (within 0.2 dB against the ground truth).
 check has "F-SIZE $("$TOOL" size "$M/cli.png")"

@@ -11,6 +11,7 @@
 #include "frame_actions.hpp"
 #include "help_domain.hpp"
 #include "fstack/align_frames.hpp"
+#include "fstack/device.hpp"
 #include "fstack/error.hpp"
 #include "fstack/stacker_registry.hpp"
 #include "params.hpp"
@@ -47,7 +48,7 @@ TEST(PluginParams, WhichStackerUsesWhat) {
     EXPECT_FALSE(used_by_stacker(param(defs, "map-type"), "pyramid"));
     EXPECT_TRUE(used_by_stacker(param(defs, "cross-scale"), "pyramid"));
     // Not stacker options: used whatever the stacker.
-    for (const char* name : {"denoise", "layers", "depth-map", "keep-originals"})
+    for (const char* name : {"denoise", "device", "layers", "depth-map", "keep-originals"})
         EXPECT_TRUE(used_by_stacker(param(defs, name), "focusmeasure")) << name;
 }
 
@@ -89,6 +90,22 @@ TEST(PluginParams, FrameActionDefaultsFollowTheCli) {
     EXPECT_FALSE(dynamic_cast<const fstack::AlignFrames&>(*rigid.actions.front()).options().alignment_config.verify);
 }
 
+// Device: the values of --device that a dialog can offer, auto first (GIMP 2.10's index 0) and
+// the default, as on the command line.
+TEST(PluginParams, DeviceFollowsTheCli) {
+    const ParamDef& d = param(stack_params(), "device");
+    EXPECT_EQ(d.kind, ParamKind::Choice);
+    ASSERT_EQ(d.choices.size(), 3u);
+    const char* want[] = {"auto", "cpu", "cuda"};
+    for (size_t i = 0; i < 3; ++i) {
+        EXPECT_STREQ(d.choices[i].id, want[i]);
+        EXPECT_NO_THROW(fstack::check_device_spec(d.choices[i].id)) << want[i];
+    }
+    EXPECT_EQ(d.def, 0);
+    EXPECT_EQ(d.max, 2);
+    EXPECT_THROW(param(align_params(), "device"), fstack::Error);  // aligning stays on the CPU
+}
+
 // GIMP 2.10 takes the arguments by position: this is the order the scripts, tests and
 // docs/gimp-plugin.md pass them in.
 TEST(PluginParams, PositionalOrder) {
@@ -97,7 +114,7 @@ TEST(PluginParams, PositionalOrder) {
     for (const ParamDef& d : align_params()) align += std::string(align.empty() ? "" : " ") + d.name;
     EXPECT_EQ(stack,
               "layers stacker pyramid-min-size kernel-size gen-kernel cross-scale consistency map-type energy "
-              "blur-size smooth-size radius smoothing scale-factor denoise vignetting align balance crop "
+              "blur-size smooth-size radius smoothing scale-factor denoise device vignetting align balance crop "
               "new-image depth-map retouch-group sharpest-masks keep-originals");
     EXPECT_EQ(align, "layers vignetting align balance crop");
 }
@@ -118,7 +135,7 @@ TEST(PluginParams, DialogSections) {
     };
     EXPECT_EQ(describe(stack_params()),
               "Frames: layers | Stacker: stacker pyramid-min-size kernel-size gen-kernel cross-scale "
-              "consistency map-type energy blur-size smooth-size radius smoothing scale-factor denoise | "
+              "consistency map-type energy blur-size smooth-size radius smoothing scale-factor denoise device | "
               "Frame actions: vignetting align balance crop | Output: new-image depth-map retouch-group "
               "sharpest-masks keep-originals");
     EXPECT_EQ(describe(align_params()), "Frames: layers | Frame actions: vignetting align balance crop");

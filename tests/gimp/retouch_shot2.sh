@@ -20,7 +20,7 @@ cat > "$SANDBOX/open.scm" <<SCHEME
                                      (string-append "$D/frame_" (number->string i) ".png"))) 0) 0 0)
           (loop (+ i 1)))))
   (plug-in-focus-stack-layers RUN-NONINTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 1 1 0 0 1 1 0 1)
+    0 0 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 1 1 0 0 1 1 0 1)
   (let* ((group (aref (cadr (gimp-image-get-layers img)) 0))
          (frame (aref (cadr (gimp-item-get-children group)) 2))
          (mask (car (gimp-layer-get-mask frame))))

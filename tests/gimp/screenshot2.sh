@@ -17,7 +17,7 @@ cat > "$SANDBOX/open.scm" <<SCHEME
   (gimp-image-insert-layer img (aref (cadr (gimp-file-load-layers RUN-NONINTERACTIVE img "$D/frame_1.png")) 0) 0 0)
   (gimp-display-new img)
   (plug-in-focus-stack-layers RUN-INTERACTIVE img (aref (cadr (gimp-image-get-layers img)) 0)
-    0 1 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 1))
+    0 1 32 5 0.4 1 1 0 0 5 32 8 4 2 0.0 0 0 0 0 0 0 0 0 0 1))
 SCHEME
 gimp-2.10 --new-instance --no-splash --gimprc="$SANDBOX/gimprc" -b - < "$SANDBOX/open.scm" > "$SANDBOX/gimp.log" 2>&1 &
 GIMP_PID=$!

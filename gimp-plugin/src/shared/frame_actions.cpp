@@ -41,9 +41,7 @@ bool have_frame_actions() { return true; }
 
 std::string chosen(const ParamValues& v, const char* name) {
     static const std::vector<ParamDef> defs = frame_action_params();
-    const ParamDef& d = param(defs, name);
-    const size_t i = size_t(v.at(name));
-    return i < d.choices.size() ? d.choices[i].id : "";
+    return choice_id(defs, v, name);
 }
 
 bool wants_frame_actions(const ParamValues& v) {

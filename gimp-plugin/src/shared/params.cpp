@@ -86,6 +86,12 @@ std::vector<ParamDef> make_stack_params() {
     const std::vector<ParamDef> rest = {
         {"denoise", "_Denoise", "Non-local-means strength on the result (0: off; 0.75-1 is mild)",
          K::Double, 0, 0, 20, {}},
+        // As --device: auto stacks on a CUDA GPU where this build has CUDA and one answers, else
+        // on the CPU (the same result within one level); cuda refuses to run without one.
+        {"device", "De_vice",
+         "Where to stack (as fstack stack --device): auto (a CUDA GPU where one answers, else the CPU), "
+         "the CPU, or the first CUDA GPU (an error where none can be used)",
+         K::Choice, 0, 0, 2, {{"auto", "Auto"}, {"cpu", "CPU"}, {"cuda", "CUDA GPU"}}},
     };
     p.insert(p.end(), rest.begin(), rest.end());
     in_section(p, first, kStacker);
@@ -173,6 +179,12 @@ int choice_index(const ParamDef& def, const std::string& id) {
     for (size_t i = 0; i < def.choices.size(); ++i)
         if (id == def.choices[i].id) return int(i);
     return -1;
+}
+
+std::string choice_id(const std::vector<ParamDef>& defs, const ParamValues& values, const char* name) {
+    const ParamDef& d = param(defs, name);
+    const size_t i = size_t(values.at(name));
+    return i < d.choices.size() ? d.choices[i].id : "";
 }
 
 void validate(const std::vector<ParamDef>& defs, const ParamValues& values) {

@@ -57,6 +57,8 @@ ParamValues defaults(const std::vector<ParamDef>& defs);
 const ParamDef& param(const std::vector<ParamDef>& defs, const std::string& name);
 // The index of choice `id` of parameter `name`, or -1.
 int choice_index(const ParamDef& def, const std::string& id);
+// The id of the choice `values` holds for the Choice parameter `name` of `defs` ("" past the last).
+std::string choice_id(const std::vector<ParamDef>& defs, const ParamValues& values, const char* name);
 // Checks ranges and odd kernel sizes; throws fstack::Error(Usage) naming the parameter.
 void validate(const std::vector<ParamDef>& defs, const ParamValues& values);
 

@@ -117,6 +117,8 @@ struct OutputLayers {
 
 LayerId stack_layers(Host& host, const ParamValues& v) {
     validate(stack_params(), v);
+    // Before any work: "Device cuda: no usable CUDA device: ..." where cuda is asked and none answers.
+    const Device device = resolve_device(choice_id(stack_params(), v, "device"), "Device");
     const ImageInfo info = host.image();
     std::vector<LayerInfo> layers = frame_layers(host, v, "Focus Stack Layers");
     const int n = int(layers.size());
@@ -133,6 +135,7 @@ LayerId stack_layers(Host& host, const ParamValues& v) {
     std::unique_ptr<Stacker> stacker = make_stacker(v);
     StackOptions options;
     options.denoise = v.at("denoise");
+    options.device = device;
     options.crop = bval(v, "crop");  // to the rectangle every aligned frame covers (none: unchanged)
     StackResult r = stack(layer_source, pipeline, *stacker, options, progress);
     FrameSource& frames = *r.frames;
