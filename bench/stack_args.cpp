@@ -30,7 +30,7 @@ truth and ratios.
                               the device's peak memory and the largest difference from the CPU
                               result; all: the one-thread CPU rows as well. Without a usable
                               device the GPU rows are skipped and say why. host: as cuda, the
-                              pyramid's GPU pipeline on the host executor (slow: checks the GPU
+                              GPU pipelines on the host executor (slow: checks the GPU
                               rows without a GPU)
   --no-peers                  skip `fstack stack` (defaults) and focus-stack (if on PATH) on the
                               same frames

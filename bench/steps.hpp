@@ -43,8 +43,8 @@ Payload decode_only(const std::vector<fs::path>& frames);
 
 // Stacks the frames with FileFrameSource + the stacking step and default options of `stacker`
 // ("pyramid", "depthmap" or "focusmeasure") on `threads` threads (set_threads) and on `device`
-// ("cpu"; "cuda": the first CUDA device; "host": the pyramid's GPU pipeline on the host
-// executor, slow, the GPU row checked without a GPU), saving the image and depth map. Values: seconds
+// ("cpu"; "cuda": the first CUDA device; "host": the GPU pipeline on the host executor, slow,
+// the GPU row checked without a GPU), saving the image and depth map. Values: seconds
 // (decode included), the device memory the GPU pipeline reported at most in MiB (-1 where the
 // stacker ran on the CPU: on "cpu", or a stacker with no GPU path yet).
 Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,

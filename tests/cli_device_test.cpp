@@ -122,16 +122,25 @@ TEST(CliDevice, GpuOnlyCudaMatchesTheCpu) {
     if (!kernels::gpu_available(&why)) GTEST_SKIP() << "no usable CUDA device: " << why;
     test::TempDir dir;
     const auto frames = write_stack(dir / "in");
-    const auto g = fstack_cli(args({"stack", "-v", "--device", "cuda", "-o", (dir / "gpu.png").string()}, frames));
-    const auto c = fstack_cli(args({"stack", "--device", "cpu", "-o", (dir / "cpu.png").string()}, frames));
-    ASSERT_EQ(g.exit_code, 0) << g.output;
-    ASSERT_EQ(c.exit_code, 0) << c.output;
-    EXPECT_TRUE(contains(g.output, "MiB of device memory")) << g.output;
-    const cv::Mat a = cv::imread((dir / "gpu.png").string(), cv::IMREAD_UNCHANGED);
-    const cv::Mat b = cv::imread((dir / "cpu.png").string(), cv::IMREAD_UNCHANGED);
-    double worst = 0;
-    cv::minMaxLoc(cv::abs(cv::Mat_<double>(a.reshape(1)) - cv::Mat_<double>(b.reshape(1))), nullptr, &worst);
-    EXPECT_LE(worst, 1.0);
+    // The stackers with a GPU path, with and without the default alignment.
+    for (const std::string stacker : {"pyramid", "depthmap"})
+        for (const std::string align : {"auto", "none"}) {
+            SCOPED_TRACE(stacker + " --align " + align);
+            const std::string gpu = (dir / (stacker + align + "_gpu.png")).string();
+            const std::string cpu = (dir / (stacker + align + "_cpu.png")).string();
+            const auto g = fstack_cli(args({"stack", "-v", "--stacker", stacker, "--align", align, "--device", "cuda", "-o", gpu}, frames));
+            const auto c = fstack_cli(args({"stack", "--stacker", stacker, "--align", align, "--device", "cpu", "-o", cpu}, frames));
+            ASSERT_EQ(g.exit_code, 0) << g.output;
+            ASSERT_EQ(c.exit_code, 0) << c.output;
+            EXPECT_TRUE(contains(g.output, stacker + " on cuda:0: ")) << g.output;
+            EXPECT_TRUE(contains(g.output, "MiB of device memory")) << g.output;
+            const cv::Mat a = cv::imread(gpu, cv::IMREAD_UNCHANGED);
+            const cv::Mat b = cv::imread(cpu, cv::IMREAD_UNCHANGED);
+            ASSERT_EQ(a.size(), b.size());
+            double worst = 0;
+            cv::minMaxLoc(cv::abs(cv::Mat_<double>(a.reshape(1)) - cv::Mat_<double>(b.reshape(1))), nullptr, &worst);
+            EXPECT_LE(worst, 1.0);
+        }
 }
 
 }  // namespace

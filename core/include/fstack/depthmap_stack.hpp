@@ -47,12 +47,19 @@ public:
     void merge(FrameWork& work, int index) override;
     double work_bytes_per_pixel(int channels) const override;
 
-private:
-    void clean_depth_map();
+    std::unique_ptr<Stacker> for_device(const Device& device) const override;
 
+private:
     DepthMapStackOptions options_;
     cv::Mat best_energy_;
     cv::Mat acc_, weight_sum_;
 };
+
+// DepthMapStack's GPU pipeline (kernels/.../depthmap/fusion.hpp) as a Stacker: on CUDA device
+// `cuda_device` (what for_device gives), or with -1 on the host executor (slow: the tests check
+// the GPU path's logic with it). Null where a filter is longer than the 99 taps the pipeline
+// takes (blur_size past 99, smooth_size 50 to 64 or past 197: those stay on the CPU). Throws Error(Usage) where the device
+// cannot be used.
+std::unique_ptr<Stacker> make_depthmap_engine_stack(const DepthMapStackOptions& options, int cuda_device);
 
 }  // namespace fstack

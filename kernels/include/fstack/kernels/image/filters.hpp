@@ -25,6 +25,18 @@ struct Taps {
     float w[kMaxTaps] = {};
 };
 
+struct FillPlane {
+    float* p;
+    int width;
+    float value;
+    FSTACK_HD void operator()(int x, int y) const { p[static_cast<long>(y) * width + x] = value; }
+};
+struct ZeroIndex {
+    unsigned short* p;
+    int width;
+    FSTACK_HD void operator()(int x, int y) const { p[static_cast<long>(y) * width + x] = 0; }
+};
+
 // A frame of T (8- or 16-bit) to float on 0..1; `pitch` in elements.
 template <class T> struct ToFloat {
     const T* src;
@@ -214,6 +226,36 @@ struct Median5 {
 FSTACK_HD float luma_of(const float* p, int channels) {
     return channels == 1 ? p[0] : 0.114f * p[0] + 0.587f * p[1] + 0.299f * p[2];
 }
+
+// The luma plane of a frame (a copy for grey).
+struct LumaPlane {
+    const float* src;
+    float* luma;
+    int width, channels;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        luma[i] = luma_of(src + i * channels, channels);
+    }
+};
+
+// |v| in place, or the gradient magnitude sqrt(gx^2 + gy^2) (cv::magnitude) into gx.
+struct AbsPlane {
+    float* p;
+    int width;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        p[i] = fabsf(p[i]);
+    }
+};
+struct Magnitude {
+    float* gx;
+    const float* gy;
+    int width;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        gx[i] = sqrtf(gx[i] * gx[i] + gy[i] * gy[i]);
+    }
+};
 
 struct LumaAndSquare {
     const float* src;

@@ -23,4 +23,19 @@ FSTACK_HD float depth_value(int index, int count, float max_value) {
     return count > 1 ? max_value * static_cast<float>(index) / static_cast<float>(count - 1) : 0.0f;
 }
 
+// The GPU executor's functor over a plane: sum += (weight + floor) * frame, weight_sum +=
+// weight + floor (the pyramid's averaged base, the depth map's blends).
+struct AccumulateFrame {
+    const float* frame;
+    const float* weight;
+    float* sum;
+    float* weight_sum;
+    int width, channels;
+    float floor;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        accumulate_weighted(weight[i] + floor, frame + i * channels, channels, sum + i * channels, weight_sum + i);
+    }
+};
+
 }  // namespace fstack::kernels

@@ -8,32 +8,21 @@
 #include <utility>
 #include <vector>
 
+#include "fstack/kernels/exec/buffers.hpp"
 #include "fstack/kernels/image/filters.hpp"
 #include "fstack/kernels/stackers/pyramid/engine.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 
 namespace fstack::kernels {
 
-struct FillPlane {
-    float* p;
-    int width;
-    float value;
-    FSTACK_HD void operator()(int x, int y) const { p[static_cast<long>(y) * width + x] = value; }
-};
-struct ZeroIndex {
-    unsigned short* p;
-    int width;
-    FSTACK_HD void operator()(int x, int y) const { p[static_cast<long>(y) * width + x] = 0; }
-};
-
 template <class Exec> class PyramidFusion final : public PyramidEngine {
 public:
     template <class... A>
     explicit PyramidFusion(PyramidParams params, A&&... exec_args)
-        : exec_(std::forward<A>(exec_args)...), p_(std::move(params)) {
+        : exec_(std::forward<A>(exec_args)...), buffers_(exec_), p_(std::move(params)) {
         generating_kernel(p_.gen_kernel, gen_);
-        energy_ = taps(p_.energy_taps);
-        box_ = taps(p_.box_taps);
+        energy_ = make_taps(p_.energy_taps, "pyramid engine");
+        box_ = make_taps(p_.box_taps, "pyramid engine");
     }
     ~PyramidFusion() override { release_all(); }
 
@@ -111,7 +100,7 @@ public:
             }
             if (base && averaged_base()) {
                 deviation(level, lw, lh, f(plane_[2]));
-                exec_.run(lw, lh, AccumulateBase{level, f(plane_[2]), f(base_sum_), f(base_weight_), lw, cn_});
+                exec_.run(lw, lh, AccumulateFrame{level, f(plane_[2]), f(base_sum_), f(base_weight_), lw, cn_, 0.0f});
                 break;
             }
             float* e = f(plane_[l & 1]);  // this level's decision energy; the other holds the finer one
@@ -148,20 +137,11 @@ public:
     std::string executor() const override { return exec_.name(); }
 
 private:
-    struct Buffer {
-        void* p = nullptr;
-        size_t bytes = 0;
-    };
     struct Size { int w, h; };
 
-    Buffer buffer(size_t bytes) {
-        Buffer b{exec_.alloc(bytes), bytes};
-        owned_.push_back(b);
-        return b;
-    }
+    Buffer buffer(size_t bytes) { return buffers_.get(bytes); }
     void release_all() {
-        for (const Buffer& b : owned_) exec_.release(b.p, b.bytes);
-        owned_.clear();
+        buffers_.release_all();
         gauss_.clear();
         fused_.clear();
         best_.clear();
@@ -169,16 +149,8 @@ private:
         raw_ = band_ = tmp_ = base_sum_ = base_weight_ = Buffer{};
         for (auto& b : plane_) b = Buffer{};
     }
-    static float* f(const Buffer& b) { return static_cast<float*>(b.p); }
-    static unsigned short* u(const Buffer& b) { return static_cast<unsigned short*>(b.p); }
-    static Taps taps(const std::vector<float>& w) {
-        if (w.empty() || w.size() % 2 == 0 || w.size() > size_t(kMaxTaps))
-            throw std::invalid_argument("pyramid engine: a filter needs an odd number of taps up to 99");
-        Taps t;
-        t.count = int(w.size());
-        for (size_t i = 0; i < w.size(); ++i) t.w[i] = w[i];
-        return t;
-    }
+    static float* f(const Buffer& b) { return b.f(); }
+    static unsigned short* u(const Buffer& b) { return b.u(); }
     bool averaged_base() const { return !p_.cross_scale || size_.size() == 1; }
 
     // Every other sample of the blurred w x h image of `channels` channels (G_{l+1} from G_l;
@@ -224,12 +196,13 @@ private:
     }
 
     Exec exec_;
+    Buffers<Exec> buffers_;
     PyramidParams p_;
     float gen_[5] = {};
     Taps energy_, box_;
     int cn_ = 0, depth_ = 8, pass_ = 0;
     std::vector<Size> size_;
-    std::vector<Buffer> owned_, gauss_, fused_, best_, choice_;
+    std::vector<Buffer> gauss_, fused_, best_, choice_;
     Buffer raw_, band_, tmp_, base_sum_, base_weight_;
     Buffer plane_[4];
 };

@@ -2,6 +2,7 @@
 #pragma once
 // The pyramid's per-coefficient maths, written once for the CPU loop and the CUDA kernel.
 #include "fstack/kernels/hd.hpp"
+#include "fstack/kernels/stackers/blend.hpp"
 
 namespace fstack::kernels {
 
@@ -52,20 +53,9 @@ struct TakeChosen {
     }
 };
 
-// The seed's averaged base: sum += weight * base, weight_sum += weight; then sum / weight_sum
-// (0 where no weight: cv::divide's rule).
-struct AccumulateBase {
-    const float* base;
-    const float* weight;
-    float* sum;
-    float* weight_sum;
-    int width, channels;
-    FSTACK_HD void operator()(int x, int y) const {
-        const long i = static_cast<long>(y) * width + x;
-        for (int c = 0; c < channels; ++c) sum[i * channels + c] += base[i * channels + c] * weight[i];
-        weight_sum[i] += weight[i];
-    }
-};
+// The seed's averaged base: AccumulateFrame (blend.hpp) of the base by its weight, then
+// sum / weight_sum, 0 where no weight: cv::divide's rule, which the CPU path uses (the depth
+// map's NormaliseFrame multiplies by the inverse instead, as its CPU path does).
 struct DivideBase {
     const float* sum;
     const float* weight_sum;

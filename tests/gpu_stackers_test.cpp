@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// PyramidStack's GPU pipeline (kernels/.../pyramid/fusion.hpp) against the CPU stacker. On every
-// machine the pipeline runs on the host executor: the same functors, buffers and order as on a
+// The GPU pipelines of PyramidStack and DepthMapStack (kernels/.../{pyramid,depthmap}/fusion.hpp)
+// against the CPU stackers. On every machine the pipelines run on the host executor: the same functors, buffers and order as on a
 // GPU, so its logic (indexing, borders, levels, passes) is checked here without one. Where a CUDA
 // device answers, the same comparisons run on it; elsewhere those tests are skipped with CUDA's
 // reason. Tolerance: one level of 8-bit, 256 of 16-bit (the issue's); the choice maps agree
@@ -9,8 +9,10 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "fstack/depthmap_stack.hpp"
 #include "fstack/device.hpp"
 #include "fstack/kernels/device/device.hpp"
+#include "fstack/kernels/stackers/depthmap/engine.hpp"
 #include "fstack/kernels/stackers/pyramid/engine.hpp"
 #include "fstack/pyramid_stack.hpp"
 #include "test_util.hpp"
@@ -73,27 +75,134 @@ std::vector<cv::Mat> frames_of(const Case& c) {
     return frames;
 }
 
-// Runs the CPU stacker and the engine one (on `device`: -1 the host executor) and compares.
-void compare(const Case& c, int device) {
-    SCOPED_TRACE(c.name);
-    const std::vector<cv::Mat> frames = frames_of(c);
-    PyramidStack cpu(c.options);
+// Runs the CPU stacker and its engine twin on the same frames and compares: within one level
+// of 8-bit (256 of 16-bit), the choice maps equal almost everywhere.
+void compare_stackers(const std::string& name, Stacker& cpu, Stacker& engine, const std::vector<cv::Mat>& frames,
+                      bool sixteen) {
     const cv::Mat expected = run_in_memory(cpu, frames);
-    const std::unique_ptr<Stacker> engine = make_pyramid_engine_stack(c.options, device);
-    const cv::Mat got = run_in_memory(*engine, frames);
+    const cv::Mat got = run_in_memory(engine, frames);
     ASSERT_EQ(got.type(), expected.type());
     ASSERT_EQ(got.size(), expected.size());
     double worst = 0;
     cv::minMaxLoc(cv::abs(cv::Mat_<double>(got.reshape(1)) - cv::Mat_<double>(expected.reshape(1))), nullptr, &worst);
-    test::report(c.name + "_worst_difference", worst);
-    EXPECT_LE(worst, c.sixteen ? 256.0 : 1.0);
+    test::report(name + "_worst_difference", worst);
+    EXPECT_LE(worst, sixteen ? 256.0 : 1.0);
     // The result is not trivially equal to a frame or empty: it has the CPU result's detail.
     EXPECT_GT(cv::norm(got, frames.front(), cv::NORM_L1), 0.0);
-    const cv::Mat& dm = engine->depth_map();
+    const cv::Mat& dm = engine.depth_map();
     ASSERT_EQ(dm.type(), CV_16U);
     const double agree = double(cv::countNonZero(dm == cpu.depth_map())) / double(dm.total());
-    test::report(c.name + "_depth_map_agreement", agree);
+    test::report(name + "_depth_map_agreement", agree);
     EXPECT_GE(agree, 0.995);
+}
+
+// An engine's peak memory over two passes of `n` frames (8-bit BGR).
+template <class Engine> size_t peak_of(Engine& engine, const std::vector<cv::Mat>& frames, int n) {
+    cv::Mat image(frames[0].size(), frames[0].type());
+    cv::Mat dm(frames[0].size(), CV_16U);
+    engine.begin(frames[0].cols, frames[0].rows, 3, 8);
+    for (int pass = 0; pass < 2; ++pass) {
+        engine.begin_pass(pass);
+        for (int i = 0; i < n; ++i) engine.add(frames[size_t(i) % frames.size()].data, frames[0].step, i);
+    }
+    engine.finish(image.data, dm.ptr<unsigned short>());
+    return engine.peak_bytes();
+}
+
+// The pyramid on `device` (-1: the host executor) against the CPU's.
+void compare(const Case& c, int device) {
+    SCOPED_TRACE(c.name);
+    PyramidStack cpu(c.options);
+    const std::unique_ptr<Stacker> engine = make_pyramid_engine_stack(c.options, device);
+    compare_stackers(c.name, cpu, *engine, frames_of(c), c.sixteen);
+}
+
+// DepthMapStack: both maps and energies, the kernel sizes' special cases (1: the 3x3 Laplacian
+// aperture; Sobel's 1 is 3), no blur or smoothing, the box smoothing past sigma 16, 16-bit,
+// grey and BGRA.
+struct DepthCase {
+    std::string name;
+    DepthMapStackOptions options;
+    bool sixteen = false;
+    int channels = 3;
+};
+
+std::vector<DepthCase> depth_cases() {
+    std::vector<DepthCase> c;
+    c.push_back({"dm_defaults", {}});
+    c.push_back({"dm_sixteen_bit", {}, true});
+    c.push_back({"dm_grey", {}, false, 1});
+    c.push_back({"dm_bgra", {}, false, 4});
+    DepthMapStackOptions o;
+    o.map_type = MapType::Average;
+    c.push_back({"dm_average", o});
+    o = {};
+    o.energy = EnergyType::Sobel;
+    c.push_back({"dm_sobel", o});
+    o.kernel_size = 1;
+    c.push_back({"dm_sobel_1", o, true});
+    o = {};
+    o.kernel_size = 1;
+    o.blur_size = 0;
+    c.push_back({"dm_laplacian_1_no_blur", o});
+    o = {};
+    o.kernel_size = 3;
+    o.smooth_size = 1;
+    o.blur_size = 9;
+    c.push_back({"dm_laplacian_3_hard_seams", o});
+    o = {};
+    o.smooth_size = 80;  // sigma 20: three boxes
+    o.kernel_size = 7;
+    c.push_back({"dm_box_smoothing", o});
+    return c;
+}
+
+void compare_depth(const DepthCase& c, int device) {
+    SCOPED_TRACE(c.name);
+    Case frames_case{c.name, {}, c.sixteen, c.channels};
+    DepthMapStack cpu(c.options);
+    const std::unique_ptr<Stacker> engine = make_depthmap_engine_stack(c.options, device);
+    ASSERT_NE(engine, nullptr) << "the depth-map pipeline takes these filters";
+    compare_stackers(c.name, cpu, *engine, frames_of(frames_case), c.sixteen);
+}
+
+TEST(GpuDepthMapHost, MatchesTheCpuStackerInEveryMode) {
+    for (const DepthCase& c : depth_cases()) compare_depth(c, -1);
+}
+
+// Filters longer than the pipeline's 99 taps stay on the CPU: no twin, and the stacking step
+// then runs the CPU stacker.
+TEST(GpuDepthMapHost, LongFiltersStayOnTheCpu) {
+    DepthMapStackOptions o;
+    o.blur_size = 151;
+    EXPECT_EQ(make_depthmap_engine_stack(o, -1), nullptr);
+    o = {};
+    o.smooth_size = 60;  // a Gaussian of sigma 15: 121 taps
+    EXPECT_EQ(make_depthmap_engine_stack(o, -1), nullptr);
+    o.smooth_size = 400;  // boxes of 201
+    EXPECT_EQ(make_depthmap_engine_stack(o, -1), nullptr);
+    o.smooth_size = 49;
+    EXPECT_NE(make_depthmap_engine_stack(o, -1), nullptr);
+    EXPECT_EQ(DepthMapStack().for_device(Device{}), nullptr);  // the CPU needs no twin
+}
+
+TEST(GpuDepthMapHost, MemoryDoesNotGrowWithTheFrames) {
+    const std::vector<cv::Mat> frames = frames_of(Case{"defaults", {}});
+    kernels::DepthMapParams p;
+    p.deriv = {1.0f, -2.0f, 1.0f};
+    p.smooth = {1.0f};
+    p.weight_gauss = {0.25f, 0.5f, 0.25f};
+    const size_t peak[2] = {peak_of(*kernels::make_host_depthmap_engine(p), frames, 2),
+                            peak_of(*kernels::make_host_depthmap_engine(p), frames, 12)};
+    EXPECT_GT(peak[0], 0u);
+    EXPECT_EQ(peak[0], peak[1]) << "2 frames against 12";
+    test::report("depthmap_engine_bytes_per_pixel", double(peak[0]) / double(frames[0].total()));
+}
+
+TEST(GpuDepthMapCuda, MatchesTheCpuStackerInEveryMode) {
+    std::string why;
+    if (!kernels::gpu_available(&why)) GTEST_SKIP() << "no usable CUDA device: " << why;
+    for (const DepthCase& c : depth_cases()) compare_depth(c, 0);
 }
 
 TEST(GpuPyramidHost, MatchesTheCpuStackerInEveryMode) {
@@ -103,23 +212,11 @@ TEST(GpuPyramidHost, MatchesTheCpuStackerInEveryMode) {
 TEST(GpuPyramidHost, MemoryDoesNotGrowWithTheFrames) {
     const Case c{"defaults", {}};
     std::vector<cv::Mat> frames = frames_of(c);
-    size_t peak[2] = {0, 0};
-    for (int run = 0; run < 2; ++run) {
-        kernels::PyramidParams p;
-        p.energy_taps = {0.0625f, 0.25f, 0.375f, 0.25f, 0.0625f};
-        p.box_taps = {1 / 5.f, 1 / 5.f, 1 / 5.f, 1 / 5.f, 1 / 5.f};
-        auto engine = kernels::make_host_pyramid_engine(p);
-        const int n = run == 0 ? 2 : 12;
-        cv::Mat image(frames[0].size(), frames[0].type());
-        cv::Mat dm(frames[0].size(), CV_16U);
-        engine->begin(frames[0].cols, frames[0].rows, 3, 8);
-        for (int pass = 0; pass < 2; ++pass) {
-            engine->begin_pass(pass);
-            for (int i = 0; i < n; ++i) engine->add(frames[size_t(i) % frames.size()].data, frames[0].step, i);
-        }
-        engine->finish(image.data, dm.ptr<unsigned short>());
-        peak[run] = engine->peak_bytes();
-    }
+    kernels::PyramidParams p;
+    p.energy_taps = {0.0625f, 0.25f, 0.375f, 0.25f, 0.0625f};
+    p.box_taps = {1 / 5.f, 1 / 5.f, 1 / 5.f, 1 / 5.f, 1 / 5.f};
+    const size_t peak[2] = {peak_of(*kernels::make_host_pyramid_engine(p), frames, 2),
+                            peak_of(*kernels::make_host_pyramid_engine(p), frames, 12)};
     EXPECT_GT(peak[0], 0u);
     EXPECT_EQ(peak[0], peak[1]) << "2 frames against 12";
     test::report("engine_bytes_per_pixel", double(peak[0]) / double(frames[0].total()));
