@@ -9,6 +9,9 @@ namespace fstack {
 // smooth_size / 2 (unchanged for smooth_size <= 1).
 cv::Mat clean_depth_map(const cv::Mat& depth_map, int smooth_size, int frame_count);
 
+// The energy blur's window for blur_size (odd, at least 1): the CPU path's and the GPU's.
+inline int blur_window(int blur_size) { return blur_size > 0 ? (blur_size | 1) : 1; }
+
 // The sigma of MAP_MAX's weight smoothing (none at or below 1 px of smooth_size).
 inline double weight_sigma(int smooth_size) { return smooth_size > 1 ? smooth_size / 4.0 : 0.0; }
 

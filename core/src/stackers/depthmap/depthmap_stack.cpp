@@ -15,8 +15,6 @@
 namespace fstack {
 namespace {
 
-int odd(int k) { return std::max(1, k | 1); }
-
 cv::Mat broadcast(const cv::Mat& plane, int channels) {
     if (channels == 1) return plane;
     cv::Mat out;
@@ -75,7 +73,7 @@ cv::Mat DepthMapStack::focus_energy(const cv::Mat& frame) const {
         cv::magnitude(gx, gy, e);
     }
     if (options_.blur_size > 1)
-        cv::GaussianBlur(e, e, cv::Size(odd(options_.blur_size), odd(options_.blur_size)), 0, 0,
+        cv::GaussianBlur(e, e, cv::Size(blur_window(options_.blur_size), blur_window(options_.blur_size)), 0, 0,
                          cv::BORDER_REFLECT101);
     return e;
 }

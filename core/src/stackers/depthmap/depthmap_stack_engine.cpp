@@ -18,8 +18,6 @@
 namespace fstack {
 namespace {
 
-int odd(int k) { return std::max(1, k | 1); }
-
 // The engine's filters for `o`, or nothing where one is longer than the engine takes (then
 // the stacker stays on the CPU).
 std::optional<kernels::DepthMapParams> engine_params(const DepthMapStackOptions& o) {
@@ -38,7 +36,7 @@ std::optional<kernels::DepthMapParams> engine_params(const DepthMapStackOptions&
     }
     p.deriv = taps_of(d);
     p.smooth = taps_of(s);
-    if (o.blur_size > 1) p.blur = taps_of(cv::getGaussianKernel(odd(o.blur_size), 0, CV_32F));
+    if (o.blur_size > 1) p.blur = taps_of(cv::getGaussianKernel(blur_window(o.blur_size), 0, CV_32F));
     const double sigma = weight_sigma(o.smooth_size);
     if (!p.average && sigma > 0) {
         if (sigma <= kernels::kWeightBoxFromSigma)
