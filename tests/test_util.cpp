@@ -14,6 +14,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -67,7 +68,7 @@ CommandResult fstack_cli(const std::vector<std::string>& args) {
 }
 
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
-                        SignalledRun& result, double delay_s) {
+                        SignalledRun& result, double delay_s, const std::string& pace_marker) {
     int err[2];
     ASSERT_EQ(::pipe(err), 0);
     posix_spawn_file_actions_t actions;
@@ -96,11 +97,15 @@ void run_cli_and_signal(const std::vector<std::string>& args, const std::string&
     ::close(err[1]);
     char buf[256];
     std::chrono::steady_clock::time_point sent;
+    std::optional<std::chrono::steady_clock::time_point> paced;
     for (ssize_t n; (n = ::read(err[0], buf, sizeof buf)) > 0;) {
         result.output.append(buf, static_cast<size_t>(n));
-        if (!result.sent && contains(result.output, marker)) {
+        if (!pace_marker.empty() && !paced && contains(result.output, pace_marker)) paced = std::chrono::steady_clock::now();
+        if (!result.sent && (pace_marker.empty() || paced) && contains(result.output, marker)) {
+            double delay = delay_s;
+            if (paced) delay = delay_s * std::chrono::duration<double>(std::chrono::steady_clock::now() - *paced).count();
             // The child's progress lines are few: it does not block on a full pipe meanwhile.
-            if (delay_s > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay_s));
+            if (delay > 0) std::this_thread::sleep_for(std::chrono::duration<double>(delay));
             ::kill(pid, signal);
             sent = std::chrono::steady_clock::now();
             result.sent = true;

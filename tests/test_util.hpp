@@ -53,8 +53,10 @@ std::string shell_quote(const std::string& s);
 CommandResult fstack_cli(const std::vector<std::string>& args);
 
 // Runs the fstack executable with these arguments (stdout to /dev/null), reading its stderr
-// until it ends; once that holds `marker`, sends `signal` (once), `delay_s` seconds later. Fails the test (fatally) when
-// it cannot start or wait for it; call it under ASSERT_NO_FATAL_FAILURE.
+// until it ends; once that holds `marker`, sends `signal` (once), `delay_s` seconds later. With a
+// `pace_marker`, the delay is `delay_s` times the time from `pace_marker` to `marker` instead (a
+// fraction of one step, the same on a slow or a fast machine). Fails the test (fatally) when it
+// cannot start or wait for it; call it under ASSERT_NO_FATAL_FAILURE.
 struct SignalledRun {
     std::string output;  // stderr
     bool sent = false;   // whether the marker came and the signal went
@@ -62,7 +64,7 @@ struct SignalledRun {
     double seconds_to_exit = -1;  // from the signal to the process's end
 };
 void run_cli_and_signal(const std::vector<std::string>& args, const std::string& marker, int signal,
-                        SignalledRun& result, double delay_s = 0);
+                        SignalledRun& result, double delay_s = 0, const std::string& pace_marker = "");
 
 // Path of the fstack executable and of tests/data.
 std::string cli_path();
