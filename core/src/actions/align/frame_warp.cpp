@@ -49,10 +49,10 @@ cv::Mat blurred_at(const cv::Mat& small, cv::Size full, const cv::Rect& area) {
 // pixels of a row lie at its two ends (a frame warped by an affine or a perspective map covers a
 // convex area): in bands of rows, only the two end strips that hold them are scaled up and
 // filled, a few percent of the frame instead of all of it. Where the strips miss an uncovered
-// pixel (no convex area), the whole frame is filled.
-void fill_uncovered(cv::Mat& out, const cv::Mat& covered, double sigma) {
+// pixel (no convex area), the whole frame is filled. `uncovered`: how many pixels `covered`
+// leaves out (warp_frame counted them already).
+void fill_uncovered(cv::Mat& out, const cv::Mat& covered, int uncovered, double sigma) {
     const int w = out.cols, h = out.rows;
-    const int uncovered = static_cast<int>(covered.total()) - cv::countNonZero(covered);
     const cv::Mat small = wide_blur_small(out, sigma);
     const auto fill = [&](const cv::Rect& r) {
         if (r.empty()) return 0;
@@ -108,8 +108,9 @@ cv::Mat warp_frame(const cv::Mat& frame, const cv::Matx33d& to_reference, const 
     cv::Mat out = warp(frame, to_reference, frame.size(), interp, cv::BORDER_REPLICATE, {});
     const cv::Mat ones(frame.size(), CV_8U, cv::Scalar(255));
     const cv::Mat covered = warp(ones, to_reference, frame.size(), cv::INTER_NEAREST, cv::BORDER_CONSTANT, {0});
-    if (config.border_blur <= 0 || cv::countNonZero(covered) == static_cast<int>(covered.total())) return out;
-    fill_uncovered(out, covered, config.border_blur);
+    const int uncovered = static_cast<int>(covered.total()) - cv::countNonZero(covered);
+    if (config.border_blur <= 0 || uncovered == 0) return out;
+    fill_uncovered(out, covered, uncovered, config.border_blur);
     return out;
 }
 
