@@ -191,6 +191,7 @@ Payload stack(const std::string& stacker, const std::vector<fs::path>& frames,
         // The GPU pipeline on the host executor: the GPU row's logic, checked without a GPU.
         if (stacker == "pyramid") s = make_pyramid_engine_stack(PyramidStackOptions{}, -1);
         if (stacker == "depthmap") s = make_depthmap_engine_stack(DepthMapStackOptions{}, -1);
+        if (stacker == "focusmeasure") s = make_focusmeasure_engine_stack(FocusStackerOptions{}, -1);
         options.device = Device{};
     } else {
         options.device = resolve_device(device, "--device");  // cpu stays on the CPU on a GPU machine too

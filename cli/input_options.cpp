@@ -21,8 +21,8 @@ void add_threads_option(CLI::App& app, int& threads) {
 void add_device_option(CLI::App& app, std::string& device) {
     app.add_option("--device", device,
                    "Where to stack: auto (a CUDA GPU where this build has CUDA and one answers, else the "
-                   "CPU), cpu, cuda or cuda:N (an error where no GPU can be used). The pyramid and depthmap "
-                   "stackers run on the GPU; focusmeasure, the frame actions and --denoise (no CUDA non-local means in Debian's OpenCV) on the CPU (README: GPU)")
+                   "CPU), cpu, cuda or cuda:N (an error where no GPU can be used). The pyramid, depthmap and "
+                   "focusmeasure stackers run on the GPU; the frame actions and --denoise (no CUDA non-local means in Debian's OpenCV) on the CPU (README: GPU)")
         ->default_str("auto")
         ->type_name("DEVICE")
         ->group("Performance");

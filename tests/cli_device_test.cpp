@@ -123,7 +123,7 @@ TEST(CliDevice, GpuOnlyCudaMatchesTheCpu) {
     test::TempDir dir;
     const auto frames = write_stack(dir / "in");
     // The stackers with a GPU path, with and without the default alignment.
-    for (const std::string stacker : {"pyramid", "depthmap"})
+    for (const std::string stacker : {"pyramid", "depthmap", "focusmeasure"})
         for (const std::string align : {"auto", "none"}) {
             SCOPED_TRACE(stacker + " --align " + align);
             const std::string gpu = (dir / (stacker + align + "_gpu.png")).string();

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The GPU pipelines of PyramidStack and DepthMapStack (kernels/.../{pyramid,depthmap}/fusion.hpp)
+// The GPU pipelines of PyramidStack, DepthMapStack and FocusStacker (kernels/.../{pyramid,
+// depthmap}/fusion.hpp; FocusStacker runs the depth-map pipeline with its own focus measure)
 // against the CPU stackers. On every machine the pipelines run on the host executor: the same functors, buffers and order as on a
 // GPU, so its logic (indexing, borders, levels, passes) is checked here without one. Where a CUDA
 // device answers, the same comparisons run on it; elsewhere those tests are skipped with CUDA's
@@ -11,6 +12,7 @@
 
 #include "fstack/depthmap_stack.hpp"
 #include "fstack/device.hpp"
+#include "fstack/focus_stacker.hpp"
 #include "fstack/kernels/device/device.hpp"
 #include "fstack/kernels/stackers/depthmap/engine.hpp"
 #include "fstack/kernels/stackers/pyramid/engine.hpp"
@@ -203,6 +205,64 @@ TEST(GpuDepthMapCuda, MatchesTheCpuStackerInEveryMode) {
     std::string why;
     if (!kernels::gpu_available(&why)) GTEST_SKIP() << "no usable CUDA device: " << why;
     for (const DepthCase& c : depth_cases()) compare_depth(c, 0);
+}
+
+// FocusStacker: the defaults (scale 2), no supersampling, an odd scale on the odd frame size,
+// the largest scale, the largest window and smoothing, 16-bit, grey and BGRA.
+struct FocusCase {
+    std::string name;
+    FocusStackerOptions options;
+    bool sixteen = false;
+    int channels = 3;
+};
+
+std::vector<FocusCase> focus_cases() {
+    std::vector<FocusCase> c;
+    c.push_back({"fm_defaults", {}});
+    c.push_back({"fm_sixteen_bit", {}, true});
+    c.push_back({"fm_grey", {}, false, 1});
+    c.push_back({"fm_bgra", {}, false, 4});
+    c.push_back({"fm_scale_1", {8, 4, 1}});
+    c.push_back({"fm_scale_3", {3, 2, 3}});
+    c.push_back({"fm_scale_4_small_window", {1, 1, 4}, true});
+    c.push_back({"fm_largest_window_and_smoothing", {20, 10, 1}});
+    return c;
+}
+
+void compare_focus(const FocusCase& c, int device) {
+    SCOPED_TRACE(c.name);
+    Case frames_case{c.name, {}, c.sixteen, c.channels};
+    FocusStacker cpu(c.options);
+    const std::unique_ptr<Stacker> engine = make_focusmeasure_engine_stack(c.options, device);
+    ASSERT_NE(engine, nullptr);
+    compare_stackers(c.name, cpu, *engine, frames_of(frames_case), c.sixteen);
+}
+
+TEST(GpuFocusMeasureHost, MatchesTheCpuStackerInEveryMode) {
+    for (const FocusCase& c : focus_cases()) compare_focus(c, -1);
+}
+
+TEST(GpuFocusMeasureHost, MemoryDoesNotGrowWithTheFrames) {
+    const std::vector<cv::Mat> frames = frames_of(Case{"defaults", {}});
+    kernels::DepthMapParams p;
+    p.deriv = {1.0f, -2.0f, 1.0f};
+    p.smooth = {1.0f, 2.0f, 1.0f};
+    p.variance_radius = 2;
+    p.scale = 2;
+    p.blur = {0.25f, 0.5f, 0.25f};
+    p.weight_gauss = {0.25f, 0.5f, 0.25f};
+    const size_t peaks[2] = {peak_of(*kernels::make_host_depthmap_engine(p), frames, 2),
+                             peak_of(*kernels::make_host_depthmap_engine(p), frames, 12)};
+    EXPECT_GT(peaks[0], 0u);
+    EXPECT_EQ(peaks[0], peaks[1]) << "2 frames against 12";
+    test::report("focusmeasure_engine_bytes_per_pixel_scale_2", double(peaks[0]) / double(frames[0].total()));
+    EXPECT_EQ(FocusStacker().for_device(Device{}), nullptr);  // the CPU needs no twin
+}
+
+TEST(GpuFocusMeasureCuda, MatchesTheCpuStackerInEveryMode) {
+    std::string why;
+    if (!kernels::gpu_available(&why)) GTEST_SKIP() << "no usable CUDA device: " << why;
+    for (const FocusCase& c : focus_cases()) compare_focus(c, 0);
 }
 
 TEST(GpuPyramidHost, MatchesTheCpuStackerInEveryMode) {

@@ -74,6 +74,8 @@ public:
     void merge(FrameWork& work, int index) override;
     double work_bytes_per_pixel(int channels) const override;
 
+    std::unique_ptr<Stacker> for_device(const Device& device) const override;
+
 private:
     double blend_sigma() const;
 
@@ -81,5 +83,12 @@ private:
     cv::Mat best_measure_;        // pass 1: the highest focus measure so far (input size)
     cv::Mat acc_, weight_sum_;    // pass 2: weighted sum of the frames, and of the weights
 };
+
+// FocusStacker's GPU pipeline (DepthMapStack's, kernels/.../depthmap/fusion.hpp, with the
+// focus measure of FocusStacker::focus_measure) as a Stacker: on CUDA device `cuda_device`
+// (what for_device gives), or with -1 on the host executor (slow: the tests check the GPU
+// path's logic with it). Every option fits (the filters have at most 81 taps). Throws
+// Error(Usage) where the device cannot be used.
+std::unique_ptr<Stacker> make_focusmeasure_engine_stack(const FocusStackerOptions& options, int cuda_device);
 
 }  // namespace fstack

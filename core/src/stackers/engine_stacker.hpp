@@ -42,6 +42,15 @@ inline std::vector<float> taps_of(const cv::Mat& k) {
     return std::vector<float>(f.begin<float>(), f.end<float>());
 }
 
+// Per frame of `frame_count`: whether the depth map (CV_16U, continuous) names it anywhere. The
+// second pass skips the frames it does not name: they add nothing to the blend.
+inline std::vector<bool> frames_named(const cv::Mat& index, int frame_count) {
+    std::vector<bool> named(size_t(frame_count), false);
+    for (auto it = index.begin<unsigned short>(); it != index.end<unsigned short>(); ++it)
+        if (*it < named.size()) named[*it] = true;
+    return named;
+}
+
 template <class Engine> class EngineStacker : public Stacker {
 public:
     EngineStacker(std::unique_ptr<Engine> engine, std::string name) : engine_(std::move(engine)), name_(std::move(name)) {}

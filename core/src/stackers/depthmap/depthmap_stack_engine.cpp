@@ -72,9 +72,7 @@ private:
         index = clean_depth_map(index, options_.smooth_size, frame_count_);
         if (!index.isContinuous()) index = index.clone();
         engine_->set_depth_index(index.ptr<unsigned short>());
-        named_.assign(size_t(frame_count_), false);
-        for (auto it = index.begin<unsigned short>(); it != index.end<unsigned short>(); ++it)
-            if (*it < named_.size()) named_[*it] = true;
+        named_ = frames_named(index, frame_count_);
     }
     bool skips(int index) const override {
         return pass_ == 1 && size_t(index) < named_.size() && !named_[size_t(index)];

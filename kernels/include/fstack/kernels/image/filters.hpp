@@ -285,4 +285,61 @@ struct Deviation {
     }
 };
 
+// dst = max(mean_sq - mean^2, 0): the local variance from the box means of a plane and of its
+// square (FocusStacker's measure; rounding can leave tiny negatives).
+struct LocalVariance {
+    const float* mean;
+    const float* mean_sq;
+    float* dst;
+    int width;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long i = static_cast<long>(y) * width + x;
+        const float v = mean_sq[i] - mean[i] * mean[i];
+        dst[i] = v > 0.0f ? v : 0.0f;
+    }
+};
+
+// cv::resize's INTER_CUBIC (Keys, A = -0.75, edges replicated) by the integer `factor` along
+// the rows (Horizontal: dst is factor * width x height) or the columns (width x factor * height)
+// of a width x height plane: the source position and its weights computed as OpenCV does.
+template <bool Horizontal> struct UpsampleCubic {
+    const float* src;
+    float* dst;
+    int width, height, factor;
+    FSTACK_HD void operator()(int x, int y) const {
+        const int d = Horizontal ? x : y;
+        const float f = static_cast<float>((d + 0.5) * (1.0 / factor) - 0.5);
+        const int s = static_cast<int>(floorf(f));
+        const float t = f - static_cast<float>(s), A = -0.75f;
+        float w[4];
+        w[0] = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
+        w[1] = ((A + 2) * t - (A + 3)) * t * t + 1;
+        w[2] = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
+        w[3] = 1.0f - w[0] - w[1] - w[2];
+        const int out_width = Horizontal ? width * factor : width;
+        float acc = 0.0f;
+        for (int k = 0; k < 4; ++k) {
+            const long at = Horizontal ? static_cast<long>(y) * width + clamp_index(s - 1 + k, width)
+                                       : static_cast<long>(clamp_index(s - 1 + k, height)) * width + x;
+            acc += src[at] * w[k];
+        }
+        dst[static_cast<long>(y) * out_width + x] = acc;
+    }
+};
+
+// cv::resize's INTER_AREA by the integer `factor`: each pixel of the width x height dst is the
+// mean of its factor x factor block of src (factor * width wide).
+struct AreaDown {
+    const float* src;
+    float* dst;
+    int width, factor;
+    FSTACK_HD void operator()(int x, int y) const {
+        const long src_width = static_cast<long>(width) * factor;
+        float sum = 0.0f;
+        for (int j = 0; j < factor; ++j)
+            for (int i = 0; i < factor; ++i) sum += src[(static_cast<long>(y) * factor + j) * src_width + x * factor + i];
+        dst[static_cast<long>(y) * width + x] = sum * (1.0f / static_cast<float>(factor * factor));
+    }
+};
+
 }  // namespace fstack::kernels

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
-// DepthMapStack on an executor (host or CUDA): frames go in one at a time and stay in the
-// executor's memory; its memory depends on the frame size only. The median that cleans the
-// depth map between the passes runs on the host (once per stack: depth_index / set_depth_index).
+// DepthMapStack and FocusStacker on an executor (host or CUDA): frames go in one at a time and
+// stay in the executor's memory; its memory depends on the frame size only. Both keep, per pixel,
+// the frame of the highest focus energy and blend the frames by their smoothed one-hot weights;
+// they differ in the energy. The median that cleans DepthMapStack's depth map between the
+// passes runs on the host (once per stack: depth_index / set_depth_index).
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -17,6 +19,12 @@ struct DepthMapParams {
     // smoothing along y, plus (Laplacian) or with (Sobel: the magnitude) the transpose.
     std::vector<float> deriv, smooth;
     std::vector<float> blur;          // the energy's Gaussian (empty: none)
+    // > 0: FocusStacker's energy instead (deriv/smooth its 3x3 Laplacian): the luma supersampled
+    // by `scale` (cv::resize's cubic), the local variance of its Laplacian over a box of
+    // (2 variance_radius + 1)^2, blurred by `blur`, all at the supersampled size, then
+    // area-averaged back to the frame size.
+    int variance_radius = 0;
+    int scale = 1;
     std::vector<float> weight_gauss;  // MAP_MAX: the one-hot weights' Gaussian, or
     double weight_box_sigma = 0;      // > 0: three boxes of weight_box_size(this, the long side)
 };

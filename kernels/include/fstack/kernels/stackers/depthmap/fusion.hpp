@@ -4,7 +4,11 @@
 // host one in the tests, CUDA's for --device cuda. Per frame: to float, luma, the focus energy
 // (|Laplacian| or the Sobel magnitude, OpenCV's separable kernels, given by the caller), its
 // blur, then MAP_MAX's argmax (pass 1) and blend by the smoothed one-hot weights (pass 2), or
-// MAP_AVERAGE's energy-weighted sum (one pass). Included by engine_host.cpp and engine_cuda.cu.
+// MAP_AVERAGE's energy-weighted sum (one pass). With variance_radius, FocusStacker's rules
+// (core/src/stackers/focusmeasure/focus_stacker.cpp): its supersampled local variance of the
+// Laplacian as the energy, the same argmax and blend. Included by engine_host.cpp and
+// engine_cuda.cu.
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -24,6 +28,11 @@ public:
         smooth_ = make_taps(p_.smooth, "depth-map engine");
         if (!p_.blur.empty()) blur_ = make_taps(p_.blur, "depth-map engine");
         if (!p_.weight_gauss.empty()) weight_ = make_taps(p_.weight_gauss, "depth-map engine");
+        if (p_.variance_radius > 0) {
+            const int n = 2 * p_.variance_radius + 1;
+            box_ = make_taps(std::vector<float>(size_t(n), 1.0f / float(n)), "focus-measure engine");
+            if (p_.scale < 1 || p_.scale > 4) throw std::invalid_argument("focus-measure engine: scale 1 to 4");
+        }
     }
     ~DepthMapFusion() override { buffers_.release_all(); }
 
@@ -41,6 +50,8 @@ public:
         best_ = buffers_.get(px * sizeof(float));
         index_ = buffers_.get(px * sizeof(unsigned short));
         for (Buffer& b : plane_) b = buffers_.get(px * sizeof(float));
+        if (p_.variance_radius > 0)  // the supersampled planes of the focus measure
+            for (Buffer& b : big_) b = buffers_.get(px * size_t(p_.scale * p_.scale) * sizeof(float));
         exec_.run(w_ * cn_, h_, FillPlane{sum_.f(), w_ * cn_, 0.0f});
         exec_.run(w_, h_, FillPlane{weight_sum_.f(), w_, 0.0f});
         exec_.run(w_, h_, FillPlane{best_.f(), w_, -1.0f});
@@ -99,14 +110,49 @@ public:
 
 private:
     // dst = src through `along_x` on the rows, then `along_y` on the columns (cv::sepFilter2D,
-    // BORDER_REFLECT_101), by way of plane_[3]; dst may be src.
+    // BORDER_REFLECT_101) of a width x height plane, by way of `scratch`; dst may be src.
+    void separable(const float* src, const Taps& along_x, const Taps& along_y, float* dst, int width, int height,
+                   float* scratch) {
+        exec_.run(width, height, SeparablePass<true>{src, scratch, width, height, along_x});
+        exec_.run(width, height, SeparablePass<false>{scratch, dst, width, height, along_y});
+    }
+    // The same on a frame-sized plane, by way of plane_[3].
     void separable(const float* src, const Taps& along_x, const Taps& along_y, float* dst) {
-        float* t = plane_[3].f();
-        exec_.run(w_, h_, SeparablePass<true>{src, t, w_, h_, along_x});
-        exec_.run(w_, h_, SeparablePass<false>{t, dst, w_, h_, along_y});
+        separable(src, along_x, along_y, dst, w_, h_, plane_[3].f());
+    }
+    // FocusStacker's measure into e (plane_[0]), as FocusStacker::focus_measure computes it: the
+    // luma supersampled (cubic), the local variance of its 3x3 Laplacian over the box, blurred,
+    // area-averaged back. big_[0..3] are the supersampled planes; plane_[1] holds the luma.
+    void variance_energy(float* e) {
+        const int s = p_.scale, W = w_ * s, H = h_ * s;
+        float* a = big_[0].f();
+        float* b = big_[1].f();
+        float* c = big_[2].f();
+        float* t = big_[3].f();
+        if (s > 1) {
+            float* luma = plane_[1].f();
+            exec_.run(w_, h_, LumaPlane{frame_.f(), luma, w_, cn_});
+            exec_.run(W, h_, UpsampleCubic<true>{luma, t, w_, h_, s});
+            exec_.run(W, H, UpsampleCubic<false>{t, a, W, h_, s});
+        } else {
+            exec_.run(w_, h_, LumaPlane{frame_.f(), a, w_, cn_});
+        }
+        separable(a, deriv_, smooth_, b, W, H, t);  // d2/dx2
+        separable(a, smooth_, deriv_, c, W, H, t);  // d2/dy2
+        exec_.run(W, H, AddPlane{c, b, W});
+        exec_.run(W, H, SquareSum{b, a, W, 1});
+        separable(b, box_, box_, b, W, H, t);  // the box mean of the Laplacian
+        separable(a, box_, box_, a, W, H, t);  // and of its square
+        exec_.run(W, H, LocalVariance{b, a, b, W});
+        if (blur_.count > 0) separable(b, blur_, blur_, b, W, H, t);
+        exec_.run(w_, h_, AreaDown{b, e, w_, s});
     }
     // The frame's blurred focus energy into e (plane_[0]); plane_[1..3] are scratch.
     void energy(float* e) {
+        if (p_.variance_radius > 0) {
+            variance_energy(e);
+            return;
+        }
         float* luma = plane_[1].f();
         float* other = plane_[2].f();
         exec_.run(w_, h_, LumaPlane{frame_.f(), luma, w_, cn_});
@@ -124,10 +170,11 @@ private:
     Exec exec_;
     Buffers<Exec> buffers_;
     DepthMapParams p_;
-    Taps deriv_, smooth_, blur_, weight_;
+    Taps deriv_, smooth_, blur_, weight_, box_;
     int w_ = 0, h_ = 0, cn_ = 0, depth_ = 8, pass_ = 0;
     Buffer raw_, frame_, sum_, weight_sum_, best_, index_;
     Buffer plane_[4];
+    Buffer big_[4];
 };
 
 }  // namespace fstack::kernels
