@@ -46,7 +46,7 @@ struct AlignmentConfig {
     // fstack's own safeguards (not in the seed):
     // Features are detected on a copy whose longer side is at most this (0: full size); the
     // model is then fitted in full-frame pixels from all inliers.
-    int max_feature_size = 800;
+    int max_feature_size = 500;
     // An estimate with fewer RANSAC inliers, a scale change beyond max_scale_change or a
     // rotation beyond max_rotation_deg (per step) is rejected: the frame falls back to phase
     // correlation (a shift only), with a warning naming it.

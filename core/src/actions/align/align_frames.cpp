@@ -180,6 +180,29 @@ const FrameAlignment& AlignFrames::alignment(int index) const {
     return alignments_[index];
 }
 
+namespace {
+
+// OpenCV 4.6's SIFT descriptor reads another detector's keypoint octave field as its own packed
+// octave (ORB keeps its pyramid level there: a keypoint of level 7 is described on a copy of a
+// 128th of the size), and it overruns a buffer when the window is clipped to such a copy
+// (opencv#26139, fixed in 4.11; ORB+SIFT on 500 px copies aborted with "double free"). The
+// keypoints are described at full scale instead, and those whose window would reach past the
+// image's diagonal are left out.
+void sift_safe(std::vector<cv::KeyPoint>& keypoints, cv::Size size) {
+    // SIFT's window radius: 3 sigma * sqrt(2) * (4 + 1) / 2 with sigma half the keypoint size.
+    const double limit = 0.9 * std::hypot(size.width, size.height) / (3 * 0.5 * std::sqrt(2.0) * 2.5);
+    std::vector<cv::KeyPoint> kept;
+    kept.reserve(keypoints.size());
+    for (cv::KeyPoint k : keypoints) {
+        if (!(k.size > 0 && k.size <= limit)) continue;
+        k.octave = 0;
+        kept.push_back(k);
+    }
+    keypoints.swap(kept);
+}
+
+}  // namespace
+
 AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
     Features f;
     const cv::Mat lum = luminosity(frame);
@@ -208,6 +231,7 @@ AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
         detector_->detectAndCompute(f.small, cv::noArray(), f.keypoints, f.descriptors);
     } else {
         detector_->detect(f.small, f.keypoints);
+        if (fc.descriptor == Descriptor::Sift) sift_safe(f.keypoints, f.small.size());
         extractor_->compute(f.small, f.keypoints, f.descriptors);
     }
     return f;
@@ -470,11 +494,11 @@ cv::Mat AlignFrames::process(const cv::Mat& frame, int index, int neighbour_inde
     for (auto it = features_.begin(); it != features_.end();)
         it = (it->first == ref) ? std::next(it) : features_.erase(it);
     if (index != ref) features_[index] = std::move(moving);
-    if (frame.size() != full_size_) {
-        // A reduced copy: warped by the same map in its own pixels (for the actions after this one).
-        return warp(frame, to_full_.inv() * t * to_full_);
-    }
-    return warp(frame, t);
+    if (context_.output_unused) return frame;
+    // A reduced copy: warped by the same map in its own pixels.
+    const cv::Matx33d m = frame.size() != full_size_ && t != cv::Matx33d::eye() ? to_full_.inv() * t * to_full_ : t;
+    if (context_.feeds_analysis_only) return m == cv::Matx33d::eye() ? frame : warp_for_analysis(frame, m);
+    return warp(frame, m);
 }
 
 cv::Mat AlignFrames::replay(const cv::Mat& frame, int index) { return warp(frame, alignment(index).to_reference); }
