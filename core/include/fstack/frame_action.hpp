@@ -49,6 +49,13 @@ struct FrameActionContext {
     // pixels times this (1: full size). What an action remembers for replay() is in full-frame
     // units; replay() always gets full-size frames.
     double analysis_scale = 1.0;
+    // What becomes of the frames process() returns. `feeds_analysis_only`: they go only to the
+    // analysis of the actions after this one (every frame written out comes from replay()), so an
+    // action may leave out what no analysis reads (a warp's border fill). `output_unused`:
+    // no action comes after and none is written out, so the frame may be returned as it came.
+    // Set per action by the pipeline for begin(); both false outside an analysing pass.
+    bool feeds_analysis_only = false;
+    bool output_unused = false;
     // Shared by the actions of one stack (never null inside a pipeline).
     std::shared_ptr<FrameGeometry> geometry;
 

@@ -243,10 +243,15 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
                 ctx.analysis_scale = double(small.width) / original.cols;
             }
             cv::Mat f = to_action_float(analysed);
-            for (auto& action : actions) {
+            for (size_t a = 0; a < actions.size(); ++a) {
                 f = naming_frame(source_, visit.index, [&] {
-                    return visit.index == reference_ ? action->begin(f, ctx)
-                                                     : action->process(f, visit.index, visit.neighbour);
+                    if (visit.index != reference_) return actions[a]->process(f, visit.index, visit.neighbour);
+                    // The reduced analysis (no sink, every action analyses reduced copies) writes
+                    // no frame of its own: each action's output feeds the next ones' analysis only.
+                    FrameActionContext own = ctx;
+                    own.feeds_analysis_only = reduced;
+                    own.output_unused = reduced && a + 1 == actions.size();
+                    return actions[a]->begin(f, own);
                 });
             }
             // What frame() will give: the replay at full size where every action replays natively.

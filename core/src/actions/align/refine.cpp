@@ -16,8 +16,10 @@ namespace fstack {
 
 namespace {
 
-// Samples per level at most: enough for a hundredth of a pixel on a textured frame.
+// Samples per level at most: enough for a hundredth of a pixel on a textured frame at the finest
+// level; the coarser levels only bring the estimate into its basin there.
 constexpr double kMaxSamples = 200000;
+constexpr double kMaxCoarseSamples = 50000;
 constexpr int kMaxParams = 8;
 
 int params_of(AlignTransform model) { return model == AlignTransform::Rigid ? 4 : 8; }
@@ -29,10 +31,10 @@ struct Samples {
     double cx = 0, cy = 0, length = 1;  // normalised coordinates: ((x, y) - centre) / length
 };
 
-Samples sample_fixed(const cv::Mat& level) {
+Samples sample_fixed(const cv::Mat& level, double max_samples = kMaxSamples) {
     Samples s;
     const int w = level.cols, h = level.rows;
-    const int stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(double(w) * h / kMaxSamples))));
+    const int stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(double(w) * h / max_samples))));
     s.cx = (w - 1) / 2.0, s.cy = (h - 1) / 2.0, s.length = std::max(w, h) / 2.0;
     const int margin = 3;
     for (int y = margin; y < h - margin; y += stride) {
@@ -253,7 +255,7 @@ Registration refine_registration(const RegistrationPyramid& moving, const Regist
     std::vector<Samples> samples(static_cast<size_t>(levels));
     double sigma = 0;
     for (int l = levels - 1; l >= 0; --l) {
-        samples[l] = sample_fixed(fixed.levels[l]);
+        samples[l] = sample_fixed(fixed.levels[l], l == 0 ? kMaxSamples : kMaxCoarseSamples);
         const cv::Matx33d sc = level_scale(l);
         cv::Matx33d w = sc * w0 * sc.inv();
         sigma = solve_level(moving.levels[l], samples[l], model, l == 0 ? 12 : 20, l == 0 ? 0.002 : 0.01, w);
