@@ -36,6 +36,8 @@ struct Args {
     double noise = 1;
     unsigned seed = 1;
     bool align = false;  // the alignment case instead (align_case.hpp)
+    bool warp = false;   // the warp case instead (warp_case.hpp)
+    int warp_width = 4000, warp_height = 3000;
     AlignCaseOptions align_case;
 };
 

@@ -15,6 +15,7 @@
 
 #include "align_case.hpp"
 #include "stack_args.hpp"
+#include "warp_case.hpp"
 #include "peer_case.hpp"
 #include "fstack/threads.hpp"
 #include "child_process.hpp"
@@ -289,16 +290,21 @@ int main(int argc, char** argv) {
         std::string pattern = (args.workdir / "fstack-bench-XXXXXX").string();
         if (!::mkdtemp(pattern.data())) throw std::runtime_error("cannot create a folder in " + args.workdir.string());
         work = pattern;
-        if (args.align)
-            std::printf("fstack_bench: %u hardware threads, work folder %s\n", std::thread::hardware_concurrency(),
-                        work.c_str());
-        else
-            std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
-                        std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
-        const ChildOutcome idle = run_in_child([] { return Payload{}; });
-        std::printf("baseline: an idle child process peaks at %.1f MiB\n\n", idle.peak_rss_mib);
-        status = args.align ? fstack::bench::run_align_case(args.align_case, work)
-                 : args.memory_scaling ? run_scaling(args, work) : run_presets(args, work);
+        if (args.warp) {
+            status = fstack::bench::run_warp_case(args.warp_width, args.warp_height,
+                                                  args.align_case.repeat > 1 ? args.align_case.repeat : 5);
+        } else {
+            if (args.align)
+                std::printf("fstack_bench: %u hardware threads, work folder %s\n", std::thread::hardware_concurrency(),
+                            work.c_str());
+            else
+                std::printf("fstack_bench: %u hardware threads, work folder %s, max CoC %.1f px, noise %.1f, seed %u\n",
+                            std::thread::hardware_concurrency(), work.c_str(), args.max_coc, args.noise, args.seed);
+            const ChildOutcome idle = run_in_child([] { return Payload{}; });
+            std::printf("baseline: an idle child process peaks at %.1f MiB\n\n", idle.peak_rss_mib);
+            status = args.align ? fstack::bench::run_align_case(args.align_case, work)
+                     : args.memory_scaling ? run_scaling(args, work) : run_presets(args, work);
+        }
     } catch (const std::exception& e) {
         std::fprintf(stderr, "fstack_bench: %s\n", e.what());
         status = 1;

@@ -299,6 +299,16 @@ struct LocalVariance {
     }
 };
 
+// The four weights of Keys' cubic convolution (A = -0.75, OpenCV's INTER_CUBIC) for the samples
+// at -1, 0, 1, 2 around a position t (0 <= t < 1) past sample 0.
+FSTACK_HD void cubic_weights(float t, float w[4]) {
+    const float A = -0.75f;
+    w[0] = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
+    w[1] = ((A + 2) * t - (A + 3)) * t * t + 1;
+    w[2] = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
+    w[3] = 1.0f - w[0] - w[1] - w[2];
+}
+
 // cv::resize's INTER_CUBIC (Keys, A = -0.75, edges replicated) by the integer `factor` along
 // the rows (Horizontal: dst is factor * width x height) or the columns (width x factor * height)
 // of a width x height plane: the source position and its weights computed as OpenCV does.
@@ -310,12 +320,8 @@ template <bool Horizontal> struct UpsampleCubic {
         const int d = Horizontal ? x : y;
         const float f = static_cast<float>((d + 0.5) * (1.0 / factor) - 0.5);
         const int s = static_cast<int>(floorf(f));
-        const float t = f - static_cast<float>(s), A = -0.75f;
         float w[4];
-        w[0] = ((A * (t + 1) - 5 * A) * (t + 1) + 8 * A) * (t + 1) - 4 * A;
-        w[1] = ((A + 2) * t - (A + 3)) * t * t + 1;
-        w[2] = ((A + 2) * (1 - t) - (A + 3)) * (1 - t) * (1 - t) + 1;
-        w[3] = 1.0f - w[0] - w[1] - w[2];
+        cubic_weights(f - static_cast<float>(s), w);
         const int out_width = Horizontal ? width * factor : width;
         float acc = 0.0f;
         for (int k = 0; k < 4; ++k) {
