@@ -94,8 +94,8 @@ void cubic_run(const S* p0, const S* p1, const S* p2, const S* p3, int n, const 
 // contiguous. Interleaved channels are first split, a source row at a time, into float planes
 // kept in a ring of the rows that recent output rows used.
 template <typename T, int C>
-void shear_band(const cv::Mat& src, cv::Mat& out, uchar* covered, size_t covered_step, const cv::Matx23d& inv,
-                const cv::Range& rows, int ring_rows, int& uncovered) {
+inline void shear_band(const cv::Mat& src, cv::Mat& out, uchar* covered, size_t covered_step, const cv::Matx23d& inv,
+                       const cv::Range& rows, int ring_rows, int& uncovered) {
     const int w = src.cols, h = src.rows, wo = out.cols;
     const double a = inv(0, 0), b = inv(0, 1), c = inv(0, 2), d = inv(1, 0), e = inv(1, 1), f = inv(1, 2);
     // Along the output row y, the source column u is reached at dx = (u - b y - c) / a, where
@@ -208,8 +208,37 @@ void shear_band(const cv::Mat& src, cv::Mat& out, uchar* covered, size_t covered
 }
 #undef FSTACK_CUBIC_WEIGHTS
 
+// The same band compiled for AVX2 and FMA (every call inside it inlined: 8 floats a step
+// instead of SSE2's 4), run where the processor has them: measured 2x faster on RGB frames.
+// Fused multiply-adds round differently: the two builds differ by at most a level.
+#if defined(__x86_64__) && defined(__GNUC__)
+template <typename T, int C>
+__attribute__((target("avx2,fma"), flatten)) void shear_band_avx2(const cv::Mat& src, cv::Mat& out, uchar* covered,
+                                                                  size_t covered_step, const cv::Matx23d& inv,
+                                                                  const cv::Range& rows, int ring_rows,
+                                                                  int& uncovered) {
+    shear_band<T, C>(src, out, covered, covered_step, inv, rows, ring_rows, uncovered);
+}
+bool has_avx2() {
+    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    return yes;
+}
+#endif
+
+template <typename T, int C>
+void shear_band_best(const cv::Mat& src, cv::Mat& out, uchar* covered, size_t covered_step, const cv::Matx23d& inv,
+                     const cv::Range& rows, int ring_rows, int& uncovered, bool portable) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!portable && has_avx2()) return shear_band_avx2<T, C>(src, out, covered, covered_step, inv, rows, ring_rows, uncovered);
+#else
+    (void)portable;
+#endif
+    shear_band<T, C>(src, out, covered, covered_step, inv, rows, ring_rows, uncovered);
+}
+
 template <typename T>
-bool shear_warp_typed(const cv::Mat& src, const cv::Matx23d& inv, cv::Mat& out, cv::Mat* covered, int& uncovered) {
+bool shear_warp_typed(const cv::Mat& src, const cv::Matx23d& inv, cv::Mat& out, cv::Mat* covered, int& uncovered,
+                      bool portable) {
     // The ring holds every source row that one output row reads (its line crosses
     // |alpha| * width rows), and those of the next rows.
     const int ring_rows = static_cast<int>(std::ceil(std::abs(inv(1, 0) / inv(0, 0)) * (src.cols + 8))) + 8;
@@ -222,10 +251,10 @@ bool shear_warp_typed(const cv::Mat& src, const cv::Matx23d& inv, cv::Mat& out, 
         uchar* cov = covered ? covered->data : nullptr;
         const size_t step = covered ? covered->step[0] : 0;
         switch (src.channels()) {
-            case 1: shear_band<T, 1>(src, out, cov, step, inv, r, ring_rows, n); break;
-            case 2: shear_band<T, 2>(src, out, cov, step, inv, r, ring_rows, n); break;
-            case 3: shear_band<T, 3>(src, out, cov, step, inv, r, ring_rows, n); break;
-            default: shear_band<T, 4>(src, out, cov, step, inv, r, ring_rows, n); break;
+            case 1: shear_band_best<T, 1>(src, out, cov, step, inv, r, ring_rows, n, portable); break;
+            case 2: shear_band_best<T, 2>(src, out, cov, step, inv, r, ring_rows, n, portable); break;
+            case 3: shear_band_best<T, 3>(src, out, cov, step, inv, r, ring_rows, n, portable); break;
+            default: shear_band_best<T, 4>(src, out, cov, step, inv, r, ring_rows, n, portable); break;
         }
         missing += n;
     };
@@ -236,7 +265,8 @@ bool shear_warp_typed(const cv::Mat& src, const cv::Matx23d& inv, cv::Mat& out, 
 
 }  // namespace
 
-bool warp_affine_cubic(const cv::Mat& src, const cv::Matx33d& m, cv::Mat& out, cv::Mat* covered, int& uncovered) {
+bool warp_affine_cubic(const cv::Mat& src, const cv::Matx33d& m, cv::Mat& out, cv::Mat* covered, int& uncovered,
+                       bool portable) {
     if (!is_affine(m) || src.channels() > 4 || src.empty()) return false;
     const cv::Matx33d i = m.inv();
     const double a = i(0, 0), b = i(0, 1), d = i(1, 0), e = i(1, 1);
@@ -244,9 +274,9 @@ bool warp_affine_cubic(const cv::Mat& src, const cv::Matx33d& m, cv::Mat& out, c
     if (!(a > 0.5 && a < 2 && e > 0.5 && e < 2 && std::abs(b) < tan20 * a && std::abs(d) < tan20 * e)) return false;
     const cv::Matx23d inv(i(0, 0), i(0, 1), i(0, 2), i(1, 0), i(1, 1), i(1, 2));
     switch (src.depth()) {
-        case CV_8U: return shear_warp_typed<uchar>(src, inv, out, covered, uncovered);
-        case CV_16U: return shear_warp_typed<ushort>(src, inv, out, covered, uncovered);
-        case CV_32F: return shear_warp_typed<float>(src, inv, out, covered, uncovered);
+        case CV_8U: return shear_warp_typed<uchar>(src, inv, out, covered, uncovered, portable);
+        case CV_16U: return shear_warp_typed<ushort>(src, inv, out, covered, uncovered, portable);
+        case CV_32F: return shear_warp_typed<float>(src, inv, out, covered, uncovered, portable);
         default: return false;
     }
 }
