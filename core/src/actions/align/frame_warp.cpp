@@ -301,7 +301,9 @@ cv::Mat warp(const cv::Mat& src, const cv::Matx33d& m, cv::Size size, int interp
 // frequencies, and a sigma of 50 at full size would cost more than the warp itself. The
 // reduced, blurred copy; blurred_at() scales it back up where it is needed.
 cv::Mat wide_blur_small(const cv::Mat& image, double sigma) {
-    const double f = std::min(1.0, 4.0 / sigma);
+    // An integer factor: OpenCV's INTER_AREA then averages blocks (a tenth of the time of a
+    // fractional factor, which was 4.5% of a default run's CPU on 12 MP frames).
+    const double f = 1.0 / std::max(1, static_cast<int>(sigma / 4.0));
     cv::Mat small, blurred;
     cv::resize(image, small, cv::Size(), f, f, cv::INTER_AREA);
     cv::GaussianBlur(small, blurred, cv::Size(), std::max(0.5, sigma * f), 0, cv::BORDER_REPLICATE);
