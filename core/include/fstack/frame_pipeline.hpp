@@ -21,8 +21,9 @@ struct FramePipelineOptions {
     std::filesystem::path plot_path;  // empty: no plots
     std::filesystem::path working_path;  // resolves relative action inputs (the noise mask)
     // The analysing pass works on copies whose longer side is at most this (0: full size), when
-    // every action can (FrameAction::analyses_reduced) and no processed frame is written out.
-    int analysis_size = 2000;
+    // every action can (FrameAction::analyses_reduced) and no processed frame is written out:
+    // reduced by the smallest whole factor that gets there, in linear light.
+    int analysis_size = 1000;
 };
 
 // The frame actions of a stack, in pipeline order (MaskNoise -> Vignetting -> AlignFrames ->

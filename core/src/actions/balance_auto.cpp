@@ -11,6 +11,7 @@
 
 #include "fstack/balance_frames.hpp"
 #include "fstack/error.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 
 namespace fstack {
 
@@ -42,7 +43,7 @@ const std::array<std::vector<float>, kMoments>& moment_lut() {
             const double x = std::min(1.0, double(i) / kLutSize), b = (x + a) / (1 + a);
             const bool toe = x <= 0.04045;
             // dec and its first three derivatives.
-            const double d[kMoments] = {toe ? x / 12.92 : std::pow(b, 2.4),
+            const double d[kMoments] = {kernels::srgb_decode(x),
                                         toe ? 1 / 12.92 : 2.4 / (1 + a) * std::pow(b, 1.4),
                                         toe ? 0 : 2.4 * 1.4 / std::pow(1 + a, 2) * std::pow(b, 0.4),
                                         toe ? 0 : 2.4 * 1.4 * 0.4 / std::pow(1 + a, 3) * std::pow(b, -0.6)};

@@ -12,6 +12,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "actions/frame_reduce.hpp"
 #include "fstack/error.hpp"
 #include "fstack/threads.hpp"
 
@@ -233,16 +234,10 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
             if (counts_reference) depth_ = original.depth();
             ctx.geometry->frame_size = original.size();
             ctx.max_value = max_code_value(original.depth());
-            cv::Mat analysed = original;
-            const int longest = std::max(original.cols, original.rows);
-            if (reduced && longest > options_.analysis_size) {
-                const double s = double(options_.analysis_size) / longest;
-                const cv::Size small(std::max(1, int(std::lround(original.cols * s))),
-                                     std::max(1, int(std::lround(original.rows * s))));
-                cv::resize(original, analysed, small, 0, 0, cv::INTER_AREA);
-                ctx.analysis_scale = double(small.width) / original.cols;
-            }
-            cv::Mat f = to_action_float(analysed);
+            // Reduced by a whole factor, in linear light (what BalanceFrames' gains compare).
+            const int factor = reduced ? reduction_factor(original.size(), options_.analysis_size) : 1;
+            ctx.analysis_scale = 1.0 / factor;
+            cv::Mat f = factor > 1 ? reduce_linear(original, factor) : to_action_float(original);
             for (size_t a = 0; a < actions.size(); ++a) {
                 f = naming_frame(source_, visit.index, [&] {
                     if (visit.index != reference_) return actions[a]->process(f, visit.index, visit.neighbour);

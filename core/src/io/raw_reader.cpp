@@ -29,6 +29,7 @@
 
 #include "fstack/error.hpp"
 #include "fstack/limits.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 
 namespace fstack {
 namespace {
@@ -144,7 +145,7 @@ const std::vector<unsigned short>& srgb_lut() {
         std::vector<unsigned short> l(65536);
         for (int i = 0; i < 65536; ++i) {
             const double v = i / 65535.0;
-            const double e = v <= 0.0031308 ? 12.92 * v : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
+            const double e = kernels::srgb_encode(v);
             l[size_t(i)] = static_cast<unsigned short>(std::lround(std::clamp(e, 0.0, 1.0) * 65535.0));
         }
         return l;

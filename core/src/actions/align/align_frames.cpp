@@ -248,7 +248,10 @@ cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& c
     // full-frame pixels (pixel centres map onto pixel centres).
     full_size_ = context.geometry && context.geometry->frame_size.area() > 0 ? context.geometry->frame_size
                                                                              : reference.size();
-    const double sx = double(reference.cols) / full_size_.width, sy = double(reference.rows) / full_size_.height;
+    // The pipeline's reduced copies: a whole factor, the last partial block left out.
+    const bool scaled = context.analysis_scale > 0 && context.analysis_scale < 1;
+    const double sx = scaled ? context.analysis_scale : double(reference.cols) / full_size_.width;
+    const double sy = scaled ? context.analysis_scale : double(reference.rows) / full_size_.height;
     to_full_ = cv::Matx33d(sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0, 1).inv();
     const int ref = context.reference_index;
     reuse_.reset();
