@@ -18,7 +18,7 @@
 #include "fstack/job_file.hpp"
 #include "fstack/job.hpp"
 #include "raw_dng.hpp"
-#include "synthetic/srgb.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -85,7 +85,7 @@ cv::Mat linear_to_srgb16(const cv::Mat& linear16) {
     cv::Mat out = linear16.clone();
     out.forEach<cv::Vec3w>([](cv::Vec3w& p, const int*) {
         for (int c = 0; c < 3; ++c)
-            p[c] = cv::saturate_cast<ushort>(65535 * fstack::synth::detail::linear_to_srgb(p[c] / 65535.0));
+            p[c] = cv::saturate_cast<ushort>(65535 * fstack::kernels::srgb_encode(p[c] / 65535.0));
     });
     return out;
 }

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "synthetic/srgb.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 
 namespace fstack::test {
 
@@ -145,7 +145,7 @@ cv::Mat srgb_to_linear(const cv::Mat& bgr) {
     cv::Mat f;
     bgr.convertTo(f, CV_32FC3, bgr.depth() == CV_16U ? 1.0 / 65535 : 1.0 / 255);
     f.forEach<cv::Vec3f>([](cv::Vec3f& p, const int*) {
-        for (int c = 0; c < 3; ++c) p[c] = float(synth::detail::srgb_to_linear(p[c]));
+        for (int c = 0; c < 3; ++c) p[c] = float(kernels::srgb_decode(p[c]));
     });
     return f;
 }

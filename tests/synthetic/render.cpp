@@ -19,7 +19,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "srgb.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 #include "synthetic.hpp"
 
 namespace fstack::synth {
@@ -226,7 +226,7 @@ cv::Mat render_at(const Scene& scene, double focus, double noise, unsigned noise
     const bool sixteen = scene.options.sixteen_bit;
     const float scale = sixteen ? 65535.f : 255.f;
     const float sigma = float(noise * (sixteen ? 257.0 : 1.0));
-    static const detail::Encoder encode;
+    static const kernels::SrgbEncoder encode;
     cv::Mat out(h, w, sixteen ? CV_16UC3 : CV_8UC3);
 
     cv::parallel_for_(cv::Range(0, tiles_x * tiles_y), [&](const cv::Range& range) {

@@ -8,7 +8,7 @@
 
 #include <opencv2/imgproc.hpp>
 
-#include "srgb.hpp"
+#include "fstack/kernels/image/srgb.hpp"
 #include "synthetic.hpp"
 
 namespace fstack::synth {
@@ -237,7 +237,7 @@ Scene make_scene(const SceneOptions& options) {
     const bool sixteen = options.sixteen_bit;
     const int levels = sixteen ? 65536 : 256;
     texture.convertTo(scene.ground_truth, sixteen ? CV_16UC3 : CV_8UC3, levels - 1);
-    const std::vector<float> decode = detail::decode_table(levels);
+    const std::vector<float> decode = kernels::srgb_decode_table(levels);
     scene.linear.create(size, CV_32FC3);
     cv::parallel_for_(cv::Range(0, h), [&](const cv::Range& rows) {
         for (int y = rows.start; y < rows.end; ++y) {

@@ -14,33 +14,8 @@ namespace {
 // Code value to linear light, one entry a code value.
 template <typename T>
 const std::vector<float>& decode_lut() {
-    static const std::vector<float> lut = [] {
-        const int n = T(~T(0)) + 1;
-        std::vector<float> l(static_cast<size_t>(n));
-        for (int i = 0; i < n; ++i) l[size_t(i)] = float(kernels::srgb_decode(double(i) / (n - 1)));
-        return l;
-    }();
+    static const std::vector<float> lut = kernels::srgb_decode_table(T(~T(0)) + 1);
     return lut;
-}
-
-// Linear light in [0, 1] back to code values in [0, 1], interpolated in a table fine enough that
-// the error stays below 1e-6 of full scale (the curve is steepest at the toe, 12.92).
-constexpr int kEncodeSteps = 1 << 16;
-const std::vector<float>& encode_lut() {
-    static const std::vector<float> lut = [] {
-        std::vector<float> l(kEncodeSteps + 2);
-        for (int i = 0; i <= kEncodeSteps + 1; ++i)
-            l[size_t(i)] = float(kernels::srgb_encode(std::min(1.0, double(i) / kEncodeSteps)));
-        return l;
-    }();
-    return lut;
-}
-
-float encode(float linear, const std::vector<float>& lut) {
-    const float x = std::clamp(linear, 0.0f, 1.0f) * kEncodeSteps;
-    const int i = static_cast<int>(x);
-    const float t = x - float(i);
-    return lut[size_t(i)] + t * (lut[size_t(i) + 1] - lut[size_t(i)]);
 }
 
 template <typename T>
@@ -50,7 +25,7 @@ cv::Mat reduce(const cv::Mat& frame, int k) {
     const cv::Size small(frame.cols / k, frame.rows / k);
     cv::Mat out(small, CV_32FC(ch));
     const std::vector<float>& dec = decode_lut<T>();
-    const std::vector<float>& enc = encode_lut();
+    static const kernels::SrgbEncoder encode;
     const float max = float(T(~T(0)));
     const float mean = 1.0f / float(k * k);
     cv::parallel_for_(cv::Range(0, small.height), [&](const cv::Range& rows) {
@@ -67,7 +42,7 @@ cv::Mat reduce(const cv::Mat& frame, int k) {
             float* o = out.ptr<float>(y);
             for (int i = 0; i < small.width * ch; ++i) {
                 const float m = sum[size_t(i)] * mean;
-                o[i] = i % ch == alpha ? m : max * encode(m, enc);
+                o[i] = i % ch == alpha ? m : max * encode(m);
             }
         }
     });
