@@ -5,9 +5,12 @@
 // are in flight ends the run with the same error as one frame at a time.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <opencv2/imgcodecs.hpp>
@@ -16,6 +19,7 @@
 #include "fstack/depthmap_stack.hpp"
 #include "fstack/error.hpp"
 #include "fstack/focus_stacker.hpp"
+#include "fstack/frame_pipeline.hpp"
 #include "fstack/frame_source.hpp"
 #include "fstack/pyramid_stack.hpp"
 #include "fstack/stack_frames.hpp"
@@ -140,6 +144,47 @@ TEST(Threads, CancelWithFramesInFlightEndsTheRun) {
         const fstack::Error e = fstack::test::expect_error([&] { fstack::run_stacker(*stacker, source, progress); });
         EXPECT_EQ(e.kind(), fstack::ErrorKind::Cancelled) << e.what();
     }
+}
+
+// Begins on the reference slowly in the pipeline's copy (a clone of the one given; its twin
+// for the frames below the reference, a clone of the clone, is quick), and refuses to replay a
+// frame before it has begun.
+class SlowToBegin : public fstack::FrameAction {
+public:
+    explicit SlowToBegin(int generation) : generation_(generation) {}
+    std::string name() const override { return "SlowToBegin"; }
+    cv::Mat begin(const cv::Mat& f, const fstack::FrameActionContext&) override {
+        if (generation_ == 1) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        begun_ = true;
+        return f;
+    }
+    cv::Mat process(const cv::Mat& f, int, int) override { return f; }
+    cv::Mat replay(const cv::Mat& f, int) override {
+        if (!begun_) throw fstack::Error(fstack::ErrorKind::Internal, "SlowToBegin: replayed before begin");
+        return f;
+    }
+    std::unique_ptr<fstack::FrameAction> clone() const override { return std::make_unique<SlowToBegin>(generation_ + 1); }
+
+private:
+    int generation_;
+    std::atomic<bool> begun_{false};
+};
+
+// CI once failed `fstack stack` on 3 frames with "BalanceFrames: frame 2 not balanced yet":
+// the lower chain, done with the reference first, marked it decided, and the reference was
+// replayed by the upper chain's actions before they had begun on it.
+TEST(Threads, TheReferenceWaitsForItsOwnChain) {
+    const fstack::ScopedThreads scoped(2);
+    std::vector<cv::Mat> frames;
+    for (int i = 0; i < 5; ++i) frames.emplace_back(8, 8, CV_8UC3, cv::Scalar::all(20 * i));
+    fstack::MemoryFrameSource source(frames);
+    fstack::FramePipeline pipeline;
+    pipeline.actions.push_back(std::make_unique<SlowToBegin>(0));
+    const auto processed = fstack::process_frames(source, pipeline);
+    cv::Mat reference;
+    ASSERT_NO_THROW(reference = processed->frame(2));
+    EXPECT_EQ(cv::norm(reference, frames[2], cv::NORM_INF), 0);
+    for (int i : {0, 1, 3, 4}) EXPECT_EQ(cv::norm(processed->frame(i), frames[size_t(i)], cv::NORM_INF), 0) << i;
 }
 
 TEST(Threads, AFrameOfAnotherSizeIsNamedAsWithOneThread) {
