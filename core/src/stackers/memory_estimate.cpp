@@ -4,28 +4,32 @@
 
 #include <algorithm>
 
+#include "actions/frame_reduce.hpp"
 #include "fstack/focus_stacker.hpp"
 #include "fstack/limits.hpp"
 
 namespace fstack {
-// Measured: peak RSS (/usr/bin/time -f %M) of `fstack stack` on 3 synthetic frames (GCC 12,
-// OpenCV 4.6, 2 cores) less the 68 MiB of the same run on 200x150 frames, over the frame's
-// megapixels; "MiB/MP" is MiB per million pixels (the README's memory table has every row).
-//   3000x2000 8-bit JPEG, --align none --balance none: pyramid 70.4, depthmap 66.1 (average
-//   69.9), focusmeasure at scale factor 1/2/3/4: 39.2/77.7/134.9/212.8 (6000x4000: pyramid
-//   70.5, focusmeasure 2: 77.3: per pixel, the figures do not depend on the size);
-//   3000x2000 16-bit TIFF: pyramid 83.3, depthmap 82.4, focusmeasure 2: 86.4;
-//   alignment, which analyses a copy of at most 2000 px on the long side, adds a fixed amount
-//   rather than one per pixel: --align rigid +306 MiB at 3000x2000, +108 MiB at 6000x4000 and
-//   +275 MiB at 9000x6000 (pyramid; 70.4 MiB/MP without alignment at that size); at 3000x2000 auto (with balance auto) +192, homography +164, depthmap rigid
-//   +211, focusmeasure 4 rigid +152;
-//   --balance lumi +22 MiB/MP; --denoise 1 +0.1; bunches (--bunch 2 --overlap 1) +0.5.
+// Measured: peak RSS (/usr/bin/time -f %M) of `fstack stack --threads 1` on 3 synthetic frames
+// (GCC 12, OpenCV 4.6; c672d49, 2026-12-06) less the 68 MiB of the same run on 200x150 frames,
+// over the frame's megapixels; "MiB/MP" is MiB per million pixels (the README's memory table
+// has every row).
+//   3000x2000 8-bit JPEG, --align none --balance none: pyramid 72.8, depthmap 67.8 (average
+//   71.7), focusmeasure at scale factor 1/2/3/4: 40.2/75.5/132.8/210.8 (6000x4000: pyramid
+//   72.7, focusmeasure 2: 75.0; 9000x6000: pyramid 72.7: per pixel, the figures do not depend
+//   on the size); 3000x2000 16-bit TIFF: pyramid 78.0, depthmap 80.0, focusmeasure 2: 80.2;
+//   alignment, which analyses a copy reduced by a whole factor to at most 1000 px on the long
+//   side (FramePipelineOptions::analysis_size), adds little per pixel: --align rigid +31 MiB at
+//   3000x2000, +95 at 6000x4000 and +176 at 9000x6000 (pyramid); at 3000x2000 the defaults
+//   (auto, balance auto) 78.2 MiB/MP, homography 82.7, depthmap rigid 76.5, focusmeasure 4
+//   rigid 221.0, pyramid rigid 16-bit 102.3; on two threads both halves of the stack are
+//   analysed at once: defaults +61 MiB over --align none at 3000x2000;
+//   --balance lumi 101.5 MiB/MP; --denoise 1 73.0; bunches (--bunch 2 --overlap 1) 73.0.
 // The factors below lie above every one of those figures, so that a stack refused would not
 // have fit, and by little, so that a stack that fits is not refused.
 MemoryEstimate estimate_stack_memory(const Stacker& stacker, const FramePipeline& pipeline, double denoise,
                                      const ImageInfo& frame, bool bunches) {
     MemoryEstimate e;
-    double mib_per_mp = 72;  // pyramid, depthmap, and any stacker not named below
+    double mib_per_mp = 74;  // pyramid, depthmap, and any stacker not named below
     e.what = stacker.name();
     if (const auto* f = dynamic_cast<const FocusStacker*>(&stacker)) {
         const double s = f->options().scale_factor;
@@ -44,16 +48,17 @@ MemoryEstimate estimate_stack_memory(const Stacker& stacker, const FramePipeline
     if (frame.channels > 3) mib_per_mp *= frame.channels / 3.0;
     bool aligned = false, others = false;
     for (const auto& action : pipeline.actions) (action->name() == "AlignFrames" ? aligned : others) = true;
-    if (others) mib_per_mp += 25;
+    if (others) mib_per_mp += 28;
     if (denoise > 0) mib_per_mp += 2;
     if (bunches) mib_per_mp += 2;
     const double pixels = double(frame.width) * double(frame.height);
     double mib = mib_per_mp * pixels / 1e6 + 16;
     if (aligned) {
-        // The analysis copy: at most 2000 px on the long side.
-        const double longest = std::max(frame.width, frame.height);
-        const double analysed = longest > 2000 ? pixels * (2000 / longest) * (2000 / longest) : pixels;
-        mib += 125 * analysed / 1e6;
+        // The analysis copies (both halves' chains, their pyramids), 125 MiB per megapixel of
+        // the copy, and the full-size warp's rows, 3 per megapixel of the frame.
+        const int factor = reduction_factor({frame.width, frame.height}, pipeline.options.analysis_size);
+        const double analysed = pixels / (double(factor) * factor);
+        mib += 125 * analysed / 1e6 + 3 * pixels / 1e6;
         e.what += ", aligned";
     }
     e.bytes = static_cast<std::uint64_t>(mib * 1024 * 1024);
