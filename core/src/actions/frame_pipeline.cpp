@@ -253,10 +253,11 @@ void ProcessedFrameSource::analyse(const std::function<void(int, const cv::Mat&)
             if (sink)
                 sink(visit.index, replays_native() ? replay(original, visit.index)
                                                    : from_action_float(f, original.depth()));
-            if (visit.index != reference_ || counts_reference) progress.step(++done);
-            // The reference is replayed by actions_, so only their chain decides it: the lower
-            // chain's twins begun on it say nothing of whether actions_ have been.
-            if (background_ && (visit.index != reference_ || counts_reference)) {
+            // The reference is replayed by actions_, so only their chain counts and decides it:
+            // the lower chain's twins begun on it say nothing of whether actions_ have been.
+            const bool decides = visit.index != reference_ || counts_reference;
+            if (decides) progress.step(++done);
+            if (background_ && decides) {
                 std::lock_guard<std::mutex> lock(background_->mutex);
                 background_->ready[static_cast<size_t>(visit.index)] = 1;
                 background_->changed.notify_all();

@@ -2,8 +2,6 @@
 // The peak memory of a stack, per stacker and option: factors measured with /usr/bin/time.
 #include "fstack/memory_estimate.hpp"
 
-#include <algorithm>
-
 #include "actions/frame_reduce.hpp"
 #include "fstack/focus_stacker.hpp"
 #include "fstack/limits.hpp"
