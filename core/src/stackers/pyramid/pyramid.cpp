@@ -2,59 +2,153 @@
 // Gaussian and Laplacian pyramids with the Burt-Adelson generating kernel.
 #include "stackers/pyramid/pyramid.hpp"
 
-#include <cmath>
+#include <algorithm>
+#include <vector>
 
-#include <opencv2/imgproc.hpp>
+#include <opencv2/core.hpp>
 
+#include "fstack/kernels/image/filters.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 
 namespace fstack {
+namespace {
 
-PyramidKernel::PyramidKernel(double a) : kernel_(1, 5, CV_32F) {
-    kernels::generating_kernel(static_cast<float>(a), kernel_.ptr<float>());
-    // OpenCV's pyrDown/pyrUp use exactly a = 3/8 and are much faster.
-    opencv_kernel_ = std::abs(a - 0.375) < 1e-9;
+using kernels::reflect101;
+
+// REDUCE, polyphase: only the samples kept are filtered. Per output row, the 5 source rows
+// (2y-2 .. 2y+2, reflected) are weighed into one row, then every other column of it is. The
+// same sums as blurring the whole image by w (x) w and keeping (2x, 2y) (kernels' ReduceRows
+// and ReduceCols, the GPU's), a quarter of the work and no full-size temporary.
+void reduce_polyphase(const cv::Mat& src, cv::Mat& dst, const float w[5]) {
+    const int width = src.cols, height = src.rows, cn = src.channels();
+    const int half_w = (width + 1) / 2, half_h = (height + 1) / 2;
+    dst.create(half_h, half_w, src.type());
+    const int n = width * cn;
+    cv::parallel_for_(cv::Range(0, half_h), [&](const cv::Range& rows) {
+        std::vector<float> line(static_cast<size_t>(n));
+        float* t = line.data();
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* s0 = src.ptr<float>(reflect101(2 * y - 2, height));
+            const float* s1 = src.ptr<float>(reflect101(2 * y - 1, height));
+            const float* s2 = src.ptr<float>(reflect101(2 * y, height));
+            const float* s3 = src.ptr<float>(reflect101(2 * y + 1, height));
+            const float* s4 = src.ptr<float>(reflect101(2 * y + 2, height));
+            for (int k = 0; k < n; ++k) t[k] = w[0] * s0[k] + w[1] * s1[k] + w[2] * s2[k] + w[3] * s3[k] + w[4] * s4[k];
+            float* d = dst.ptr<float>(y);
+            const auto at_border = [&](int x) {
+                for (int c = 0; c < cn; ++c) {
+                    float acc = 0.0f;
+                    for (int j = 0; j < 5; ++j) acc += w[j] * t[reflect101(2 * x + j - 2, width) * cn + c];
+                    d[x * cn + c] = acc;
+                }
+            };
+            const int first = std::min(1, half_w), end = std::max(first, (width - 3) / 2 + 1);  // 2x+2 < width
+            for (int x = 0; x < first; ++x) at_border(x);
+            for (int x = first; x < end; ++x) {
+                const float* q = t + (2 * x - 2) * cn;
+                for (int c = 0; c < cn; ++c)
+                    d[x * cn + c] = w[0] * q[c] + w[1] * q[cn + c] + w[2] * q[2 * cn + c] + w[3] * q[3 * cn + c] +
+                                    w[4] * q[4 * cn + c];
+            }
+            for (int x = end; x < half_w; ++x) at_border(x);
+        }
+    });
 }
+
+// other + sign * EXPAND(small), polyphase: the expand's zero-inserted image is never made. An
+// even output column takes taps 0, 2, 4 of the small row, an odd one taps 1 and 3 (the same for
+// rows), as the zero image filtered by w (x) w would (kernels' ExpandRows and ExpandCols). The
+// small rows expanded along x are kept in a ring of three; the band (sign -1) or the collapse's
+// sum (+1) is written at once, without a full-size expanded image.
+void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign, cv::Mat& dst, const float w[5]) {
+    const int width = other.cols, height = other.rows, cn = other.channels();
+    CV_Assert(small.cols == (width + 1) / 2 && small.rows == (height + 1) / 2 && small.type() == other.type());
+    dst.create(height, width, other.type());
+    const int n = width * cn;
+    const float a[5] = {4 * w[0], 4 * w[1], 4 * w[2], 4 * w[3], 4 * w[4]};  // the expand's 4 = 2 x 2, all on x
+    const auto expand_row = [&](int k, float* e) {
+        const float* s = small.ptr<float>(k);
+        const auto at_border = [&](int x) {
+            for (int c = 0; c < cn; ++c) {
+                float acc = 0.0f;
+                for (int i = 0; i < 5; ++i) {
+                    const int p = reflect101(x + i - 2, width);
+                    if (!(p & 1)) acc += a[i] * s[(p / 2) * cn + c];
+                }
+                e[x * cn + c] = acc;
+            }
+        };
+        int m = 1;  // columns 2m and 2m + 1 from small columns m - 1 .. m + 1, all inside
+        for (int x = 0; x < std::min(2, width); ++x) at_border(x);
+        for (; 2 * m + 2 < width; ++m) {
+            const float* q = s + (m - 1) * cn;
+            float* even = e + 2 * m * cn;
+            for (int c = 0; c < cn; ++c) {
+                even[c] = a[0] * q[c] + a[2] * q[cn + c] + a[4] * q[2 * cn + c];
+                even[cn + c] = a[1] * q[cn + c] + a[3] * q[2 * cn + c];
+            }
+        }
+        for (int x = std::max(2, 2 * m); x < width; ++x) at_border(x);
+    };
+    cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
+        std::vector<float> ring(static_cast<size_t>(3) * n);
+        int held[3] = {-1, -1, -1};
+        const auto expanded = [&](int k) -> const float* {
+            float* e = ring.data() + static_cast<size_t>(k % 3) * n;
+            if (held[k % 3] != k) {
+                expand_row(k, e);
+                held[k % 3] = k;
+            }
+            return e;
+        };
+        for (int y = rows.start; y < rows.end; ++y) {
+            // The even rows among y-2 .. y+2 (reflected), by small row; a border can meet one twice.
+            int ks[5];
+            float ws[5];
+            int taps = 0;
+            for (int j = 0; j < 5; ++j) {
+                const int q = reflect101(y + j - 2, height);
+                if (q & 1) continue;
+                int t = 0;
+                while (t < taps && ks[t] != q / 2) ++t;
+                if (t == taps) {
+                    ks[taps] = q / 2;
+                    ws[taps++] = 0.0f;
+                }
+                ws[t] += w[j];
+            }
+            const float* o = other.ptr<float>(y);
+            float* d = dst.ptr<float>(y);
+            if (taps == 3) {
+                const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]), *e2 = expanded(ks[2]);
+                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k] + ws[1] * e1[k] + ws[2] * e2[k]);
+            } else if (taps == 2) {
+                const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]);
+                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k] + ws[1] * e1[k]);
+            } else {
+                const float* e0 = expanded(ks[0]);
+                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k]);
+            }
+        }
+    });
+}
+
+}  // namespace
+
+// Every a, 3/8 included, by the polyphase loops: faster than OpenCV's pyrDown + pyrUp + subtract
+// (0.10 s against 0.12 s for a 3000x2000 RGB float pyramid, one thread), and pyrUp does not
+// follow the definition at odd sizes (it reflects about the even size, then crops).
+PyramidKernel::PyramidKernel(double a) { kernels::generating_kernel(static_cast<float>(a), w_); }
 
 cv::Mat PyramidKernel::reduce(const cv::Mat& image) const {
     cv::Mat out;
-    const cv::Size half((image.cols + 1) / 2, (image.rows + 1) / 2);
-    if (opencv_kernel_) {
-        cv::pyrDown(image, out, half, cv::BORDER_REFLECT101);
-        return out;
-    }
-    cv::Mat blurred;
-    cv::sepFilter2D(image, blurred, CV_32F, kernel_, kernel_, cv::Point(-1, -1), 0, cv::BORDER_REFLECT101);
-    // Every other sample, from the first: what expand() inserts back at (2x, 2y). (A nearest
-    // resize took columns 0, 1, 3 of a 5-pixel line: odd sizes were decimated unevenly.)
-    out.create(half, image.type());
-    const int cn = image.channels();
-    cv::parallel_for_(cv::Range(0, half.height), [&](const cv::Range& rows) {
-        for (int y = rows.start; y < rows.end; ++y) {
-            const float* s = blurred.ptr<float>(2 * y);
-            float* d = out.ptr<float>(y);
-            for (int x = 0; x < half.width; ++x)
-                for (int c = 0; c < cn; ++c) d[x * cn + c] = s[2 * x * cn + c];
-        }
-    });
+    reduce_polyphase(image, out, w_);
     return out;
 }
 
-cv::Mat PyramidKernel::expand(const cv::Mat& image, cv::Size size) const {
+cv::Mat PyramidKernel::expand_add(const cv::Mat& small, const cv::Mat& other, float sign) const {
     cv::Mat out;
-    if (opencv_kernel_) {
-        cv::pyrUp(image, out, size, cv::BORDER_REFLECT101);
-        return out;
-    }
-    cv::Mat up = cv::Mat::zeros(size, image.type());
-    const int cn = image.channels();
-    for (int y = 0; y < image.rows && 2 * y < size.height; ++y) {
-        const float* s = image.ptr<float>(y);
-        float* d = up.ptr<float>(2 * y);
-        for (int x = 0; x < image.cols && 2 * x < size.width; ++x)
-            for (int c = 0; c < cn; ++c) d[2 * x * cn + c] = 4.0f * s[x * cn + c];
-    }
-    cv::sepFilter2D(up, out, CV_32F, kernel_, kernel_, cv::Point(-1, -1), 0, cv::BORDER_REFLECT101);
+    expand_add_polyphase(small, other, sign, out, w_);
     return out;
 }
 
@@ -65,9 +159,7 @@ std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels,
     cv::Mat current = image;
     for (int l = 0; l + 1 < levels; ++l) {
         cv::Mat down = reduce(current);
-        cv::Mat band;
-        cv::subtract(current, expand(down, current.size()), band);
-        pyr.push_back(band);
+        pyr.push_back(expand_add(down, current, -1.0f));
         current = down;
         if (between_levels) between_levels();
     }
@@ -77,10 +169,7 @@ std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels,
 
 cv::Mat PyramidKernel::collapse(const std::vector<cv::Mat>& pyramid) const {
     cv::Mat image = pyramid.back().clone();
-    for (int l = static_cast<int>(pyramid.size()) - 2; l >= 0; --l) {
-        cv::Mat up = expand(image, pyramid[l].size());
-        cv::add(up, pyramid[l], image);
-    }
+    for (int l = static_cast<int>(pyramid.size()) - 2; l >= 0; --l) image = expand_add(image, pyramid[l], 1.0f);
     return image;
 }
 

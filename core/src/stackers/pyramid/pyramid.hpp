@@ -11,8 +11,10 @@ namespace fstack {
 class PyramidKernel {
 public:
     explicit PyramidKernel(double a);
-    cv::Mat reduce(const cv::Mat& image) const;                   // blur, then keep every other pixel
-    cv::Mat expand(const cv::Mat& image, cv::Size size) const;    // zero-insert, then 4 x blur
+    cv::Mat reduce(const cv::Mat& image) const;  // blur, then keep every other pixel
+    // other + sign * expand(small), where expand zero-inserts `small` to other's size, then
+    // blurs times 4: the band (sign -1, `other` the finer Gaussian level) or the collapse (+1).
+    cv::Mat expand_add(const cv::Mat& small, const cv::Mat& other, float sign) const;
     // Levels 0..n-2 are band-pass (Laplacian), level n-1 is the low-pass residual.
     // `between_levels` runs after each band (the stacker's cancellation check).
     std::vector<cv::Mat> laplacian(const cv::Mat& image, int levels,
@@ -20,8 +22,7 @@ public:
     cv::Mat collapse(const std::vector<cv::Mat>& pyramid) const;
 
 private:
-    cv::Mat kernel_;  // 1x5 CV_32F
-    bool opencv_kernel_;
+    float w_[5];  // the generating kernel
 };
 
 // Number of levels so that the coarsest is at least `min_size` on its short side.

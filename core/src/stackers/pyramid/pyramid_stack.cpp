@@ -15,9 +15,19 @@ namespace {
 // Local energy of a band: squared coefficients summed over channels, averaged over a
 // kernel_size window (the seed's region energy).
 cv::Mat band_energy(const cv::Mat& band, int kernel_size) {
-    cv::Mat sq;
-    cv::multiply(band, band, sq);
-    if (sq.channels() > 1) cv::transform(sq, sq, cv::Mat::ones(1, sq.channels(), CV_32F));
+    cv::Mat sq(band.size(), CV_32F);  // in one sweep (a squared copy of every channel was a frame's worth)
+    const int cn = band.channels();
+    cv::parallel_for_(cv::Range(0, band.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* b = band.ptr<float>(y);
+            float* s = sq.ptr<float>(y);
+            for (int x = 0; x < band.cols; ++x) {
+                float acc = 0.0f;
+                for (int c = 0; c < cn; ++c) acc += b[x * cn + c] * b[x * cn + c];
+                s[x] = acc;
+            }
+        }
+    });
     cv::Mat e;
     const int k = std::max(1, kernel_size | 1);
     cv::GaussianBlur(sq, e, cv::Size(k, k), 0, 0, cv::BORDER_REFLECT101);
