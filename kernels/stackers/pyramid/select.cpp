@@ -4,13 +4,37 @@
 
 namespace fstack::kernels {
 
+namespace {
+
+// select_max_energy's rule without a branch per coefficient: where the frame wins is as good as
+// random in flat areas, and the mispredicted branches cost more than writing every coefficient.
+template <int CN>
+void select_without_branches(const float* energy, const float* coeff, int n, int channels, int frame_index,
+                             float* best_energy, float* fused, unsigned short* best_index) {
+    const int cn = CN ? CN : channels;
+    const unsigned short index = static_cast<unsigned short>(frame_index);
+    for (int i = 0; i < n; ++i) {
+        const bool take = energy[i] > best_energy[i];
+        best_energy[i] = take ? energy[i] : best_energy[i];
+        for (int c = 0; c < cn; ++c) {
+            const long k = static_cast<long>(i) * cn + c;
+            fused[k] = take ? coeff[k] : fused[k];
+        }
+        if (best_index) best_index[i] = take ? index : best_index[i];
+    }
+}
+
+}  // namespace
+
 void cpu_select_max_energy(const float* energy, const float* coeff, int n, int channels,
                            int frame_index, float* best_energy, float* fused,
                            unsigned short* best_index) {
-    for (int i = 0; i < n; ++i)
-        select_max_energy(energy[i], coeff + static_cast<long>(i) * channels, channels, frame_index,
-                          best_energy + i, fused + static_cast<long>(i) * channels,
-                          best_index ? best_index + i : nullptr);
+    switch (channels) {
+    case 1: select_without_branches<1>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
+    case 3: select_without_branches<3>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
+    case 4: select_without_branches<4>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
+    default: select_without_branches<0>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index);
+    }
 }
 
 #if !defined(FSTACK_HAVE_CUDA)

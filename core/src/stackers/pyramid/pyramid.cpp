@@ -15,6 +15,34 @@ namespace {
 
 using kernels::reflect101;
 
+// REDUCE's columns x in [first, end), whose five taps 2x-2 .. 2x+2 are inside the row t.
+template <int CN>
+void reduce_columns(const float* t, float* d, int first, int end, int channels, const float w[5]) {
+    const int cn = CN ? CN : channels;
+    for (int x = first; x < end; ++x) {
+        const float* q = t + (2 * x - 2) * cn;
+        for (int c = 0; c < cn; ++c)
+            d[x * cn + c] =
+                w[0] * q[c] + w[1] * q[cn + c] + w[2] * q[2 * cn + c] + w[3] * q[3 * cn + c] + w[4] * q[4 * cn + c];
+    }
+}
+
+// EXPAND along a row: columns 2m and 2m + 1 from small columns m - 1 .. m + 1, for every m
+// from 1 whose taps are all inside; returns the first m that is not.
+template <int CN> int expand_columns(const float* s, float* e, int width, int channels, const float a[5]) {
+    const int cn = CN ? CN : channels;
+    int m = 1;
+    for (; 2 * m + 2 < width; ++m) {
+        const float* q = s + (m - 1) * cn;
+        float* even = e + 2 * m * cn;
+        for (int c = 0; c < cn; ++c) {
+            even[c] = a[0] * q[c] + a[2] * q[cn + c] + a[4] * q[2 * cn + c];
+            even[cn + c] = a[1] * q[cn + c] + a[3] * q[2 * cn + c];
+        }
+    }
+    return m;
+}
+
 // REDUCE, polyphase: only the samples kept are filtered. Per output row, the 5 source rows
 // (2y-2 .. 2y+2, reflected) are weighed into one row, then every other column of it is. The
 // same sums as blurring the whole image by w (x) w and keeping (2x, 2y) (kernels' ReduceRows
@@ -44,12 +72,7 @@ void reduce_polyphase(const cv::Mat& src, cv::Mat& dst, const float w[5]) {
             };
             const int first = std::min(1, half_w), end = std::max(first, (width - 3) / 2 + 1);  // 2x+2 < width
             for (int x = 0; x < first; ++x) at_border(x);
-            for (int x = first; x < end; ++x) {
-                const float* q = t + (2 * x - 2) * cn;
-                for (int c = 0; c < cn; ++c)
-                    d[x * cn + c] = w[0] * q[c] + w[1] * q[cn + c] + w[2] * q[2 * cn + c] + w[3] * q[3 * cn + c] +
-                                    w[4] * q[4 * cn + c];
-            }
+            with_channels(cn, [&](auto channels) { reduce_columns<channels()>(t, d, first, end, cn, w); });
             for (int x = end; x < half_w; ++x) at_border(x);
         }
     });
@@ -78,16 +101,9 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
                 e[x * cn + c] = acc;
             }
         };
-        int m = 1;  // columns 2m and 2m + 1 from small columns m - 1 .. m + 1, all inside
+        int m = 1;
         for (int x = 0; x < std::min(2, width); ++x) at_border(x);
-        for (; 2 * m + 2 < width; ++m) {
-            const float* q = s + (m - 1) * cn;
-            float* even = e + 2 * m * cn;
-            for (int c = 0; c < cn; ++c) {
-                even[c] = a[0] * q[c] + a[2] * q[cn + c] + a[4] * q[2 * cn + c];
-                even[cn + c] = a[1] * q[cn + c] + a[3] * q[2 * cn + c];
-            }
-        }
+        with_channels(cn, [&](auto channels) { m = expand_columns<channels()>(s, e, width, cn, a); });
         for (int x = std::max(2, 2 * m); x < width; ++x) at_border(x);
     };
     cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {

@@ -16,17 +16,19 @@ namespace {
 // kernel_size window (the seed's region energy).
 cv::Mat band_energy(const cv::Mat& band, int kernel_size) {
     cv::Mat sq(band.size(), CV_32F);  // in one sweep (a squared copy of every channel was a frame's worth)
-    const int cn = band.channels();
     cv::parallel_for_(cv::Range(0, band.rows), [&](const cv::Range& rows) {
-        for (int y = rows.start; y < rows.end; ++y) {
-            const float* b = band.ptr<float>(y);
-            float* s = sq.ptr<float>(y);
-            for (int x = 0; x < band.cols; ++x) {
-                float acc = 0.0f;
-                for (int c = 0; c < cn; ++c) acc += b[x * cn + c] * b[x * cn + c];
-                s[x] = acc;
+        with_channels(band.channels(), [&](auto channels) {
+            const int cn = channels() ? channels() : band.channels();
+            for (int y = rows.start; y < rows.end; ++y) {
+                const float* b = band.ptr<float>(y);
+                float* s = sq.ptr<float>(y);
+                for (int x = 0; x < band.cols; ++x) {
+                    float acc = 0.0f;
+                    for (int c = 0; c < cn; ++c) acc += b[x * cn + c] * b[x * cn + c];
+                    s[x] = acc;
+                }
             }
-        }
+        });
     });
     cv::Mat e;
     const int k = std::max(1, kernel_size | 1);
