@@ -5,6 +5,7 @@
 // blurred the same way; odd and even sizes down to 1 pixel, 1 to 4 channels.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,33 @@ TEST(PyramidKernel, ReduceAndExpandAreTheirDefinitions) {
                     }
                 }
     }
+}
+
+TEST(PyramidKernel, BandAtSinglePixelsIsTheBandsBits) {
+    // The consistency pass computes the band only where the cleaned choice names another frame
+    // (band_at): it must be the very value the whole band has there, or the result would change.
+    int seed = 100;
+    for (const double a : {0.4, 0.3})
+        for (const cv::Size size : {cv::Size(1, 1), cv::Size(2, 3), cv::Size(5, 4), cv::Size(41, 33), cv::Size(64, 7)})
+            for (int cn = 1; cn <= 4; ++cn) {
+                const PyramidKernel kernel(a);
+                const cv::Mat fine = random_image(size.height, size.width, cn, seed++);
+                const cv::Mat coarse = kernel.reduce(fine);
+                const cv::Mat band = kernel.expand_add(coarse, fine, -1.0f);
+                std::vector<std::uint32_t> every(size.area());
+                for (size_t i = 0; i < every.size(); ++i) every[i] = static_cast<std::uint32_t>(i);
+                cv::Mat got(fine.size(), fine.type(), cv::Scalar::all(7.0));
+                kernel.band_at(fine, coarse, every.data(), every.size(), got);
+                EXPECT_EQ(cv::norm(got, band, cv::NORM_INF), 0.0) << size << " x " << cn << ", a " << a;
+                // Only the pixels named are written.
+                cv::Mat some(fine.size(), fine.type(), cv::Scalar::all(7.0));
+                const std::uint32_t last = static_cast<std::uint32_t>(size.area() - 1);
+                kernel.band_at(fine, coarse, &last, 1, some);
+                const int lx = size.width - 1, ly = size.height - 1;
+                EXPECT_EQ(cv::norm(some(cv::Rect(lx, ly, 1, 1)), band(cv::Rect(lx, ly, 1, 1)), cv::NORM_INF), 0.0);
+                some(cv::Rect(lx, ly, 1, 1)).setTo(cv::Scalar::all(7.0));
+                EXPECT_EQ(cv::countNonZero(some.reshape(1) != 7.0f), 0) << size << " x " << cn;
+            }
 }
 
 TEST(PyramidKernel, CollapseGivesTheImageBack) {

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <cstdint>
+#include <vector>
+
 #include "fstack/params.hpp"
 #include "fstack/stacker.hpp"
 
@@ -24,7 +27,9 @@ namespace fstack {
 // - consistency: a second pass over the frames. Pass 1 records, per level, which frame wins
 //   each coefficient; the choice maps are cleaned by a 5x5 median (isolated choices driven by
 //   noise are the source of speckle and ringing); pass 2 takes each coefficient from the
-//   frame the cleaned map names. Twice the decoding and pyramid work, same memory.
+//   frame the cleaned map names. Pass 2 decodes every frame again and builds its Gaussian
+//   pyramid, but computes the band only where the cleaned map changed the choice (a few per
+//   cent of the coefficients): the same result as building every band again.
 struct PyramidStackOptions {
     int pyramid_min_size = 32;
     int kernel_size = 5;
@@ -64,6 +69,10 @@ private:
     // Per level (the last entry is the base): fused coefficients, the best decision energy so
     // far, and the index of the frame that gave it.
     std::vector<cv::Mat> fused_, energy_, choice_;
+    // Pass 2, per level: the pixels (y * width + x) whose cleaned choice is not the frame pass 1
+    // fused there, grouped by the frame they now name: frame i's are changed_[l][changed_at_[l][i]
+    // .. changed_at_[l][i + 1]). Everywhere else fused_ already holds the cleaned choice's band.
+    std::vector<std::vector<std::uint32_t>> changed_, changed_at_;
     cv::Mat base_sum_, base_weight_;  // the seed's averaged base
     int channels_ = 0;
 };

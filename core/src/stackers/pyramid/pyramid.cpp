@@ -3,6 +3,7 @@
 #include "stackers/pyramid/pyramid.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -27,12 +28,15 @@ void reduce_columns(const float* t, float* d, int first, int end, int channels, 
     }
 }
 
-// EXPAND along a row: columns 2m and 2m + 1 from small columns m - 1 .. m + 1, for every m
-// from 1 whose taps are all inside; returns the first m that is not.
-template <int CN> int expand_columns(const float* s, float* e, int width, int channels, const float a[5]) {
+// EXPAND along a row of width `width` (the small row times 4 at even positions, filtered by w):
+// columns [2, interior_end) take their taps inside the small row without reflection, in pairs
+// 2m, 2m + 1 from small columns m - 1 .. m + 1; the others go through expanded_border.
+int expand_interior_end(int width) { return 2 * std::max(1, (width - 1) / 2); }
+
+template <int CN> void expand_columns(const float* s, float* e, int width, int channels, const float a[5]) {
     const int cn = CN ? CN : channels;
-    int m = 1;
-    for (; 2 * m + 2 < width; ++m) {
+    const int end = expand_interior_end(width) / 2;
+    for (int m = 1; m < end; ++m) {
         const float* q = s + (m - 1) * cn;
         float* even = e + 2 * m * cn;
         for (int c = 0; c < cn; ++c) {
@@ -40,7 +44,49 @@ template <int CN> int expand_columns(const float* s, float* e, int width, int ch
             even[cn + c] = a[1] * q[cn + c] + a[3] * q[2 * cn + c];
         }
     }
-    return m;
+}
+
+float expanded_border(const float* s, int x, int c, int cn, int width, const float a[5]) {
+    float acc = 0.0f;
+    for (int i = 0; i < 5; ++i) {
+        const int p = reflect101(x + i - 2, width);
+        if (!(p & 1)) acc += a[i] * s[(p / 2) * cn + c];
+    }
+    return acc;
+}
+
+// Channel c of column x of the small row s expanded along x: what expand_columns or
+// expanded_border writes there, with the same operations in the same order.
+float expanded_at(const float* s, int x, int c, int cn, int width, const float a[5]) {
+    if (x < 2 || x >= expand_interior_end(width)) return expanded_border(s, x, c, cn, width, a);
+    const float* q = s + (x / 2 - 1) * cn;
+    return x % 2 == 0 ? a[0] * q[c] + a[2] * q[cn + c] + a[4] * q[2 * cn + c] : a[1] * q[cn + c] + a[3] * q[2 * cn + c];
+}
+
+// EXPAND along y at output row y of `height`: the even rows among y-2 .. y+2 (reflected), as small
+// rows ks with their weights ws (a border can meet one twice: its weights are summed).
+int expand_taps(int y, int height, const float w[5], int ks[3], float ws[3]) {
+    int taps = 0;
+    for (int j = 0; j < 5; ++j) {
+        const int q = reflect101(y + j - 2, height);
+        if (q & 1) continue;
+        int t = 0;
+        while (t < taps && ks[t] != q / 2) ++t;
+        if (t == taps) {
+            ks[taps] = q / 2;
+            ws[taps++] = 0.0f;
+        }
+        ws[t] += w[j];
+    }
+    return taps;
+}
+
+// o + sign * the weighed expanded rows: one form per tap count, written once for the row loop
+// and the single pixels (band_at), so that both give the same bits.
+inline float expand_sum(float o, float sign, int taps, const float ws[3], float e0, float e1, float e2) {
+    if (taps == 3) return o + sign * (ws[0] * e0 + ws[1] * e1 + ws[2] * e2);
+    if (taps == 2) return o + sign * (ws[0] * e0 + ws[1] * e1);
+    return o + sign * (ws[0] * e0);
 }
 
 // REDUCE, polyphase: only the samples kept are filtered. Per output row, the 5 source rows
@@ -91,20 +137,13 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
     const float a[5] = {4 * w[0], 4 * w[1], 4 * w[2], 4 * w[3], 4 * w[4]};  // the expand's 4 = 2 x 2, all on x
     const auto expand_row = [&](int k, float* e) {
         const float* s = small.ptr<float>(k);
+        const int end = expand_interior_end(width);
         const auto at_border = [&](int x) {
-            for (int c = 0; c < cn; ++c) {
-                float acc = 0.0f;
-                for (int i = 0; i < 5; ++i) {
-                    const int p = reflect101(x + i - 2, width);
-                    if (!(p & 1)) acc += a[i] * s[(p / 2) * cn + c];
-                }
-                e[x * cn + c] = acc;
-            }
+            for (int c = 0; c < cn; ++c) e[x * cn + c] = expanded_border(s, x, c, cn, width, a);
         };
-        int m = 1;
         for (int x = 0; x < std::min(2, width); ++x) at_border(x);
-        with_channels(cn, [&](auto channels) { m = expand_columns<channels()>(s, e, width, cn, a); });
-        for (int x = std::max(2, 2 * m); x < width; ++x) at_border(x);
+        for (int x = std::max(2, end); x < width; ++x) at_border(x);
+        with_channels(cn, [&](auto channels) { expand_columns<channels()>(s, e, width, cn, a); });
     };
     cv::parallel_for_(cv::Range(0, height), [&](const cv::Range& rows) {
         std::vector<float> ring(static_cast<size_t>(3) * n);
@@ -118,32 +157,20 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
             return e;
         };
         for (int y = rows.start; y < rows.end; ++y) {
-            // The even rows among y-2 .. y+2 (reflected), by small row; a border can meet one twice.
-            int ks[5];
-            float ws[5];
-            int taps = 0;
-            for (int j = 0; j < 5; ++j) {
-                const int q = reflect101(y + j - 2, height);
-                if (q & 1) continue;
-                int t = 0;
-                while (t < taps && ks[t] != q / 2) ++t;
-                if (t == taps) {
-                    ks[taps] = q / 2;
-                    ws[taps++] = 0.0f;
-                }
-                ws[t] += w[j];
-            }
+            int ks[3];
+            float ws[3];
+            const int taps = expand_taps(y, height, w, ks, ws);
             const float* o = other.ptr<float>(y);
             float* d = dst.ptr<float>(y);
             if (taps == 3) {
                 const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]), *e2 = expanded(ks[2]);
-                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k] + ws[1] * e1[k] + ws[2] * e2[k]);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 3, ws, e0[k], e1[k], e2[k]);
             } else if (taps == 2) {
                 const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]);
-                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k] + ws[1] * e1[k]);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 2, ws, e0[k], e1[k], 0.0f);
             } else {
                 const float* e0 = expanded(ks[0]);
-                for (int k = 0; k < n; ++k) d[k] = o[k] + sign * (ws[0] * e0[k]);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 1, ws, e0[k], 0.0f, 0.0f);
             }
         }
     });
@@ -166,6 +193,44 @@ cv::Mat PyramidKernel::expand_add(const cv::Mat& small, const cv::Mat& other, fl
     cv::Mat out;
     expand_add_polyphase(small, other, sign, out, w_);
     return out;
+}
+
+void PyramidKernel::band_at(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
+                            cv::Mat& dst) const {
+    const int width = fine.cols, height = fine.rows, cn = fine.channels();
+    CV_Assert(coarse.cols == (width + 1) / 2 && coarse.rows == (height + 1) / 2 && coarse.type() == fine.type() &&
+              dst.size() == fine.size() && dst.type() == fine.type());
+    const float a[5] = {4 * w_[0], 4 * w_[1], 4 * w_[2], 4 * w_[3], 4 * w_[4]};
+    cv::parallel_for_(cv::Range(0, static_cast<int>(count)), [&](const cv::Range& r) {
+        for (int i = r.start; i < r.end; ++i) {
+            const int y = static_cast<int>(pixels[i] / static_cast<std::uint32_t>(width));
+            const int x = static_cast<int>(pixels[i] % static_cast<std::uint32_t>(width));
+            int ks[3];
+            float ws[3];
+            const int taps = expand_taps(y, height, w_, ks, ws);
+            const float* rows[3] = {coarse.ptr<float>(ks[0]), coarse.ptr<float>(taps > 1 ? ks[1] : ks[0]),
+                                    coarse.ptr<float>(taps > 2 ? ks[2] : ks[0])};
+            const float* o = fine.ptr<float>(y) + x * cn;
+            float* d = dst.ptr<float>(y) + x * cn;
+            for (int c = 0; c < cn; ++c) {
+                float e[3] = {0.0f, 0.0f, 0.0f};
+                for (int t = 0; t < taps; ++t) e[t] = expanded_at(rows[t], x, c, cn, width, a);
+                d[c] = expand_sum(o[c], -1.0f, taps, ws, e[0], e[1], e[2]);
+            }
+        }
+    }, std::max(1.0, double(count) / 4096));
+}
+
+std::vector<cv::Mat> PyramidKernel::gaussian(const cv::Mat& image, int levels,
+                                             const std::function<void()>& between_levels) const {
+    std::vector<cv::Mat> pyr;
+    pyr.reserve(levels);
+    pyr.push_back(image);
+    for (int l = 0; l + 1 < levels; ++l) {
+        pyr.push_back(reduce(pyr.back()));
+        if (between_levels) between_levels();
+    }
+    return pyr;
 }
 
 std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels,

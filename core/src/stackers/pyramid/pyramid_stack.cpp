@@ -2,6 +2,8 @@
 // PyramidStack: Laplacian-pyramid fusion with cross-scale and consistency passes, and its table.
 #include "fstack/pyramid_stack.hpp"
 
+#include <cstring>
+
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
@@ -89,6 +91,8 @@ void PyramidStack::begin(int frame_count) {
     fused_.clear();
     energy_.clear();
     choice_.clear();
+    changed_.clear();
+    changed_at_.clear();
     base_sum_.release();
     base_weight_.release();
 }
@@ -97,7 +101,13 @@ void PyramidStack::begin_pass(int pass) {
     Stacker::begin_pass(pass);
     if (pass != 1) return;
     energy_.clear();  // pass 2 needs only the choices
-    for (cv::Mat& c : choice_) {
+    changed_.assign(choice_.size(), {});
+    changed_at_.assign(choice_.size(), {});
+    // The averaged base is not chosen: its choice map is never read.
+    const size_t chosen_levels = base_sum_.empty() ? choice_.size() : choice_.size() - 1;
+    for (size_t l = 0; l < choice_.size(); ++l) {
+        cv::Mat& c = choice_[l];
+        const cv::Mat raw = l < chosen_levels ? c.clone() : cv::Mat();
         if (frame_count_ <= 256) {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
             cv::Mat c8;
             c.convertTo(c8, CV_8U);
@@ -106,20 +116,39 @@ void PyramidStack::begin_pass(int pass) {
         } else {
             cv::medianBlur(c, c, 5);
         }
+        if (raw.empty()) continue;
+        // The changed pixels, grouped by the frame the cleaned map names (a counting sort).
+        CV_Assert(c.isContinuous() && raw.isContinuous());
+        const unsigned short* cleaned = c.ptr<unsigned short>();
+        const unsigned short* before = raw.ptr<unsigned short>();
+        const size_t n = c.total();
+        std::vector<std::uint32_t>& at = changed_at_[l];
+        at.assign(static_cast<size_t>(frame_count_) + 1, 0);
+        for (size_t i = 0; i < n; ++i)
+            if (cleaned[i] != before[i]) ++at[cleaned[i] + 1u];
+        for (size_t f = 1; f < at.size(); ++f) at[f] += at[f - 1];
+        std::vector<std::uint32_t> next(at.begin(), at.end() - 1);
+        changed_[l].resize(at.back());
+        for (size_t i = 0; i < n; ++i)
+            if (cleaned[i] != before[i]) changed_[l][next[cleaned[i]]++] = static_cast<std::uint32_t>(i);
     }
 }
 
 // Pass 1: the frame's Laplacian pyramid (mats[0..L-1]) and per level its decision energy
-// (mats[L..2L-1]; for the seed's averaged base, the base's weight instead). Pass 2: the pyramid.
+// (mats[L..2L-1]; for the seed's averaged base, the base's weight instead). Pass 2: its
+// Gaussian pyramid, from which merge computes the bands it needs.
 Stacker::FrameWork PyramidStack::prepare(const cv::Mat& frame, int) const {
     const cv::Mat f = to_float(frame);
     check_cancel();
     const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
     const PyramidKernel kernel(options_.gen_kernel);
     FrameWork work;
+    if (pass_ != 0) {
+        work.mats = kernel.gaussian(f, levels, [this] { check_cancel(); });
+        return work;
+    }
     work.mats = kernel.laplacian(f, levels, [this] { check_cancel(); });
     check_cancel();
-    if (pass_ != 0) return work;
     const int bands = levels - 1;
     cv::Mat carried;  // decision energy of the finer level
     for (int l = 0; l <= bands; ++l) {
@@ -193,13 +222,22 @@ void PyramidStack::choose(const std::vector<cv::Mat>& work, size_t levels, int i
     }
 }
 
-void PyramidStack::take_chosen(const std::vector<cv::Mat>& pyr, int index) {
-    const size_t chosen_levels = base_sum_.empty() ? pyr.size() : pyr.size() - 1;
-    for (size_t l = 0; l < chosen_levels; ++l) {
-        const cv::Mat& level = pyr[l];
-        cv::parallel_for_(cv::Range(0, level.rows), [&](const cv::Range& rows) {
-            level.rowRange(rows).copyTo(fused_[l].rowRange(rows), choice_[l].rowRange(rows) == index);
-        }, 8);
+// Pass 2 with the frame's Gaussian pyramid: its band where the cleaned choice newly names it.
+void PyramidStack::take_chosen(const std::vector<cv::Mat>& gauss, int index) {
+    const PyramidKernel kernel(options_.gen_kernel);
+    for (size_t l = 0; l < changed_.size(); ++l) {
+        if (changed_at_[l].empty()) continue;  // the averaged base
+        const std::uint32_t* pixels = changed_[l].data() + changed_at_[l][size_t(index)];
+        const size_t count = changed_at_[l][size_t(index) + 1] - changed_at_[l][size_t(index)];
+        if (count == 0) continue;
+        if (l + 1 < gauss.size()) {
+            kernel.band_at(gauss[l], gauss[l + 1], pixels, count, fused_[l]);
+        } else {  // the chosen base: the coarsest Gaussian level itself
+            CV_Assert(gauss[l].isContinuous() && fused_[l].isContinuous());
+            const size_t bytes = gauss[l].elemSize();
+            for (size_t i = 0; i < count; ++i)
+                std::memcpy(fused_[l].data + size_t(pixels[i]) * bytes, gauss[l].data + size_t(pixels[i]) * bytes, bytes);
+        }
         check_cancel();
     }
 }
@@ -232,6 +270,8 @@ cv::Mat PyramidStack::finish() {
     fused_.clear();
     energy_.clear();
     choice_.clear();
+    changed_.clear();
+    changed_at_.clear();
     base_sum_.release();
     base_weight_.release();
     return from_float(fused, type_);
