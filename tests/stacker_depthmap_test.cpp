@@ -4,8 +4,12 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
 
 #include "fstack/depthmap_stack.hpp"
+#include "fstack/kernels/stackers/depthmap/select.hpp"
 #include "stacker_test_support.hpp"
 #include "test_util.hpp"
 
@@ -71,6 +75,54 @@ TEST(DepthMapStack, SixteenBit) {
     const double p = synth::psnr(s.scene.ground_truth, out);
     report("psnr_depthmap16_max_laplacian", p);
     EXPECT_GT(p, DM_MAX_LAP_FLOOR);
+}
+
+TEST(DepthMapStack, TiledSecondPassIsTheWholeImagesBlend) {
+    // Pass 2 smooths each frame's one-hot weight only on the tiles it reaches (128 px, or 4x the
+    // reach). Against the definition on whole images: every frame's mask of the cleaned depth
+    // map, smoothed by its Gaussian (or three boxes past sigma 16), blends the frames. 480x360
+    // leaves partial tiles; smooth_size 8, 32 (default), 100 and 200 take Gaussians of reach 8
+    // and 32 and boxes of reach 75 and 150 (one tile then covers the frame), 1 no smoothing.
+    const SyntheticStack& s = stack(false);
+    for (const int smooth : {8, 32, 100, 200, 1}) {
+        fstack::DepthMapStackOptions o;
+        o.smooth_size = smooth;
+        fstack::DepthMapStack stacker(o);
+        const cv::Mat out = run_in_memory(stacker, s.frames);
+        const cv::Mat depth = stacker.depth_map();
+        ASSERT_EQ(depth.size(), out.size());
+        cv::Mat acc = cv::Mat::zeros(out.size(), CV_32FC3), weights = cv::Mat::zeros(out.size(), CV_32F);
+        const double sigma = smooth / 4.0;
+        for (int k = 0; k < static_cast<int>(s.frames.size()); ++k) {
+            cv::Mat w;
+            cv::Mat(depth == k).convertTo(w, CV_32F, 1.0 / 255.0);
+            if (smooth > 1 && sigma <= fstack::kernels::kWeightBoxFromSigma) {
+                cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+            } else if (smooth > 1) {
+                const int n = fstack::kernels::weight_box_size(sigma, std::max(w.rows, w.cols));
+                for (int pass = 0; pass < 3; ++pass) cv::blur(w, w, cv::Size(n, n), cv::Point(-1, -1), cv::BORDER_REFLECT101);
+            }
+            cv::Mat f, w3;
+            s.frames[size_t(k)].convertTo(f, CV_32F, 1.0 / 255.0);
+            cv::merge(std::vector<cv::Mat>(3, w), w3);
+            acc += f.mul(w3);
+            weights += w;
+        }
+        ASSERT_EQ(cv::countNonZero(weights <= 0), 0) << "smooth_size " << smooth;
+        cv::Mat inverse = 1.0f / weights, i3, expected;  // the blend's sum times the inverse weight
+        cv::merge(std::vector<cv::Mat>(3, inverse), i3);
+        expected = acc.mul(i3);
+        expected.convertTo(expected, CV_8UC3, 255.0);
+        cv::Mat diff;
+        cv::absdiff(out, expected, diff);
+        double worst = 0;
+        cv::minMaxLoc(diff.reshape(1), nullptr, &worst);
+        // The same bits where the smoothing is a Gaussian (its sums do not depend on where the
+        // tile starts); the boxes' running sums round otherwise: a level at most, rarely.
+        const bool boxes = smooth > 1 && sigma > fstack::kernels::kWeightBoxFromSigma;
+        EXPECT_LE(worst, boxes ? 1.0 : 0.0) << "smooth_size " << smooth;
+        EXPECT_LE(cv::countNonZero(diff.reshape(1)), static_cast<int>(diff.total()) / 1000) << "smooth_size " << smooth;
+    }
 }
 
 }  // namespace
