@@ -10,6 +10,7 @@
 
 #include "fstack/kernels/image/filters.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
+#include "stackers/float_frame.hpp"
 
 namespace fstack {
 namespace {
@@ -89,25 +90,47 @@ inline float expand_sum(float o, float sign, int taps, const float ws[3], float 
     return o + sign * (ws[0] * e0);
 }
 
+// A level's samples as float: 8- and 16-bit data (a frame, as level 0) on the 0..1 scale, the
+// very values to_float gives (convertTo: the sample times the float scale), float as it is. The
+// frame need not be converted to a float copy first (a frame's worth of memory, and its time).
+inline float sample(unsigned char v, float scale) { return static_cast<float>(v) * scale; }
+inline float sample(unsigned short v, float scale) { return static_cast<float>(v) * scale; }
+inline float sample(float v, float) { return v; }
+
+float scale_of(int depth) { return depth == CV_32F ? 1.0f : static_cast<float>(1.0 / depth_scale(depth)); }
+
+// f(T{}) with T the element type of `depth`: 8U, 16U or 32F.
+template <class F> void with_depth(int depth, F&& f) {
+    switch (depth) {
+    case CV_8U: f(static_cast<unsigned char>(0)); break;
+    case CV_16U: f(static_cast<unsigned short>(0)); break;
+    case CV_32F: f(0.0f); break;
+    default: CV_Error(cv::Error::StsUnsupportedFormat, "pyramid: 8-bit, 16-bit or float data expected");
+    }
+}
+
 // REDUCE, polyphase: only the samples kept are filtered. Per output row, the 5 source rows
 // (2y-2 .. 2y+2, reflected) are weighed into one row, then every other column of it is. The
 // same sums as blurring the whole image by w (x) w and keeping (2x, 2y) (kernels' ReduceRows
 // and ReduceCols, the GPU's), a quarter of the work and no full-size temporary.
-void reduce_polyphase(const cv::Mat& src, cv::Mat& dst, const float w[5]) {
+template <class T> void reduce_polyphase(const cv::Mat& src, cv::Mat& dst, const float w[5]) {
     const int width = src.cols, height = src.rows, cn = src.channels();
     const int half_w = (width + 1) / 2, half_h = (height + 1) / 2;
-    dst.create(half_h, half_w, src.type());
+    dst.create(half_h, half_w, CV_32FC(cn));
     const int n = width * cn;
+    const float sc = scale_of(src.depth());
     cv::parallel_for_(cv::Range(0, half_h), [&](const cv::Range& rows) {
         std::vector<float> line(static_cast<size_t>(n));
         float* t = line.data();
         for (int y = rows.start; y < rows.end; ++y) {
-            const float* s0 = src.ptr<float>(reflect101(2 * y - 2, height));
-            const float* s1 = src.ptr<float>(reflect101(2 * y - 1, height));
-            const float* s2 = src.ptr<float>(reflect101(2 * y, height));
-            const float* s3 = src.ptr<float>(reflect101(2 * y + 1, height));
-            const float* s4 = src.ptr<float>(reflect101(2 * y + 2, height));
-            for (int k = 0; k < n; ++k) t[k] = w[0] * s0[k] + w[1] * s1[k] + w[2] * s2[k] + w[3] * s3[k] + w[4] * s4[k];
+            const T* s0 = src.ptr<T>(reflect101(2 * y - 2, height));
+            const T* s1 = src.ptr<T>(reflect101(2 * y - 1, height));
+            const T* s2 = src.ptr<T>(reflect101(2 * y, height));
+            const T* s3 = src.ptr<T>(reflect101(2 * y + 1, height));
+            const T* s4 = src.ptr<T>(reflect101(2 * y + 2, height));
+            for (int k = 0; k < n; ++k)
+                t[k] = w[0] * sample(s0[k], sc) + w[1] * sample(s1[k], sc) + w[2] * sample(s2[k], sc) +
+                       w[3] * sample(s3[k], sc) + w[4] * sample(s4[k], sc);
             float* d = dst.ptr<float>(y);
             const auto at_border = [&](int x) {
                 for (int c = 0; c < cn; ++c) {
@@ -129,10 +152,12 @@ void reduce_polyphase(const cv::Mat& src, cv::Mat& dst, const float w[5]) {
 // rows), as the zero image filtered by w (x) w would (kernels' ExpandRows and ExpandCols). The
 // small rows expanded along x are kept in a ring of three; the band (sign -1) or the collapse's
 // sum (+1) is written at once, without a full-size expanded image.
+template <class T>
 void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign, cv::Mat& dst, const float w[5]) {
     const int width = other.cols, height = other.rows, cn = other.channels();
-    CV_Assert(small.cols == (width + 1) / 2 && small.rows == (height + 1) / 2 && small.type() == other.type());
-    dst.create(height, width, other.type());
+    CV_Assert(small.cols == (width + 1) / 2 && small.rows == (height + 1) / 2 && small.type() == CV_32FC(cn));
+    dst.create(height, width, CV_32FC(cn));
+    const float sc = scale_of(other.depth());
     const int n = width * cn;
     const float a[5] = {4 * w[0], 4 * w[1], 4 * w[2], 4 * w[3], 4 * w[4]};  // the expand's 4 = 2 x 2, all on x
     const auto expand_row = [&](int k, float* e) {
@@ -160,17 +185,17 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
             int ks[3];
             float ws[3];
             const int taps = expand_taps(y, height, w, ks, ws);
-            const float* o = other.ptr<float>(y);
+            const T* o = other.ptr<T>(y);
             float* d = dst.ptr<float>(y);
             if (taps == 3) {
                 const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]), *e2 = expanded(ks[2]);
-                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 3, ws, e0[k], e1[k], e2[k]);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(sample(o[k], sc), sign, 3, ws, e0[k], e1[k], e2[k]);
             } else if (taps == 2) {
                 const float *e0 = expanded(ks[0]), *e1 = expanded(ks[1]);
-                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 2, ws, e0[k], e1[k], 0.0f);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(sample(o[k], sc), sign, 2, ws, e0[k], e1[k], 0.0f);
             } else {
                 const float* e0 = expanded(ks[0]);
-                for (int k = 0; k < n; ++k) d[k] = expand_sum(o[k], sign, 1, ws, e0[k], 0.0f, 0.0f);
+                for (int k = 0; k < n; ++k) d[k] = expand_sum(sample(o[k], sc), sign, 1, ws, e0[k], 0.0f, 0.0f);
             }
         }
     });
@@ -185,21 +210,29 @@ PyramidKernel::PyramidKernel(double a) { kernels::generating_kernel(static_cast<
 
 cv::Mat PyramidKernel::reduce(const cv::Mat& image) const {
     cv::Mat out;
-    reduce_polyphase(image, out, w_);
+    with_depth(image.depth(), [&](auto t) { reduce_polyphase<decltype(t)>(image, out, w_); });
     return out;
 }
 
 cv::Mat PyramidKernel::expand_add(const cv::Mat& small, const cv::Mat& other, float sign) const {
     cv::Mat out;
-    expand_add_polyphase(small, other, sign, out, w_);
+    with_depth(other.depth(), [&](auto t) { expand_add_polyphase<decltype(t)>(small, other, sign, out, w_); });
     return out;
 }
 
 void PyramidKernel::band_at(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
                             cv::Mat& dst) const {
     const int width = fine.cols, height = fine.rows, cn = fine.channels();
-    CV_Assert(coarse.cols == (width + 1) / 2 && coarse.rows == (height + 1) / 2 && coarse.type() == fine.type() &&
-              dst.size() == fine.size() && dst.type() == fine.type());
+    CV_Assert(coarse.cols == (width + 1) / 2 && coarse.rows == (height + 1) / 2 && coarse.type() == CV_32FC(cn) &&
+              dst.size() == fine.size() && dst.type() == CV_32FC(cn));
+    with_depth(fine.depth(), [&](auto type) { band_at_typed(fine, coarse, pixels, count, dst, type); });
+}
+
+template <class T>
+void PyramidKernel::band_at_typed(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
+                                  cv::Mat& dst, T) const {
+    const int width = fine.cols, height = fine.rows, cn = fine.channels();
+    const float sc = scale_of(fine.depth());
     const float a[5] = {4 * w_[0], 4 * w_[1], 4 * w_[2], 4 * w_[3], 4 * w_[4]};
     cv::parallel_for_(cv::Range(0, static_cast<int>(count)), [&](const cv::Range& r) {
         for (int i = r.start; i < r.end; ++i) {
@@ -210,12 +243,12 @@ void PyramidKernel::band_at(const cv::Mat& fine, const cv::Mat& coarse, const st
             const int taps = expand_taps(y, height, w_, ks, ws);
             const float* rows[3] = {coarse.ptr<float>(ks[0]), coarse.ptr<float>(taps > 1 ? ks[1] : ks[0]),
                                     coarse.ptr<float>(taps > 2 ? ks[2] : ks[0])};
-            const float* o = fine.ptr<float>(y) + x * cn;
+            const T* o = fine.ptr<T>(y) + x * cn;
             float* d = dst.ptr<float>(y) + x * cn;
             for (int c = 0; c < cn; ++c) {
                 float e[3] = {0.0f, 0.0f, 0.0f};
                 for (int t = 0; t < taps; ++t) e[t] = expanded_at(rows[t], x, c, cn, width, a);
-                d[c] = expand_sum(o[c], -1.0f, taps, ws, e[0], e[1], e[2]);
+                d[c] = expand_sum(sample(o[c], sc), -1.0f, taps, ws, e[0], e[1], e[2]);
             }
         }
     }, std::max(1.0, double(count) / 4096));
@@ -244,6 +277,7 @@ std::vector<cv::Mat> PyramidKernel::laplacian(const cv::Mat& image, int levels,
         current = down;
         if (between_levels) between_levels();
     }
+    if (current.depth() != CV_32F) current.convertTo(current, CV_32F, scale_of(current.depth()));  // one level
     pyr.push_back(current);
     return pyr;
 }

@@ -26,6 +26,8 @@ public:
     // expand_add(coarse, fine, -1) there.
     void band_at(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
                  cv::Mat& dst) const;
+    // (The operations take level 0 as 8-bit, 16-bit or float data: integer samples are read on
+    // the 0..1 scale, as to_float gives them. Every level they make is float.)
     // Levels 0..n-2 are band-pass (Laplacian), level n-1 is the low-pass residual.
     // `between_levels` runs after each band (the stacker's cancellation check).
     std::vector<cv::Mat> laplacian(const cv::Mat& image, int levels,
@@ -33,6 +35,9 @@ public:
     cv::Mat collapse(const std::vector<cv::Mat>& pyramid) const;
 
 private:
+    template <class T>
+    void band_at_typed(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
+                       cv::Mat& dst, T) const;
     float w_[5];  // the generating kernel
 };
 

@@ -138,7 +138,8 @@ void PyramidStack::begin_pass(int pass) {
 // (mats[L..2L-1]; for the seed's averaged base, the base's weight instead). Pass 2: its
 // Gaussian pyramid, from which merge computes the bands it needs.
 Stacker::FrameWork PyramidStack::prepare(const cv::Mat& frame, int) const {
-    const cv::Mat f = to_float(frame);
+    // 8- and 16-bit frames go in as they are (the kernel reads them on the 0..1 scale).
+    const cv::Mat f = frame.depth() == CV_8U || frame.depth() == CV_16U ? frame : to_float(frame);
     check_cancel();
     const int levels = pyramid_levels(f.size(), options_.pyramid_min_size);
     const PyramidKernel kernel(options_.gen_kernel);
