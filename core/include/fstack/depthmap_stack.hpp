@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
+#include <memory>
 #include <vector>
 
 #include "fstack/params.hpp"
 #include "fstack/stacker.hpp"
 
 namespace fstack {
+
+class OneHotBlend;
 
 enum class MapType { Max, Average };            // MAP_MAX, MAP_AVERAGE
 enum class EnergyType { Laplacian, Sobel };     // ENERGY_LAPLACIAN, ENERGY_SOBEL
@@ -33,6 +36,7 @@ const ParamTable<DepthMapStackOptions>& depthmap_stack_params();
 class DepthMapStack : public Stacker {
 public:
     explicit DepthMapStack(DepthMapStackOptions options = {});
+    ~DepthMapStack() override;
 
     std::string name() const override { return "depthmap"; }
     void begin(int frame_count) override;
@@ -52,19 +56,12 @@ public:
     std::unique_ptr<Stacker> for_device(const Device& device) const override;
 
 private:
-    // Pass 2 (MAP_MAX) works tile by tile: a frame's smoothed weight is zero farther than the
-    // smoothing's reach from the pixels the depth map gives it, so only the tiles that have such
-    // a pixel within that reach are computed (most frames are sharp in a small part of the scene).
-    // Tiles of 128 px, or 4x the reach where that is more (the computed area is then at most
-    // 2.25x the tiles').
-    cv::Rect tile_rect(int tile) const;
-    int weight_reach() const;  // pixels: how far the smoothing carries a weight
+    int weight_reach() const;  // pixels: how far pass 2's smoothing carries a weight
 
     DepthMapStackOptions options_;
     cv::Mat best_energy_;
     cv::Mat acc_, weight_sum_;
-    int tile_ = 128, tiles_x_ = 0;
-    std::vector<std::vector<int>> tiles_of_frame_;  // pass 2: the tiles each frame's weight reaches
+    std::unique_ptr<OneHotBlend> blend_;  // pass 2, by tiles (core/src/stackers/one_hot_blend.hpp)
 };
 
 // DepthMapStack's GPU pipeline (kernels/.../depthmap/fusion.hpp) as a Stacker: on CUDA device

@@ -12,6 +12,8 @@
 
 namespace fstack {
 
+class OneHotBlend;
+
 // The OpenScan stacker (the seed's FocusStacker(radius, smoothing, scale_factor)).
 //
 // Focus measure: the luma of each frame is supersampled by `scale_factor` (cubic), and the
@@ -48,12 +50,14 @@ const ParamTable<FocusStackerOptions>& focus_stacker_params();
 class FocusStacker : public Stacker {
 public:
     explicit FocusStacker(FocusStackerOptions options = {});
+    ~FocusStacker() override;
     // The seed's constructor: FocusStacker(radius=8, smoothing=4, scale_factor=2).
     FocusStacker(int radius, int smoothing = 4, int scale_factor = 2);
 
     std::string name() const override { return "focusmeasure"; }
     void begin(int frame_count) override;
     int passes() const override { return 2; }
+    void begin_pass(int pass) override;
     cv::Mat finish() override;
     std::unique_ptr<Stacker> clone() const override;
     const FocusStackerOptions& options() const { return options_; }
@@ -78,6 +82,7 @@ public:
 
 private:
     double blend_sigma() const;
+    std::unique_ptr<OneHotBlend> blend_;  // pass 2, by tiles (core/src/stackers/one_hot_blend.hpp)
 
     FocusStackerOptions options_;
     cv::Mat best_measure_;        // pass 1: the highest focus measure so far (input size)

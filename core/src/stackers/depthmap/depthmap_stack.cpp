@@ -11,6 +11,7 @@
 #include "fstack/kernels/stackers/depthmap/select.hpp"
 #include "stackers/depthmap/depthmap_rules.hpp"
 #include "stackers/float_frame.hpp"
+#include "stackers/one_hot_blend.hpp"
 
 namespace fstack {
 namespace {
@@ -46,9 +47,12 @@ const ParamTable<DepthMapStackOptions>& depthmap_stack_params() {
     return table;
 }
 
-DepthMapStack::DepthMapStack(DepthMapStackOptions options) : options_(options) {
+DepthMapStack::DepthMapStack(DepthMapStackOptions options)
+    : options_(options), blend_(std::make_unique<OneHotBlend>()) {
     depthmap_stack_params().check(options_);
 }
+
+DepthMapStack::~DepthMapStack() = default;
 
 std::unique_ptr<Stacker> DepthMapStack::clone() const { return std::make_unique<DepthMapStack>(options_); }
 
@@ -78,40 +82,29 @@ cv::Mat DepthMapStack::focus_energy(const cv::Mat& frame) const {
     return e;
 }
 
+namespace {
+
+// A Gaussian of `sigma`; past kWeightBoxFromSigma as three box filters of the same variance
+// (their size from the frame's long side `longest`).
+void smooth_weights(cv::Mat& w, double sigma, int longest) {
+    if (sigma <= kernels::kWeightBoxFromSigma) {
+        cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+        return;
+    }
+    const int n = kernels::weight_box_size(sigma, longest);
+    for (int pass = 0; pass < 3; ++pass) cv::blur(w, w, cv::Size(n, n), cv::Point(-1, -1), cv::BORDER_REFLECT101);
+}
+
+}  // namespace
+
 void DepthMapStack::begin_pass(int pass) {
     Stacker::begin_pass(pass);
     if (pass != 1 || depth_map_.empty()) return;
     depth_map_ = clean_depth_map(depth_map_, options_.smooth_size, frame_count_);
-    // Per tile, the frames the cleaned depth map names within the smoothing's reach of it.
-    const int reach = weight_reach();
-    tile_ = std::max(128, 4 * reach);
-    tiles_x_ = (depth_map_.cols + tile_ - 1) / tile_;
-    const int tiles = tiles_x_ * ((depth_map_.rows + tile_ - 1) / tile_);
-    const cv::Rect image(0, 0, depth_map_.cols, depth_map_.rows);
-    std::vector<std::vector<int>> frames_of_tile(static_cast<size_t>(tiles));
-    cv::parallel_for_(cv::Range(0, tiles), [&](const cv::Range& r) {
-        std::vector<unsigned char> seen(static_cast<size_t>(frame_count_));
-        for (int t = r.start; t < r.end; ++t) {
-            const cv::Rect region = (tile_rect(t) + cv::Size(2 * reach, 2 * reach) - cv::Point(reach, reach)) & image;
-            for (int y = region.y; y < region.br().y; ++y) {
-                const unsigned short* d = depth_map_.ptr<unsigned short>(y);
-                for (int x = region.x; x < region.br().x; ++x) seen[d[x]] = 1;
-            }
-            for (int f = 0; f < frame_count_; ++f)
-                if (seen[size_t(f)]) {
-                    frames_of_tile[size_t(t)].push_back(f);
-                    seen[size_t(f)] = 0;
-                }
-        }
-    });
-    tiles_of_frame_.assign(static_cast<size_t>(frame_count_), {});
-    for (int t = 0; t < tiles; ++t)
-        for (int f : frames_of_tile[size_t(t)]) tiles_of_frame_[size_t(f)].push_back(t);
-}
-
-cv::Rect DepthMapStack::tile_rect(int tile) const {
-    const cv::Rect r((tile % tiles_x_) * tile_, (tile / tiles_x_) * tile_, tile_, tile_);
-    return r & cv::Rect(0, 0, depth_map_.cols, depth_map_.rows);
+    const double sigma = weight_sigma(options_.smooth_size);
+    const int longest = std::max(depth_map_.rows, depth_map_.cols);
+    blend_->plan(depth_map_, frame_count_, weight_reach(),
+                [sigma, longest](cv::Mat& w) { smooth_weights(w, sigma, longest); });
 }
 
 // The per-pixel argmax is speckled wherever frames are nearly as sharp (noise, flat areas, focus
@@ -146,29 +139,11 @@ cv::Mat clean_depth_map(const cv::Mat& depth_map, int smooth_size, int frame_cou
     return out;
 }
 
-namespace {
-
-// The Gaussian's window, as cv::GaussianBlur sizes it for float data.
-int gaussian_window(double sigma) { return cvRound(sigma * 4 * 2 + 1) | 1; }
-
-// A Gaussian of `sigma`; past kWeightBoxFromSigma as three box filters of the same variance
-// (their size from the frame's long side `longest`).
-void smooth_weights(cv::Mat& w, double sigma, int longest) {
-    if (sigma <= kernels::kWeightBoxFromSigma) {
-        const int k = gaussian_window(sigma);
-        cv::GaussianBlur(w, w, cv::Size(k, k), sigma, sigma, cv::BORDER_REFLECT101);
-        return;
-    }
-    const int n = kernels::weight_box_size(sigma, longest);
-    for (int pass = 0; pass < 3; ++pass) cv::blur(w, w, cv::Size(n, n), cv::Point(-1, -1), cv::BORDER_REFLECT101);
-}
-
-}  // namespace
 
 int DepthMapStack::weight_reach() const {
     const double sigma = weight_sigma(options_.smooth_size);
     if (sigma <= 0) return 0;
-    if (sigma <= kernels::kWeightBoxFromSigma) return gaussian_window(sigma) / 2;
+    if (sigma <= kernels::kWeightBoxFromSigma) return gaussian_reach(sigma);
     return 3 * (kernels::weight_box_size(sigma, std::max(depth_map_.rows, depth_map_.cols)) / 2);
 }
 
@@ -191,26 +166,7 @@ Stacker::FrameWork DepthMapStack::prepare(const cv::Mat& frame, int index) const
         }
         return work;
     }
-    // Per tile the frame reaches: its weight (the one-hot mask smoothed, from the tile and the
-    // smoothing's reach around it: the same values as smoothing the whole mask) and the frame
-    // weighted by it, as mats[2i + 1] and mats[2i].
-    const std::vector<int>& tiles = tiles_of_frame_[size_t(index)];
-    work.mats.resize(2 * tiles.size());
-    const int reach = weight_reach(), longest = std::max(frame.rows, frame.cols);
-    const cv::Rect image(0, 0, frame.cols, frame.rows);
-    cv::parallel_for_(cv::Range(0, static_cast<int>(tiles.size())), [&](const cv::Range& r) {
-        for (int i = r.start; i < r.end; ++i) {
-            const cv::Rect tile = tile_rect(tiles[size_t(i)]);
-            const cv::Rect region = (tile + cv::Size(2 * reach, 2 * reach) - cv::Point(reach, reach)) & image;
-            cv::Mat w;
-            cv::Mat(depth_map_(region) == index).convertTo(w, CV_32F, 1.0 / 255.0);
-            if (options_.smooth_size > 1) smooth_weights(w, weight_sigma(options_.smooth_size), longest);
-            const cv::Mat wt = w(tile - region.tl()).clone();
-            const cv::Mat f = to_float(frame(tile));
-            work.mats[2 * size_t(i)] = f.mul(broadcast(wt, f.channels()));
-            work.mats[2 * size_t(i) + 1] = wt;
-        }
-    });
+    work = blend_->prepare(frame, index);
     check_cancel();
     return work;
 }
@@ -239,15 +195,7 @@ void DepthMapStack::merge(FrameWork& work, int index) {
         depth_map_.setTo(index, better);
         return;
     }
-    const std::vector<int>& tiles = tiles_of_frame_[size_t(index)];
-    cv::parallel_for_(cv::Range(0, static_cast<int>(tiles.size())), [&](const cv::Range& r) {
-        for (int i = r.start; i < r.end; ++i) {
-            const cv::Rect tile = tile_rect(tiles[size_t(i)]);
-            cv::Mat acc = acc_(tile), weight = weight_sum_(tile);
-            acc += work.mats[2 * size_t(i)];
-            weight += work.mats[2 * size_t(i) + 1];
-        }
-    });
+    blend_->merge(work, index, acc_, weight_sum_);
 }
 
 cv::Mat DepthMapStack::finish() {
@@ -263,7 +211,7 @@ cv::Mat DepthMapStack::finish() {
     best_energy_.release();
     acc_.release();
     weight_sum_.release();
-    tiles_of_frame_.clear();
+    blend_->clear();
     return from_float(out, type_);
 }
 

@@ -11,6 +11,7 @@
 #include "fstack/kernels/stackers/blend.hpp"
 #include "fstack/stack_frames.hpp"
 #include "stackers/float_frame.hpp"
+#include "stackers/one_hot_blend.hpp"
 
 namespace fstack {
 namespace fs = std::filesystem;
@@ -31,12 +32,24 @@ const ParamTable<FocusStackerOptions>& focus_stacker_params() {
     return table;
 }
 
-FocusStacker::FocusStacker(FocusStackerOptions options) : options_(options) {
+FocusStacker::FocusStacker(FocusStackerOptions options)
+    : options_(options), blend_(std::make_unique<OneHotBlend>()) {
     focus_stacker_params().check(options_);
 }
 
+FocusStacker::~FocusStacker() = default;
+
 FocusStacker::FocusStacker(int radius, int smoothing, int scale_factor)
     : FocusStacker(FocusStackerOptions{radius, smoothing, scale_factor}) {}
+
+void FocusStacker::begin_pass(int pass) {
+    Stacker::begin_pass(pass);
+    if (pass != 1 || depth_map_.empty()) return;
+    const double sigma = blend_sigma();
+    blend_->plan(depth_map_, frame_count_, gaussian_reach(sigma), [sigma](cv::Mat& w) {
+        cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    });
+}
 
 double FocusStacker::blend_sigma() const {
     // smoothing counts supersampled pixels, like radius; the blend runs at the input size.
@@ -92,8 +105,9 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
     return var;
 }
 
-// Pass 1: the focus measure (mats[0]). Pass 2: the float frame and its blurred one-hot weight
-// (mats[0]); nothing for a frame that the depth map never picks.
+// Pass 1: the focus measure (mats[0]). Pass 2: per tile its blurred one-hot weight reaches, the
+// frame weighted by it and the weight (one_hot_blend.hpp); nothing for a frame the depth map
+// never picks.
 Stacker::FrameWork FocusStacker::prepare(const cv::Mat& frame, int index) const {
     FrameWork work;
     if (pass_ == 0) {
@@ -101,15 +115,8 @@ Stacker::FrameWork FocusStacker::prepare(const cv::Mat& frame, int index) const 
         check_cancel();
         return work;
     }
-    const cv::Mat mask = depth_map_ == index;
-    if (cv::countNonZero(mask) == 0) return work;
-    work.frame = to_float(frame);
-    cv::Mat w;
-    mask.convertTo(w, CV_32F, 1.0 / 255.0);
-    const double sigma = blend_sigma();
-    cv::GaussianBlur(w, w, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
+    work = blend_->prepare(frame, index);
     check_cancel();
-    work.mats.push_back(w);
     return work;
 }
 
@@ -140,21 +147,7 @@ void FocusStacker::merge(FrameWork& work, int index) {
         acc_ = cv::Mat::zeros(depth_map_.size(), CV_32FC(CV_MAT_CN(type_)));
         weight_sum_ = cv::Mat::zeros(depth_map_.size(), CV_32F);
     }
-    if (work.mats.empty()) return;
-    const cv::Mat& f = work.frame;
-    const cv::Mat& w = work.mats[0];
-    const int cn = f.channels();
-    cv::parallel_for_(cv::Range(0, f.rows), [&](const cv::Range& rows) {
-        for (int y = rows.start; y < rows.end; ++y) {
-            const float* fp = f.ptr<float>(y);
-            const float* wp = w.ptr<float>(y);
-            float* ap = acc_.ptr<float>(y);
-            float* sp = weight_sum_.ptr<float>(y);
-            for (int x = 0; x < f.cols; ++x) {
-                kernels::accumulate_weighted(wp[x], fp + x * cn, cn, ap + x * cn, sp + x);
-            }
-        }
-    });
+    blend_->merge(work, index, acc_, weight_sum_);
 }
 
 cv::Mat FocusStacker::finish() {
@@ -169,6 +162,7 @@ cv::Mat FocusStacker::finish() {
     }
     acc_.release();
     weight_sum_.release();
+    blend_->clear();
     return from_float(fused, type_);
 }
 
