@@ -3,32 +3,34 @@
 #include "fstack/memory_estimate.hpp"
 
 #include "actions/frame_reduce.hpp"
+#include "fstack/depthmap_stack.hpp"
 #include "fstack/focus_stacker.hpp"
 #include "fstack/limits.hpp"
 
 namespace fstack {
-// Measured: peak RSS (/usr/bin/time -f %M) of `fstack stack --threads 1` on 3 synthetic frames
-// (GCC 12, OpenCV 4.6; c672d49, 2026-12-06) less the 68 MiB of the same run on 200x150 frames,
-// over the frame's megapixels; "MiB/MP" is MiB per million pixels (the README's memory table
-// has every row).
-//   3000x2000 8-bit JPEG, --align none --balance none: pyramid 72.8, depthmap 67.8 (average
-//   71.7), focusmeasure at scale factor 1/2/3/4: 40.2/75.5/132.8/210.8 (6000x4000: pyramid
-//   72.7, focusmeasure 2: 75.0; 9000x6000: pyramid 72.7: per pixel, the figures do not depend
-//   on the size); 3000x2000 16-bit TIFF: pyramid 78.0, depthmap 80.0, focusmeasure 2: 80.2;
-//   alignment, which analyses a copy reduced by a whole factor to at most 1000 px on the long
-//   side (FramePipelineOptions::analysis_size), adds little per pixel: --align rigid +31 MiB at
-//   3000x2000, +95 at 6000x4000 and +176 at 9000x6000 (pyramid); at 3000x2000 the defaults
-//   (auto, balance auto) 78.2 MiB/MP, homography 82.7, depthmap rigid 76.5, focusmeasure 4
-//   rigid 221.0, pyramid rigid 16-bit 102.3; on two threads both halves of the stack are
-//   analysed at once: defaults +61 MiB over --align none at 3000x2000;
-//   --balance lumi 101.5 MiB/MP; --denoise 1 73.0; bunches (--bunch 2 --overlap 1) 73.0.
+// Measured: peak RSS (/usr/bin/time -f %M) of `fstack stack --threads 1` on 3 frames (fstack_bench's
+// rendered JPEGs, synth.py's 16-bit TIFFs; GCC 12, OpenCV 4.6; cc04584, 2026-12-07) less the
+// peak of the same run on 200x150 frames (62 to 81 MiB), over the frame's megapixels; "MiB/MP"
+// is MiB per million pixels (the README's memory table has every row).
+//   3000x2000 8-bit JPEG, --align none --balance none: pyramid 53.7 (6000x4000 53.7, 9000x6000
+//   53.8: per pixel, the figures do not depend on the size), depthmap 49.7 (average 71.4),
+//   focusmeasure at scale factor 1/2/3/4: 37.2/75.2/132.2/211.1 (6000x4000, 2: 75.2); 3000x2000
+//   16-bit TIFF: pyramid 63.5, depthmap 54.3, focusmeasure 2: 84.7; alignment, which analyses a
+//   copy reduced by a whole factor to at most 1000 px on the long side
+//   (FramePipelineOptions::analysis_size), adds little per pixel: --align rigid 63.2 at
+//   3000x2000, 55.6 at 6000x4000, 59.7 at 9000x6000 (pyramid); at 3000x2000 the defaults (auto,
+//   balance auto) 60.6 MiB/MP (61.1 on frames whose gains and shifts it applies), homography
+//   62.0, depthmap rigid 52.0, focusmeasure 4 rigid 215.6, pyramid rigid 16-bit 78.2;
+//   --balance lumi 82.7 MiB/MP; --denoise 1 52.8; bunches (--bunch 2 --overlap 1) 53.7.
 // The factors below lie above every one of those figures, so that a stack refused would not
 // have fit, and by little, so that a stack that fits is not refused.
 MemoryEstimate estimate_stack_memory(const Stacker& stacker, const FramePipeline& pipeline, double denoise,
                                      const ImageInfo& frame, bool bunches) {
     MemoryEstimate e;
-    double mib_per_mp = 74;  // pyramid, depthmap, and any stacker not named below
+    double mib_per_mp = 57;  // pyramid, and any stacker not named below
     e.what = stacker.name();
+    if (const auto* d = dynamic_cast<const DepthMapStack*>(&stacker))
+        mib_per_mp = d->options().map_type == MapType::Average ? 74 : 52;
     if (const auto* f = dynamic_cast<const FocusStacker*>(&stacker)) {
         const double s = f->options().scale_factor;
         mib_per_mp = 30 + 12.5 * s * s;  // 42.5, 80, 142.5, 230
@@ -45,7 +47,12 @@ MemoryEstimate estimate_stack_memory(const Stacker& stacker, const FramePipeline
     // The stackers work on float copies of every channel: RGBA costs a third more than RGB.
     if (frame.channels > 3) mib_per_mp *= frame.channels / 3.0;
     bool aligned = false, others = false;
-    for (const auto& action : pipeline.actions) (action->name() == "AlignFrames" ? aligned : others) = true;
+    // Actions that analyse reduced copies and replay on the frames as they are (BalanceFrames
+    // AUTO, the default) hold no full-size float copy: only the others cost their +28.
+    for (const auto& action : pipeline.actions) {
+        if (action->name() == "AlignFrames") aligned = true;
+        else if (!(action->analyses_reduced() && action->replays_native())) others = true;
+    }
     if (others) mib_per_mp += 28;
     if (denoise > 0) mib_per_mp += 2;
     if (bunches) mib_per_mp += 2;
