@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "fstack/error.hpp"
+#include "fstack/kernels/image/channels.hpp"
 #include "fstack/kernels/image/srgb.hpp"
 
 namespace fstack {
@@ -18,13 +19,13 @@ const std::vector<float>& decode_lut() {
     return lut;
 }
 
-// Sums of k x k blocks of one row of blocks: row dy of each block added to a. CH channels,
-// ALPHA the alpha channel's index (-1: none) known to the compiler for the common layouts
-// (grey, BGR, BGRA: the per-sample branch and channel loop then unroll), CH 0 for the others.
-template <typename T, int CH, int ALPHA>
+// Sums of k x k blocks of one row of blocks: row dy of each block added to a. CH channels known
+// to the compiler for grey, BGR and BGRA (with_channels; the per-sample branch and the channel
+// loop then unroll), 0 for the others; alpha, the alpha channel's index (-1: none), follows.
+template <typename T, int CH>
 void add_block_row(const T* s, float* a, int blocks, int k, int channels, int alpha, const float* dec) {
     const int ch = CH ? CH : channels;
-    const int al = CH ? ALPHA : alpha;
+    const int al = CH == 4 ? 3 : CH ? -1 : alpha;
     for (int x = 0; x < blocks; ++x, a += ch)
         for (int j = 0; j < k; ++j, s += ch)
             for (int c = 0; c < ch; ++c) a[c] += c == al ? float(s[c]) : dec[s[c]];
@@ -40,15 +41,14 @@ cv::Mat reduce(const cv::Mat& frame, int k) {
     static const kernels::SrgbEncoder encode;
     const float max = float(T(~T(0)));
     const float mean = 1.0f / float(k * k);
-    const auto add = ch == 1   ? &add_block_row<T, 1, -1>
-                     : ch == 3 ? &add_block_row<T, 3, -1>
-                     : ch == 4 ? &add_block_row<T, 4, 3>
-                               : &add_block_row<T, 0, -1>;
     cv::parallel_for_(cv::Range(0, small.height), [&](const cv::Range& rows) {
         std::vector<float> sum(size_t(small.width) * size_t(ch));
         for (int y = rows.start; y < rows.end; ++y) {
             std::fill(sum.begin(), sum.end(), 0.0f);
-            for (int dy = 0; dy < k; ++dy) add(frame.ptr<T>(y * k + dy), sum.data(), small.width, k, ch, alpha, dec.data());
+            kernels::with_channels(ch, [&](auto n) {
+                for (int dy = 0; dy < k; ++dy)
+                    add_block_row<T, n()>(frame.ptr<T>(y * k + dy), sum.data(), small.width, k, ch, alpha, dec.data());
+            });
             float* o = out.ptr<float>(y);
             for (int i = 0; i < small.width * ch; ++i) {
                 const float m = sum[size_t(i)] * mean;

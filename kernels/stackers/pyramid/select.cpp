@@ -2,6 +2,8 @@
 // The CPU loop of the pyramid's max-energy selection (its CUDA twin: select.cu).
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 
+#include "fstack/kernels/image/channels.hpp"
+
 namespace fstack::kernels {
 
 namespace {
@@ -29,12 +31,9 @@ void select_without_branches(const float* energy, const float* coeff, int n, int
 void cpu_select_max_energy(const float* energy, const float* coeff, int n, int channels,
                            int frame_index, float* best_energy, float* fused,
                            unsigned short* best_index) {
-    switch (channels) {
-    case 1: select_without_branches<1>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
-    case 3: select_without_branches<3>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
-    case 4: select_without_branches<4>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index); break;
-    default: select_without_branches<0>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index);
-    }
+    with_channels(channels, [&](auto cn) {
+        select_without_branches<cn()>(energy, coeff, n, channels, frame_index, best_energy, fused, best_index);
+    });
 }
 
 #if !defined(FSTACK_HAVE_CUDA)

@@ -8,6 +8,7 @@
 
 #include <opencv2/core.hpp>
 
+#include "fstack/kernels/image/channels.hpp"
 #include "fstack/kernels/image/filters.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 #include "stackers/float_frame.hpp"
@@ -16,6 +17,7 @@ namespace fstack {
 namespace {
 
 using kernels::reflect101;
+using kernels::with_channels;
 
 // REDUCE's columns x in [first, end), whose five taps 2x-2 .. 2x+2 are inside the row t.
 template <int CN>

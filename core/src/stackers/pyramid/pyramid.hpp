@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <type_traits>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -40,18 +39,6 @@ private:
                        cv::Mat& dst, T) const;
     float w_[5];  // the generating kernel
 };
-
-// Calls f(std::integral_constant<int, N>) with N = cn for 1, 3 and 4 channels and 0 (any count)
-// otherwise: the per-pixel loops over channels, unrolled and vectorized across pixels where the
-// compiler knows the count.
-template <class F> void with_channels(int cn, F&& f) {
-    switch (cn) {
-    case 1: f(std::integral_constant<int, 1>{}); break;
-    case 3: f(std::integral_constant<int, 3>{}); break;
-    case 4: f(std::integral_constant<int, 4>{}); break;
-    default: f(std::integral_constant<int, 0>{}); break;
-    }
-}
 
 // Number of levels so that the coarsest is at least `min_size` on its short side.
 int pyramid_levels(cv::Size size, int min_size);

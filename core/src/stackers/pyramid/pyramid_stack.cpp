@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "fstack/error.hpp"
+#include "fstack/kernels/image/channels.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 #include "stackers/float_frame.hpp"
 #include "stackers/pyramid/pyramid.hpp"
@@ -19,7 +20,7 @@ namespace {
 cv::Mat band_energy(const cv::Mat& band, int kernel_size) {
     cv::Mat sq(band.size(), CV_32F);  // in one sweep (a squared copy of every channel was a frame's worth)
     cv::parallel_for_(cv::Range(0, band.rows), [&](const cv::Range& rows) {
-        with_channels(band.channels(), [&](auto channels) {
+        kernels::with_channels(band.channels(), [&](auto channels) {
             const int cn = channels() ? channels() : band.channels();
             for (int y = rows.start; y < rows.end; ++y) {
                 const float* b = band.ptr<float>(y);
