@@ -31,6 +31,12 @@ void reduce_columns(const float* t, float* d, int first, int end, int channels, 
     }
 }
 
+// The expand's 4 = 2 x 2, all of it on x: the generating kernel times 4.
+struct ExpandWeights {
+    explicit ExpandWeights(const float k[5]) : w{4 * k[0], 4 * k[1], 4 * k[2], 4 * k[3], 4 * k[4]} {}
+    float w[5];
+};
+
 // EXPAND along a row of width `width` (the small row times 4 at even positions, filtered by w):
 // columns [2, interior_end) take their taps inside the small row without reflection, in pairs
 // 2m, 2m + 1 from small columns m - 1 .. m + 1; the others go through expanded_border.
@@ -161,7 +167,8 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
     dst.create(height, width, CV_32FC(cn));
     const float sc = scale_of(other.depth());
     const int n = width * cn;
-    const float a[5] = {4 * w[0], 4 * w[1], 4 * w[2], 4 * w[3], 4 * w[4]};  // the expand's 4 = 2 x 2, all on x
+    const ExpandWeights weights(w);
+    const float* a = weights.w;
     const auto expand_row = [&](int k, float* e) {
         const float* s = small.ptr<float>(k);
         const int end = expand_interior_end(width);
@@ -203,6 +210,34 @@ void expand_add_polyphase(const cv::Mat& small, const cv::Mat& other, float sign
     });
 }
 
+// The band fine - EXPAND(coarse) at single pixels: expand_taps, expanded_at and expand_sum, the
+// operations expand_add_polyphase does there, in the same order.
+template <class T>
+void band_at_polyphase(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
+                       cv::Mat& dst, const float w[5]) {
+    const int width = fine.cols, height = fine.rows, cn = fine.channels();
+    const float sc = scale_of(fine.depth());
+    const ExpandWeights a(w);
+    cv::parallel_for_(cv::Range(0, static_cast<int>(count)), [&](const cv::Range& r) {
+        for (int i = r.start; i < r.end; ++i) {
+            const int y = static_cast<int>(pixels[i] / static_cast<std::uint32_t>(width));
+            const int x = static_cast<int>(pixels[i] % static_cast<std::uint32_t>(width));
+            int ks[3];
+            float ws[3];
+            const int taps = expand_taps(y, height, w, ks, ws);
+            const float* rows[3] = {coarse.ptr<float>(ks[0]), coarse.ptr<float>(taps > 1 ? ks[1] : ks[0]),
+                                    coarse.ptr<float>(taps > 2 ? ks[2] : ks[0])};
+            const T* o = fine.ptr<T>(y) + x * cn;
+            float* d = dst.ptr<float>(y) + x * cn;
+            for (int c = 0; c < cn; ++c) {
+                float e[3] = {0.0f, 0.0f, 0.0f};
+                for (int t = 0; t < taps; ++t) e[t] = expanded_at(rows[t], x, c, cn, width, a.w);
+                d[c] = expand_sum(sample(o[c], sc), -1.0f, taps, ws, e[0], e[1], e[2]);
+            }
+        }
+    }, std::max(1.0, double(count) / 4096));
+}
+
 }  // namespace
 
 // Every a, 3/8 included, by the polyphase loops: faster than OpenCV's pyrDown + pyrUp + subtract
@@ -227,34 +262,9 @@ void PyramidKernel::band_at(const cv::Mat& fine, const cv::Mat& coarse, const st
     const int width = fine.cols, height = fine.rows, cn = fine.channels();
     CV_Assert(coarse.cols == (width + 1) / 2 && coarse.rows == (height + 1) / 2 && coarse.type() == CV_32FC(cn) &&
               dst.size() == fine.size() && dst.type() == CV_32FC(cn));
-    with_depth(fine.depth(), [&](auto type) { band_at_typed(fine, coarse, pixels, count, dst, type); });
+    with_depth(fine.depth(), [&](auto t) { band_at_polyphase<decltype(t)>(fine, coarse, pixels, count, dst, w_); });
 }
 
-template <class T>
-void PyramidKernel::band_at_typed(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
-                                  cv::Mat& dst, T) const {
-    const int width = fine.cols, height = fine.rows, cn = fine.channels();
-    const float sc = scale_of(fine.depth());
-    const float a[5] = {4 * w_[0], 4 * w_[1], 4 * w_[2], 4 * w_[3], 4 * w_[4]};
-    cv::parallel_for_(cv::Range(0, static_cast<int>(count)), [&](const cv::Range& r) {
-        for (int i = r.start; i < r.end; ++i) {
-            const int y = static_cast<int>(pixels[i] / static_cast<std::uint32_t>(width));
-            const int x = static_cast<int>(pixels[i] % static_cast<std::uint32_t>(width));
-            int ks[3];
-            float ws[3];
-            const int taps = expand_taps(y, height, w_, ks, ws);
-            const float* rows[3] = {coarse.ptr<float>(ks[0]), coarse.ptr<float>(taps > 1 ? ks[1] : ks[0]),
-                                    coarse.ptr<float>(taps > 2 ? ks[2] : ks[0])};
-            const T* o = fine.ptr<T>(y) + x * cn;
-            float* d = dst.ptr<float>(y) + x * cn;
-            for (int c = 0; c < cn; ++c) {
-                float e[3] = {0.0f, 0.0f, 0.0f};
-                for (int t = 0; t < taps; ++t) e[t] = expanded_at(rows[t], x, c, cn, width, a);
-                d[c] = expand_sum(sample(o[c], sc), -1.0f, taps, ws, e[0], e[1], e[2]);
-            }
-        }
-    }, std::max(1.0, double(count) / 4096));
-}
 
 std::vector<cv::Mat> PyramidKernel::gaussian(const cv::Mat& image, int levels,
                                              const std::function<void()>& between_levels) const {

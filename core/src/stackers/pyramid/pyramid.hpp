@@ -34,9 +34,6 @@ public:
     cv::Mat collapse(const std::vector<cv::Mat>& pyramid) const;
 
 private:
-    template <class T>
-    void band_at_typed(const cv::Mat& fine, const cv::Mat& coarse, const std::uint32_t* pixels, size_t count,
-                       cv::Mat& dst, T) const;
     float w_[5];  // the generating kernel
 };
 
