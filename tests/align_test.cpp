@@ -26,9 +26,10 @@ using namespace fstack;
 
 // Records warnings, so that the fallback can be seen to say so.
 struct RecordingProgress : Progress {
-    std::vector<std::string> warnings;
+    std::vector<std::string> warnings, debug;
     void log(LogLevel level, const std::string& m) override {
         if (level == LogLevel::Warning) warnings.push_back(m);
+        if (level == LogLevel::Debug) debug.push_back(m);
     }
 };
 
@@ -232,6 +233,45 @@ TEST(AlignFrames, FallsBackToPhaseCorrelationAndSaysSo) {
     }
     ASSERT_FALSE(progress.warnings.empty());
     EXPECT_NE(progress.warnings[0].find("phase correlation"), std::string::npos) << progress.warnings[0];
+}
+
+// A small subject on a plain background (an insect on a white card): on the 250 px copies
+// it is a few dozen pixels across, too few features for an estimate; they are found again on
+// larger copies, and the frames are aligned (not shifted by phase correlation, which cannot
+// recover the scale and rotation).
+TEST(AlignFrames, ASmallSubjectIsFoundOnLargerCopies) {
+    const cv::Size size(1600, 1200);
+    const auto motion = [](int i, int ref, cv::Size sz) { return frame_warp(i, ref, sz, 0.03, 6.0, 0.8); };
+    synth::SceneOptions so;
+    so.width = size.width;
+    so.height = size.height;
+    so.frames = 3;
+    so.seed = 5;
+    so.max_coc = 2;
+    const synth::Scene scene = synth::make_scene(so);
+    cv::Mat disc = cv::Mat::zeros(size, CV_32F);
+    cv::circle(disc, {size.width / 2, size.height / 2}, 90, cv::Scalar(1), cv::FILLED, cv::LINE_AA);
+    cv::GaussianBlur(disc, disc, cv::Size(), 2);
+    cv::Mat disc3;
+    cv::merge(std::vector<cv::Mat>(3, disc), disc3);
+    WarpedStack s;
+    for (int i = 0; i < 3; ++i) {
+        cv::Mat f;
+        synth::render_frame(scene, i).convertTo(f, CV_32FC3);
+        const cv::Mat card(size, CV_32FC3, cv::Scalar(200, 200, 200));
+        cv::Mat subject = f.mul(disc3) + card.mul(cv::Scalar(1, 1, 1) - disc3);
+        subject.convertTo(subject, CV_8UC3);
+        const cv::Matx33d m = motion(i, 1, size);
+        s.truth.push_back(m);
+        s.frames.push_back(i == 1 ? subject : warped(subject, m));
+    }
+    RecordingProgress progress;
+    const Aligned a = align(s.frames, {}, true, progress);
+    bool retried = false;
+    for (const std::string& m : progress.debug) retried = retried || m.find("again on 500 px copies") != std::string::npos;
+    EXPECT_TRUE(retried) << "the 250 px copies had enough features: the test does not test the retry";
+    EXPECT_TRUE(progress.warnings.empty()) << progress.warnings.front();
+    expect_recovered(s, a);
 }
 
 TEST(AlignFrames, FeaturelessFramesAreNotWarpedIntoGarbage) {

@@ -141,7 +141,8 @@ const ParamTable<AlignFramesOptions>& align_frames_params() {
                      {"border_blur", "Border b_lur", "Gaussian sigma of replicate-blur's border, pixels", {}, 0, 1000}),
         T::member_of(&O::alignment_config, &A::max_feature_size, "alignment_config",
                      {"max_feature_size", "Max _feature size", "Features are found on a copy whose longer side is at "
-                                                               "most this, pixels (0: full size)", {}, 0, 100000}),
+                                                               "most this, pixels (0: full size); where they give no "
+                                                               "estimate, again on copies twice as large", {}, 0, 100000}),
         T::member_of(&O::alignment_config, &A::min_matches, "alignment_config",
                      {"min_matches", "Min mat_ches", "Fewer agreeing matches than this: the frame is shifted by phase "
                                                      "correlation instead", {}, 4, 1000000}),
@@ -212,14 +213,22 @@ AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
         f.pyramid = std::make_shared<RegistrationPyramid>(registration_pyramid(unit));
     }
     if (reuse_) return f;  // a rig's alignment is applied, not estimated: no features needed
-    cv::Mat grey;
-    lum.convertTo(grey, CV_8U, 255.0 / context_.max_value);
+    lum.convertTo(f.grey, CV_8U, 255.0 / context_.max_value);
+    detect_features(f, options_.alignment_config.max_feature_size);
+    if (f.scale == 1.0) f.grey.release();  // small is the grey frame itself
+    return f;
+}
+
+void AlignFrames::detect_features(Features& f, int limit) const {
+    const cv::Mat grey = f.grey.empty() ? f.small : f.grey;
     const int longest = std::max(grey.cols, grey.rows);
-    const int limit = options_.alignment_config.max_feature_size;
+    f.keypoints.clear();
+    f.descriptors.release();
     if (limit > 0 && longest > limit) {
         f.scale = static_cast<double>(limit) / longest;
         cv::resize(grey, f.small, cv::Size(), f.scale, f.scale, cv::INTER_AREA);
     } else {
+        f.scale = 1.0;
         f.small = grey;
     }
     const auto& fc = options_.feature_config;
@@ -234,7 +243,6 @@ AlignFrames::Features AlignFrames::detect(const cv::Mat& frame) const {
         if (fc.descriptor == Descriptor::Sift) sift_safe(f.keypoints, f.small.size());
         extractor_->compute(f.small, f.keypoints, f.descriptors);
     }
-    return f;
 }
 
 cv::Mat AlignFrames::begin(const cv::Mat& reference, const FrameActionContext& context) {
@@ -372,20 +380,39 @@ cv::Matx33d AlignFrames::estimate_step(const Features& moving, const Features& f
                                        FrameAlignment& result) const {
     AlignmentConfig ac = options_.alignment_config;
     ac.rans_threshold /= to_full_(0, 0);  // given in full-frame pixels
-    const MatchedPoints p = match_points(moving, fixed, options_);
-    const double tol = 1.0 / std::min(moving.scale, fixed.scale);  // a pixel of the detection scale
-    const cv::Size2d frame_size(moving.small.cols / moving.scale, moving.small.rows / moving.scale);
     cv::Matx33d step = cv::Matx33d::eye();
-    std::string problem = ransac_estimate(p, ac, step);
-    if (problem.empty()) problem = refit(p, ac, tol, frame_size, step, result);
-    if (problem.empty()) problem = implausibility(step, ac);
-    if (plot_config_enabled() && !context_.plot_path.empty()) plot_matches(context_, index, moving, fixed, p, step, tol);
+    const auto attempt = [&](const Features& m, const Features& f) {
+        const MatchedPoints p = match_points(m, f, options_);
+        const double tol = 1.0 / std::min(m.scale, f.scale);  // a pixel of the detection scale
+        const cv::Size2d frame_size(m.small.cols / m.scale, m.small.rows / m.scale);
+        step = cv::Matx33d::eye();
+        result.inliers = 0;
+        std::string problem = ransac_estimate(p, ac, step);
+        if (problem.empty()) problem = refit(p, ac, tol, frame_size, step, result);
+        if (problem.empty()) problem = implausibility(step, ac);
+        if (plot_config_enabled() && !context_.plot_path.empty()) plot_matches(context_, index, m, f, p, step, tol);
+        return problem;
+    };
+    std::string problem = attempt(moving, fixed);
+    // Too few features on the reduced copies (a small subject, little texture): found again on
+    // copies twice as large, up to the analysed frames themselves.
+    Features m = moving, f = fixed;
+    for (int limit = ac.max_feature_size * 2; !problem.empty() && !m.grey.empty() && !f.grey.empty() && m.scale < 1;
+         limit *= 2) {
+        context_.progress->log(LogLevel::Debug, context_.name_of(index) + ": features on " +
+                                                    std::to_string(std::max(m.small.cols, m.small.rows)) +
+                                                    " px copies: " + problem + "; again on " + std::to_string(limit) +
+                                                    " px copies");
+        detect_features(m, limit);
+        detect_features(f, limit);
+        problem = attempt(m, f);
+    }
     if (problem.empty()) return step;
 
     result.fallback = true;
     result.inliers = 0;
     std::string how;
-    const cv::Matx33d t = phase_shift(moving, fixed, how);
+    const cv::Matx33d t = phase_shift(m, f, how);  // on the largest copies tried
     // --align auto checks every step against the frames themselves: a featureless pair (smooth
     // defocus) is not a failure there, only a note for --verbose.
     context_.progress->log(options_.alignment_config.verify ? LogLevel::Debug : LogLevel::Warning,
