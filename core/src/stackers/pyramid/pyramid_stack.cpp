@@ -3,6 +3,7 @@
 #include "fstack/pyramid_stack.hpp"
 
 #include <cstring>
+#include <functional>
 
 #include <opencv2/imgproc.hpp>
 
@@ -98,6 +99,44 @@ void PyramidStack::begin(int frame_count) {
     base_weight_.release();
 }
 
+namespace {
+
+// Band b of `bands` row bands of a map `h` rows high.
+cv::Range median5_band(int b, int bands, int h) {
+    return cv::Range(int(std::int64_t(b) * h / bands), int(std::int64_t(b + 1) * h / bands));
+}
+
+// The 5x5 median of a choice map (CV_16U) into out: the values of cv::medianBlur on the whole
+// map, in row bands on OpenCV's threads, each from the band and the two rows either side of it
+// (the window's reach; at the map's edges, the replicated rows the whole map's median sees).
+// `eight_bit`: through 8 bits (every index below 256), OpenCV's faster median. bands(n) is told
+// how many bands there are, then done(b, rows) is called on each band's thread once it is out.
+void median5(const cv::Mat& raw, cv::Mat& out, bool eight_bit, const std::function<void(int)>& bands_of,
+             const std::function<void(int, const cv::Range&)>& done) {
+    const int h = raw.rows;
+    out.create(raw.size(), CV_16U);
+    const int bands = std::max(1, std::min(h / 32, 16));
+    if (bands_of) bands_of(bands);
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& r) {
+        for (int b = r.start; b < r.end; ++b) {
+            const cv::Range rows = median5_band(b, bands, h);
+            const int a0 = std::max(0, rows.start - 2), a1 = std::min(h, rows.end + 2);
+            cv::Mat m;
+            if (eight_bit) {
+                raw.rowRange(a0, a1).convertTo(m, CV_8U);
+                cv::medianBlur(m, m, 5);
+                m.rowRange(rows.start - a0, rows.end - a0).convertTo(out.rowRange(rows), CV_16U);
+            } else {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
+                cv::medianBlur(raw.rowRange(a0, a1).clone(), m, 5);
+                m.rowRange(rows.start - a0, rows.end - a0).copyTo(out.rowRange(rows));
+            }
+            if (done) done(b, rows);
+        }
+    });
+}
+
+}  // namespace
+
 void PyramidStack::begin_pass(int pass) {
     Stacker::begin_pass(pass);
     if (pass != 1) return;
@@ -107,31 +146,57 @@ void PyramidStack::begin_pass(int pass) {
     // The averaged base is not chosen: its choice map is never read.
     const size_t chosen_levels = base_sum_.empty() ? choice_.size() : choice_.size() - 1;
     for (size_t l = 0; l < choice_.size(); ++l) {
-        cv::Mat& c = choice_[l];
-        const cv::Mat raw = l < chosen_levels ? c.clone() : cv::Mat();
-        if (frame_count_ <= 256) {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
-            cv::Mat c8;
-            c.convertTo(c8, CV_8U);
-            cv::medianBlur(c8, c8, 5);
-            c8.convertTo(c, CV_16U);
-        } else {
-            cv::medianBlur(c, c, 5);
-        }
-        if (raw.empty()) continue;
-        // The changed pixels, grouped by the frame the cleaned map names (a counting sort).
-        CV_Assert(c.isContinuous() && raw.isContinuous());
-        const unsigned short* cleaned = c.ptr<unsigned short>();
-        const unsigned short* before = raw.ptr<unsigned short>();
-        const size_t n = c.total();
+        const cv::Mat raw = choice_[l];
+        CV_Assert(raw.isContinuous());
+        const bool chosen = l < chosen_levels;
+        const int h = raw.rows, w = raw.cols;
+        const size_t frames = static_cast<size_t>(frame_count_);
+        cv::Mat cleaned;
+        std::vector<std::vector<std::uint32_t>> counts;
+        median5(raw, cleaned, frame_count_ <= 256, [&](int bands) { counts.resize(size_t(bands)); },
+                [&](int b, const cv::Range& rows) {
+                    if (!chosen) return;
+                    std::vector<std::uint32_t>& count = counts[size_t(b)];
+                    count.assign(frames, 0);
+                    const unsigned short* after = cleaned.ptr<unsigned short>(rows.start);
+                    const unsigned short* before = raw.ptr<unsigned short>(rows.start);
+                    const size_t n = size_t(rows.end - rows.start) * size_t(w);
+                    for (size_t i = 0; i < n; ++i)
+                        if (after[i] != before[i]) ++count[after[i]];
+                });
+        const int bands = static_cast<int>(counts.size());
+        const auto band_rows = [&](int b) { return median5_band(b, bands, h); };
+        choice_[l] = cleaned;
+        if (!chosen) continue;  // the averaged base is not chosen: its choice map is never read
+        // The changed pixels, grouped by the frame the cleaned map names (a counting sort): per
+        // frame, band after band, each band's in its order, as one sweep over the level would.
         std::vector<std::uint32_t>& at = changed_at_[l];
-        at.assign(static_cast<size_t>(frame_count_) + 1, 0);
-        for (size_t i = 0; i < n; ++i)
-            if (cleaned[i] != before[i]) ++at[cleaned[i] + 1u];
-        for (size_t f = 1; f < at.size(); ++f) at[f] += at[f - 1];
-        std::vector<std::uint32_t> next(at.begin(), at.end() - 1);
+        at.assign(frames + 1, 0);
+        for (size_t f = 0; f < frames; ++f) {
+            at[f + 1] = at[f];
+            for (int b = 0; b < bands; ++b) at[f + 1] += counts[size_t(b)][f];
+        }
+        std::vector<std::vector<std::uint32_t>> next(static_cast<size_t>(bands));
+        for (size_t f = 0; f < frames; ++f) {
+            std::uint32_t offset = at[f];
+            for (int b = 0; b < bands; ++b) {
+                next[size_t(b)].resize(frames);
+                next[size_t(b)][f] = offset;
+                offset += counts[size_t(b)][f];
+            }
+        }
         changed_[l].resize(at.back());
-        for (size_t i = 0; i < n; ++i)
-            if (cleaned[i] != before[i]) changed_[l][next[cleaned[i]]++] = static_cast<std::uint32_t>(i);
+        cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& r) {
+            for (int b = r.start; b < r.end; ++b) {
+                const cv::Range rows = band_rows(b);
+                std::vector<std::uint32_t>& to = next[size_t(b)];
+                const unsigned short* after = cleaned.ptr<unsigned short>();
+                const unsigned short* before = raw.ptr<unsigned short>();
+                const size_t first = size_t(rows.start) * size_t(w), last = size_t(rows.end) * size_t(w);
+                for (size_t i = first; i < last; ++i)
+                    if (after[i] != before[i]) changed_[l][to[after[i]]++] = static_cast<std::uint32_t>(i);
+            }
+        });
     }
 }
 
@@ -267,8 +332,7 @@ cv::Mat PyramidStack::finish() {
     const cv::Mat fused = PyramidKernel(options_.gen_kernel).collapse(pyr);
     // The finest level's choice is the sharpest frame per pixel; a median makes it a usable map
     // where no frame has detail.
-    depth_map_ = choice_.front().clone();
-    cv::medianBlur(depth_map_, depth_map_, 5);
+    median5(choice_.front(), depth_map_, frame_count_ <= 256, {}, {});
     fused_.clear();
     energy_.clear();
     choice_.clear();
