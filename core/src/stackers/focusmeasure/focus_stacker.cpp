@@ -3,6 +3,7 @@
 #include "fstack/focus_stacker.hpp"
 
 #include <algorithm>
+#include <functional>
 
 #include <opencv2/imgproc.hpp>
 
@@ -33,7 +34,7 @@ const ParamTable<FocusStackerOptions>& focus_stacker_params() {
 }
 
 FocusStacker::FocusStacker(FocusStackerOptions options)
-    : options_(options), blend_(std::make_unique<OneHotBlend>()) {
+    : blend_(std::make_unique<OneHotBlend>()), options_(options) {
     focus_stacker_params().check(options_);
 }
 
@@ -65,10 +66,13 @@ void FocusStacker::begin(int frame_count) {
     weight_sum_.release();
 }
 
-cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
-    const cv::Mat f = frame.depth() == CV_32F ? frame : to_float(frame);
-    cv::Mat grey = float_luma(f);
-    const int s = options_.scale_factor;
+namespace {
+
+// The focus measure of the luma rows `grey` (FocusStacker::focus_measure), at the input scale.
+cv::Mat measure_rows(const cv::Mat& grey_rows, const FocusStackerOptions& options,
+                     const std::function<void()>& check_cancel) {
+    cv::Mat grey = grey_rows;
+    const int s = options.scale_factor;
     // Luma is linear in the channels and so is cubic resampling: upsampling the luma alone is
     // the same as taking the luma of the upsampled frame, at a third of the memory.
     if (s > 1) {
@@ -83,7 +87,7 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
     cv::Mat lap;
     cv::Laplacian(grey, lap, CV_32F, 3, 1, 0, cv::BORDER_REFLECT101);
     grey.release();
-    const int r = options_.radius;
+    const int r = options.radius;
     const cv::Size box(2 * r + 1, 2 * r + 1);
     cv::Mat mean, var;
     cv::boxFilter(lap, mean, CV_32F, box, cv::Point(-1, -1), true, cv::BORDER_REFLECT101);
@@ -95,14 +99,45 @@ cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
     cv::subtract(var, mean, var);
     mean.release();
     var = cv::max(var, 0.0);  // rounding can leave tiny negatives
-    const double sigma = options_.smoothing;
+    const double sigma = options.smoothing;
     cv::GaussianBlur(var, var, cv::Size(), sigma, sigma, cv::BORDER_REFLECT101);
     if (s > 1) {
         cv::Mat down;
-        cv::resize(var, down, frame.size(), 0, 0, cv::INTER_AREA);
+        cv::resize(var, down, grey_rows.size(), 0, 0, cv::INTER_AREA);
         var = down;
     }
     return var;
+}
+
+}  // namespace
+
+// In row bands on OpenCV's threads (OpenCV's float filters run on one thread), each measured
+// from the band and the rows either side that its filters reach (the cubic supersampling 2
+// input rows, then in supersampled rows the Laplacian 1, the box its radius, the Gaussian 4
+// sigma; at the frame's edges, no more rows, so the filters' own borders are the whole frame's). The bands depend on the frame's height only:
+// the same measure for any number of threads.
+cv::Mat FocusStacker::focus_measure(const cv::Mat& frame) const {
+    const cv::Mat f = frame.depth() == CV_32F ? frame : to_float(frame);
+    const cv::Mat grey = float_luma(f);
+    const int s = options_.scale_factor;
+    const int reach = 1 + options_.radius + gaussian_reach(options_.smoothing);  // supersampled
+    const int halo = 2 + (reach + s - 1) / s + 1;  // input rows, one more for the area blocks
+    const int h = grey.rows;
+    // Scale 3 is measured whole: OpenCV's cubic resize rounds (y + 0.5) / 3 differently for a
+    // band's rows than for the frame's, which the variance magnifies to 1e-3 of its peak.
+    const bool exact = (s & (s - 1)) == 0;
+    const int bands = exact ? std::max(1, std::min(h / std::max(64, 8 * halo), 8)) : 1;
+    cv::Mat out(grey.size(), CV_32F);
+    const std::function<void()> cancel = [this] { check_cancel(); };
+    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& range) {
+        for (int b = range.start; b < range.end; ++b) {
+            const int y0 = int(std::int64_t(b) * h / bands), y1 = int(std::int64_t(b + 1) * h / bands);
+            const int a0 = std::max(0, y0 - halo), a1 = std::min(h, y1 + halo);
+            const cv::Mat m = measure_rows(grey.rowRange(a0, a1), options_, cancel);
+            m.rowRange(y0 - a0, y1 - a0).copyTo(out.rowRange(y0, y1));
+        }
+    });
+    return out;
 }
 
 // Pass 1: the focus measure (mats[0]). Pass 2: per tile its blurred one-hot weight reaches, the
