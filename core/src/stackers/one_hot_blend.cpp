@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "fstack/kernels/stackers/blend.hpp"
+#include "fstack/kernels/stackers/depthmap/select.hpp"
 #include "stackers/float_frame.hpp"
 
 namespace fstack {
@@ -85,6 +87,35 @@ void OneHotBlend::merge(const Stacker::FrameWork& work, int index, cv::Mat& acc,
             s += work.mats[2 * size_t(i) + 1];
         }
     });
+}
+
+void select_sharpest(const cv::Mat& measure, int index, cv::Mat& best, cv::Mat& depth_map) {
+    CV_Assert(measure.type() == CV_32F && best.type() == CV_32F && depth_map.type() == CV_16U &&
+              measure.size() == best.size() && measure.size() == depth_map.size() && measure.isContinuous() &&
+              best.isContinuous() && depth_map.isContinuous());
+    const kernels::SelectEnergy select{measure.ptr<float>(), best.ptr<float>(), depth_map.ptr<unsigned short>(),
+                                       measure.cols, index};
+    cv::parallel_for_(cv::Range(0, measure.rows), [&](const cv::Range& rows) {
+        for (int y = rows.start; y < rows.end; ++y)
+            for (int x = 0; x < measure.cols; ++x) select(x, y);
+    });
+}
+
+cv::Mat blend_result(const cv::Mat& acc, const cv::Mat& weight_sum, int type) {
+    cv::Mat out(acc.size(), type);
+    const int cn = acc.channels();
+    cv::parallel_for_(cv::Range(0, acc.rows), [&](const cv::Range& rows) {
+        cv::Mat fused(rows.size(), acc.cols, acc.type());
+        for (int y = rows.start; y < rows.end; ++y) {
+            const float* a = acc.ptr<float>(y);
+            const float* w = weight_sum.ptr<float>(y);
+            float* o = fused.ptr<float>(y - rows.start);
+            for (int x = 0; x < acc.cols; ++x) kernels::normalise_weighted(a + x * cn, w[x], cn, o + x * cn);
+        }
+        const cv::Mat converted = from_float(fused, type);
+        converted.copyTo(out.rowRange(rows));
+    });
+    return out;
 }
 
 void OneHotBlend::clear() {

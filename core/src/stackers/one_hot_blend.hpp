@@ -20,6 +20,16 @@ namespace fstack {
 // The reach of cv::GaussianBlur's window for float data of `sigma` (its half size).
 inline int gaussian_reach(double sigma) { return (cvRound(sigma * 4 * 2 + 1) | 1) / 2; }
 
+// The first pass of both: where frame `index`'s focus measure (CV_32F) beats `best` (strictly:
+// of equally sharp frames the first wins, so the depth map is stable where nothing is in
+// focus), best takes it and depth_map (CV_16U) the index; kernels::SelectEnergy, the GPU
+// pipeline's rule, in row bands on OpenCV's threads.
+void select_sharpest(const cv::Mat& measure, int index, cv::Mat& best, cv::Mat& depth_map);
+
+// The blend's result in `type` (to_float's scale): acc / weight_sum per pixel
+// (kernels::normalise_weighted), in row bands on OpenCV's threads.
+cv::Mat blend_result(const cv::Mat& acc, const cv::Mat& weight_sum, int type);
+
 class OneHotBlend {
 public:
     // smooth(w): the smoothing of a float mask patch in place; reach: how far (pixels) it

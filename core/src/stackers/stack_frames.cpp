@@ -58,8 +58,11 @@ int frames_in_flight(const Stacker& stacker, const FrameSource& source) {
 
 // One pass with `in_flight` frames prepared at once: this thread reads frame i + 1 (decode
 // ahead) while others prepare frames i, i - 1, ...; the oldest is merged as soon as it is done,
-// so frames are merged in their order whatever the timing.
-void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, int in_flight) {
+// so frames are merged in their order whatever the timing. `first`: frame 0, where the pass
+// before read it; `next_first`: where another pass follows, frame 0 is read into it while the
+// last frames of this one are still being prepared (no more frames held than during the pass).
+void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, int in_flight, cv::Mat first,
+                    cv::Mat* next_first) {
     struct Pending {
         int index;
         std::future<Stacker::FrameWork> work;
@@ -82,7 +85,8 @@ void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, i
     try {
         for (int i = 0; i < source.size(); ++i) {
             stacker.check_cancel();
-            cv::Mat frame = source.frame(i);
+            cv::Mat frame = i == 0 && !first.empty() ? first : source.frame(i);
+            first.release();
             int index = 0;
             try {
                 index = stacker.accept(frame);
@@ -105,6 +109,10 @@ void pipelined_pass(Stacker& stacker, FrameSource& source, Progress& progress, i
             pending.push_back({index, std::move(work)});
             while (static_cast<int>(pending.size()) >= in_flight) merge_oldest();
         }
+        if (next_first) {
+            stacker.check_cancel();
+            *next_first = source.frame(0);
+        }
         while (!pending.empty()) merge_oldest();
     } catch (...) {
         stacker.stop_work();  // the frames still in flight end at their next check_cancel()
@@ -122,6 +130,7 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
     stacker.begin(n);
     const int in_flight = frames_in_flight(stacker, source);
     const int passes = stacker.passes();
+    cv::Mat first;  // the next pass's frame 0, read ahead by the pipelined pass before it
     for (int pass = 0; pass < passes; ++pass) {
         // One stage per pass, so that a bar reads "3/10" frames rather than a total of passes.
         std::string stage = "stack (" + stacker.name() + ")";
@@ -129,7 +138,9 @@ cv::Mat run_stacker(Stacker& stacker, FrameSource& source, Progress& progress) {
         progress.stage(stage, n);
         stacker.begin_pass(pass);
         if (in_flight > 1) {
-            pipelined_pass(stacker, source, progress, in_flight);
+            cv::Mat next;
+            pipelined_pass(stacker, source, progress, in_flight, std::move(first), pass + 1 < passes ? &next : nullptr);
+            first = std::move(next);
             continue;
         }
         for (int i = 0; i < n; ++i) {

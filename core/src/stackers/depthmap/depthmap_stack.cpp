@@ -11,6 +11,7 @@
 #include "fstack/kernels/stackers/depthmap/select.hpp"
 #include "stackers/depthmap/depthmap_rules.hpp"
 #include "stackers/float_frame.hpp"
+#include "stackers/median_map.hpp"
 #include "stackers/one_hot_blend.hpp"
 
 namespace fstack {
@@ -125,13 +126,15 @@ cv::Mat clean_depth_map(const cv::Mat& depth_map, int smooth_size, int frame_cou
         k = std::max(3, (k / f) | 1);
     }
     if (frame_count <= 256) {
-        cv::Mat d8;
-        d.convertTo(d8, CV_8U);
-        cv::medianBlur(d8, d8, k);
-        d8.convertTo(d, CV_16U);
+        cv::Mat m;
+        median_map(d, m, k, true);
+        d = m;
     } else {
-        d = d.clone();
-        for (int r = 0; r < k / 4 + 1; ++r) cv::medianBlur(d, d, 5);
+        for (int r = 0; r < k / 4 + 1; ++r) {
+            cv::Mat m;
+            median_map(d, m, 5, false);
+            d = m;
+        }
     }
     cv::Mat out;
     if (f > 1) cv::resize(d, out, depth_map.size(), 0, 0, cv::INTER_NEAREST);
@@ -190,9 +193,7 @@ void DepthMapStack::merge(FrameWork& work, int index) {
             acc_ += work.frame;
             weight_sum_ += work.mats[1];
         }
-        const cv::Mat better = e > best_energy_;
-        e.copyTo(best_energy_, better);
-        depth_map_.setTo(index, better);
+        select_sharpest(e, index, best_energy_, depth_map_);
         return;
     }
     blend_->merge(work, index, acc_, weight_sum_);
@@ -200,19 +201,12 @@ void DepthMapStack::merge(FrameWork& work, int index) {
 
 cv::Mat DepthMapStack::finish() {
     if (acc_.empty()) throw Error(ErrorKind::Input, "no frames were added");
-    cv::Mat out(acc_.size(), acc_.type());
-    const int cn = acc_.channels();
-    for (int y = 0; y < acc_.rows; ++y) {
-        const float* a = acc_.ptr<float>(y);
-        const float* w = weight_sum_.ptr<float>(y);
-        float* o = out.ptr<float>(y);
-        for (int x = 0; x < acc_.cols; ++x) kernels::normalise_weighted(a + x * cn, w[x], cn, o + x * cn);
-    }
+    cv::Mat result = blend_result(acc_, weight_sum_, type_);
     best_energy_.release();
     acc_.release();
     weight_sum_.release();
     blend_->clear();
-    return from_float(out, type_);
+    return result;
 }
 
 }  // namespace fstack

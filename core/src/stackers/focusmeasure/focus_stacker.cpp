@@ -170,11 +170,7 @@ void FocusStacker::merge(FrameWork& work, int index) {
             depth_map_ = cv::Mat::zeros(m.size(), CV_16U);
             return;
         }
-        // Strictly greater: of equally sharp frames (flat areas) the first one wins, as in
-        // DepthMapStack, so that the depth map is stable where nothing is in focus.
-        const cv::Mat better = m > best_measure_;
-        m.copyTo(best_measure_, better);
-        depth_map_.setTo(index, better);
+        select_sharpest(m, index, best_measure_, depth_map_);
         return;
     }
     if (acc_.empty()) {
@@ -187,18 +183,11 @@ void FocusStacker::merge(FrameWork& work, int index) {
 
 cv::Mat FocusStacker::finish() {
     if (acc_.empty()) throw Error(ErrorKind::Input, "no frames were added");
-    cv::Mat fused(acc_.size(), acc_.type());
-    const int cn = acc_.channels();
-    for (int y = 0; y < acc_.rows; ++y) {
-        const float* a = acc_.ptr<float>(y);
-        const float* w = weight_sum_.ptr<float>(y);
-        float* o = fused.ptr<float>(y);
-        for (int x = 0; x < acc_.cols; ++x) kernels::normalise_weighted(a + x * cn, w[x], cn, o + x * cn);
-    }
+    cv::Mat result = blend_result(acc_, weight_sum_, type_);
     acc_.release();
     weight_sum_.release();
     blend_->clear();
-    return from_float(fused, type_);
+    return result;
 }
 
 cv::Mat FocusStacker::process_stack(const std::vector<fs::path>& paths, Progress& progress) {

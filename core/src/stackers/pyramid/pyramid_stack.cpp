@@ -11,6 +11,7 @@
 #include "fstack/kernels/image/channels.hpp"
 #include "fstack/kernels/stackers/pyramid/select.hpp"
 #include "stackers/float_frame.hpp"
+#include "stackers/median_map.hpp"
 #include "stackers/pyramid/pyramid.hpp"
 
 namespace fstack {
@@ -99,44 +100,6 @@ void PyramidStack::begin(int frame_count) {
     base_weight_.release();
 }
 
-namespace {
-
-// Band b of `bands` row bands of a map `h` rows high.
-cv::Range median5_band(int b, int bands, int h) {
-    return cv::Range(int(std::int64_t(b) * h / bands), int(std::int64_t(b + 1) * h / bands));
-}
-
-// The 5x5 median of a choice map (CV_16U) into out: the values of cv::medianBlur on the whole
-// map, in row bands on OpenCV's threads, each from the band and the two rows either side of it
-// (the window's reach; at the map's edges, the replicated rows the whole map's median sees).
-// `eight_bit`: through 8 bits (every index below 256), OpenCV's faster median. bands(n) is told
-// how many bands there are, then done(b, rows) is called on each band's thread once it is out.
-void median5(const cv::Mat& raw, cv::Mat& out, bool eight_bit, const std::function<void(int)>& bands_of,
-             const std::function<void(int, const cv::Range&)>& done) {
-    const int h = raw.rows;
-    out.create(raw.size(), CV_16U);
-    const int bands = std::max(1, std::min(h / 32, 16));
-    if (bands_of) bands_of(bands);
-    cv::parallel_for_(cv::Range(0, bands), [&](const cv::Range& r) {
-        for (int b = r.start; b < r.end; ++b) {
-            const cv::Range rows = median5_band(b, bands, h);
-            const int a0 = std::max(0, rows.start - 2), a1 = std::min(h, rows.end + 2);
-            cv::Mat m;
-            if (eight_bit) {
-                raw.rowRange(a0, a1).convertTo(m, CV_8U);
-                cv::medianBlur(m, m, 5);
-                m.rowRange(rows.start - a0, rows.end - a0).convertTo(out.rowRange(rows), CV_16U);
-            } else {  // OpenCV's median of 16-bit data is limited to 5x5 anyway
-                cv::medianBlur(raw.rowRange(a0, a1).clone(), m, 5);
-                m.rowRange(rows.start - a0, rows.end - a0).copyTo(out.rowRange(rows));
-            }
-            if (done) done(b, rows);
-        }
-    });
-}
-
-}  // namespace
-
 void PyramidStack::begin_pass(int pass) {
     Stacker::begin_pass(pass);
     if (pass != 1) return;
@@ -153,7 +116,7 @@ void PyramidStack::begin_pass(int pass) {
         const size_t frames = static_cast<size_t>(frame_count_);
         cv::Mat cleaned;
         std::vector<std::vector<std::uint32_t>> counts;
-        median5(raw, cleaned, frame_count_ <= 256, [&](int bands) { counts.resize(size_t(bands)); },
+        median_map(raw, cleaned, 5, frame_count_ <= 256, [&](int bands) { counts.resize(size_t(bands)); },
                 [&](int b, const cv::Range& rows) {
                     if (!chosen) return;
                     std::vector<std::uint32_t>& count = counts[size_t(b)];
@@ -165,7 +128,7 @@ void PyramidStack::begin_pass(int pass) {
                         if (after[i] != before[i]) ++count[after[i]];
                 });
         const int bands = static_cast<int>(counts.size());
-        const auto band_rows = [&](int b) { return median5_band(b, bands, h); };
+        const auto band_rows = [&](int b) { return median_band(b, bands, h); };
         choice_[l] = cleaned;
         if (!chosen) continue;  // the averaged base is not chosen: its choice map is never read
         // The changed pixels, grouped by the frame the cleaned map names (a counting sort): per
@@ -332,7 +295,7 @@ cv::Mat PyramidStack::finish() {
     const cv::Mat fused = PyramidKernel(options_.gen_kernel).collapse(pyr);
     // The finest level's choice is the sharpest frame per pixel; a median makes it a usable map
     // where no frame has detail.
-    median5(choice_.front(), depth_map_, frame_count_ <= 256, {}, {});
+    median_map(choice_.front(), depth_map_, 5, frame_count_ <= 256);
     fused_.clear();
     energy_.clear();
     choice_.clear();
